@@ -1,0 +1,76 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder for the embedded database and, by default, attachments. */
+  dataDir: string;
+  /** When set, use this PostgreSQL server instead of the embedded database. */
+  databaseUrl: string | null;
+  attachmentsDir: string;
+  /** Seed demo accounts and reports, and print the sign-in details at start. */
+  demo: boolean;
+  maxAttachmentBytes: number;
+  maxAttachments: number;
+  /** Marks session cookies Secure. Browsers accept Secure cookies on http://localhost. */
+  cookieSecure: boolean;
+  sessionTtlHours: number;
+  /** Sign-in attempts allowed per login and per client address in one window. */
+  loginMaxAttempts: number;
+  loginWindowSeconds: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    problems.push(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  problems.push(`${name} must be true or false, got "${raw}"`);
+  return fallback;
+}
+
+/** Reads and checks the whole environment once; every problem is reported together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql://`);
+  }
+  const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
+  const config: Config = {
+    port: readInt(env, 'PORT', 3000, problems, 0),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir,
+    databaseUrl,
+    attachmentsDir: path.resolve(env.ATTACHMENTS_DIR?.trim() || path.join(dataDir, 'attachments')),
+    demo: readBool(env, 'DEMO', databaseUrl === null, problems),
+    maxAttachmentBytes: readInt(env, 'MAX_ATTACHMENT_BYTES', 10 * 1024 * 1024, problems),
+    maxAttachments: readInt(env, 'MAX_ATTACHMENTS', 5, problems),
+    cookieSecure: readBool(env, 'COOKIE_SECURE', true, problems),
+    sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 24 * 14, problems),
+    loginMaxAttempts: readInt(env, 'LOGIN_MAX_ATTEMPTS', 10, problems),
+    loginWindowSeconds: readInt(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, problems),
+  };
+  if (config.port > 65535) problems.push(`PORT must be ≤ 65535`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './lock.ts';
+
+/** Anything that runs one parameterised statement. Repositories take this, so they work in and out of a transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Tx extends Queryable {
+  /** Runs several statements separated by semicolons, without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Tx {
+  readonly kind: 'embedded' | 'postgres';
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const OID_INT8 = 20;
+const OID_NUMERIC = 1700;
+const OID_DATE = 1082;
+const OID_INT8_ARRAY = 1016;
+
+// Both engines must hand back the same JavaScript values: bigint ids and counts as numbers,
+// calendar dates as 'YYYY-MM-DD' strings (never a Date at local midnight).
+const parseNumber = (value: string) => Number(value);
+const keepText = (value: string) => value;
+
+export interface OpenDbOptions {
+  databaseUrl: string | null;
+  /** Folder of the embedded database; ignored with databaseUrl. */
+  dataDir?: string;
+  /** An embedded database held only in memory, optionally started from a dumped data dir. */
+  memory?: { loadDataDir?: Blob };
+  poolSize?: number;
+}
+
+export async function openDb(options: OpenDbOptions): Promise<Db> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openEmbedded(options);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const parsers = new Map<number, (v: string) => unknown>([
+    [OID_INT8, parseNumber],
+    [OID_NUMERIC, parseNumber],
+    [OID_DATE, keepText],
+    // PGlite already returns bigint[] (body paths) as numbers; node-postgres returns strings.
+    [OID_INT8_ARRAY, (v: string) => (pg.types.getTypeParser(OID_INT8_ARRAY as never)(v) as string[]).map(Number)],
+  ]);
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      parsers.get(oid) ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  pool.on('error', (err) => console.error('postgres pool error:', err.message));
+  const run = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
+    (await client.query(sql, params as unknown[])).rows as T[];
+  // Fail at start, with the server's own message, rather than on the first request.
+  await pool.query('SELECT 1');
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          query: (sql, params) => run(client, sql, params),
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openEmbedded(options: OpenDbOptions): Promise<Db> {
+  const parsers = { [OID_INT8]: parseNumber, [OID_NUMERIC]: parseNumber, [OID_DATE]: keepText };
+  let lock: DataDirLock | null = null;
+  let client: PGlite;
+  if (options.memory) {
+    client = await PGlite.create({ parsers, loadDataDir: options.memory.loadDataDir });
+  } else {
+    if (!options.dataDir) throw new Error('openDb: dataDir is required for the embedded database');
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    // PGlite has no lock of its own: a second process on the same folder silently corrupts it.
+    lock = acquireDataDirLock(options.dataDir);
+    try {
+      client = await PGlite.create(path.join(options.dataDir, 'pgdata'), { parsers });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+  return {
+    kind: 'embedded',
+    query: async (sql, params) => (await client.query(sql, params)).rows as never,
+    exec: async (sql) => {
+      await client.exec(sql);
+    },
+    transaction: (fn) =>
+      client.transaction((tx) =>
+        fn({
+          query: async (sql, params) => (await tx.query(sql, params)).rows as never,
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** Dumps an embedded database's data dir (used to build the test template once). */
+export async function dumpEmbedded(dataDir: string): Promise<Blob> {
+  const client = await PGlite.create(path.join(dataDir, 'pgdata'));
+  try {
+    return await client.dumpDataDir('none');
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,12 @@
+/** The calendar date ('YYYY-MM-DD') of an instant in a time zone. */
+export function dateInZone(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/**
+ * The latest date anyone in Indonesia can be living on: WIT (UTC+9) is the most ahead zone, so
+ * "not in the future" is checked against it and never refuses a report filed just after midnight in Papua.
+ */
+export function latestIndonesianDate(now: Date): string {
+  return dateInZone(now, 'Asia/Jayapura');
+}

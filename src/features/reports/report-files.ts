@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config.ts';
+import type { Queryable } from '../../db/db.ts';
+import type { Visibility } from '../../domain/workflow.ts';
+import { AppError, invalidInput } from '../../errors.ts';
+import { inspectAttachment } from '../attachments/inspect.ts';
+import { type BlobStorage, newStorageKey } from '../attachments/storage.ts';
+import { stripMetadata } from '../attachments/strip-metadata.ts';
+import { insertAttachment } from './reports.repository.ts';
+
+export interface StoredFile {
+  storageKey: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+/**
+ * Checks every file by its content, strips identifying metadata (EXIF GPS, camera), and stores
+ * it, all before the database transaction opens, so a bad file is refused before anything is
+ * written and no transaction waits on disk I/O. Call `discardFiles` if the transaction fails.
+ */
+export async function prepareFiles(files: File[], config: Config, storage: BlobStorage, now: Date): Promise<StoredFile[]> {
+  if (files.length > config.maxAttachments) {
+    throw invalidInput({ attachments: `Maksimal ${config.maxAttachments} lampiran / At most ${config.maxAttachments} attachments` });
+  }
+  const checked: { bytes: Uint8Array; fileName: string; mediaType: string }[] = [];
+  for (const [index, file] of files.entries()) {
+    if (file.size > config.maxAttachmentBytes) {
+      throw new AppError(
+        'attachment_too_large',
+        `Lampiran terlalu besar / Attachment too large (max ${Math.floor(config.maxAttachmentBytes / 1024 / 1024)} MB)`,
+        { [`attachments.${index}`]: file.name },
+      );
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      const info = await inspectAttachment(
+        { fileName: file.name, declaredType: file.type || undefined, bytes },
+        { maxBytes: config.maxAttachmentBytes },
+      );
+      checked.push({ bytes: stripMetadata(info.mediaType, bytes), fileName: info.fileName, mediaType: info.mediaType });
+    } catch (err) {
+      if (err instanceof AppError) throw new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
+      throw err;
+    }
+  }
+  const stored: StoredFile[] = [];
+  try {
+    for (const file of checked) {
+      const storageKey = newStorageKey(now);
+      await storage.put(storageKey, file.bytes);
+      stored.push({
+        storageKey,
+        fileName: file.fileName,
+        mediaType: file.mediaType,
+        sizeBytes: file.bytes.byteLength,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      });
+    }
+  } catch (err) {
+    await discardFiles(stored, storage);
+    throw err;
+  }
+  return stored;
+}
+
+export async function discardFiles(files: StoredFile[], storage: BlobStorage): Promise<void> {
+  await Promise.all(files.map((f) => storage.delete(f.storageKey).catch(() => undefined)));
+}
+
+export async function recordFiles(
+  db: Queryable,
+  files: StoredFile[],
+  link: { reportId: number; eventId: number | null; visibility: Visibility; uploadedBy: number | null },
+): Promise<void> {
+  for (const f of files) await insertAttachment(db, { ...f, ...link });
+}

@@ -1,0 +1,248 @@
+import type { Queryable } from '../../db/db.ts';
+import type { Status, Visibility } from '../../domain/workflow.ts';
+import { type ReaderKind, type SqlCondition, visibilitiesFor } from './access.ts';
+
+export interface ReportViewRow {
+  id: number;
+  tracking_id: string;
+  classification: string;
+  title: string;
+  body: string;
+  incident_date: string;
+  status: Status;
+  region_code: string | null;
+  region_name: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  category_id: number | null;
+  category_code: string | null;
+  category_name_id: string | null;
+  category_name_en: string | null;
+  suggested_body_id: number | null;
+  suggested_body_name: string | null;
+  body_id: number | null;
+  body_name: string | null;
+  unit_id: number | null;
+  unit_name: string | null;
+  is_anonymous: boolean;
+  is_secret: boolean;
+  resolution_class: number | null;
+  archive_reason: string | null;
+  duplicate_of: string | null;
+  channel: string;
+  channel_message: unknown;
+  rating: number | null;
+  reporter_name: string | null;
+  reporter_email: string | null;
+  reporter_phone: string | null;
+  created_at: Date;
+  updated_at: Date;
+  verified_at: Date | null;
+  answered_at: Date | null;
+  closed_at: Date | null;
+  escalated_at: Date | null;
+}
+
+/**
+ * The reporter's identity per reader. Only the reporter reads it in full. Everyone else gets it
+ * only for a report that is not anonymous, and the public only the name. National admins see an
+ * anonymous reporter only through the audited identity endpoint, never in a view.
+ */
+const IDENTITY_COLUMNS: Record<ReaderKind, string> = {
+  reporter: 'u.name AS reporter_name, u.email AS reporter_email, u.phone AS reporter_phone',
+  public: `CASE WHEN r.is_anonymous THEN NULL ELSE u.name END AS reporter_name,
+           NULL::text AS reporter_email, NULL::text AS reporter_phone`,
+  staff: `CASE WHEN r.is_anonymous THEN NULL ELSE u.name END AS reporter_name,
+          CASE WHEN r.is_anonymous THEN NULL ELSE u.email END AS reporter_email,
+          CASE WHEN r.is_anonymous THEN NULL ELSE u.phone END AS reporter_phone`,
+  overseer: '',
+  national: '',
+};
+IDENTITY_COLUMNS.overseer = IDENTITY_COLUMNS.staff;
+IDENTITY_COLUMNS.national = IDENTITY_COLUMNS.staff;
+
+/** The raw channel message carries the sender's number or handle: reporter and national only. */
+const RAW_MESSAGE: Record<ReaderKind, string> = {
+  reporter: 'r.channel_message',
+  national: 'CASE WHEN r.is_anonymous THEN NULL ELSE r.channel_message END',
+  public: 'NULL::jsonb',
+  staff: 'NULL::jsonb',
+  overseer: 'NULL::jsonb',
+};
+
+function viewSelect(kind: ReaderKind): string {
+  return `SELECT r.id, r.tracking_id, r.classification, r.title, r.body, r.incident_date, r.status,
+       r.region_code, rg.name AS region_name, r.latitude, r.longitude,
+       r.category_id, c.code AS category_code, c.name_id AS category_name_id, c.name_en AS category_name_en,
+       r.suggested_body_id, sb.name AS suggested_body_name, r.body_id, b.name AS body_name,
+       r.unit_id, un.name AS unit_name, r.is_anonymous, r.is_secret, r.resolution_class, r.archive_reason,
+       dup.tracking_id AS duplicate_of, r.channel, ${RAW_MESSAGE[kind]} AS channel_message, r.rating,
+       ${IDENTITY_COLUMNS[kind]},
+       r.created_at, r.updated_at, r.verified_at, r.answered_at, r.closed_at, r.escalated_at
+  FROM reports r
+  JOIN users u ON u.id = r.reporter_id
+  LEFT JOIN regions rg ON rg.code = r.region_code
+  LEFT JOIN categories c ON c.id = r.category_id
+  LEFT JOIN bodies sb ON sb.id = r.suggested_body_id
+  LEFT JOIN bodies b ON b.id = r.body_id
+  LEFT JOIN bodies un ON un.id = r.unit_id
+  LEFT JOIN reports dup ON dup.id = r.duplicate_of_id`;
+}
+
+export async function selectReportView(db: Queryable, kind: ReaderKind, reportId: number): Promise<ReportViewRow | null> {
+  const rows = await db.query<ReportViewRow>(`${viewSelect(kind)} WHERE r.id = $1`, [reportId]);
+  return rows[0] ?? null;
+}
+
+export interface ListQuery {
+  where: SqlCondition[];
+  orderBy: string;
+  limit: number;
+  offset: number;
+}
+
+/** Renumbers each condition's $1..$n after the ones before it, and joins them with AND. */
+export function combineConditions(conditions: SqlCondition[], startAt = 0): SqlCondition {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const cond of conditions) {
+    const base = startAt + params.length;
+    parts.push(`(${cond.sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`)})`);
+    params.push(...cond.params);
+  }
+  return { sql: parts.length > 0 ? parts.join(' AND ') : 'TRUE', params };
+}
+
+export async function listReportViews(
+  db: Queryable,
+  kind: ReaderKind,
+  query: ListQuery,
+): Promise<{ rows: ReportViewRow[]; total: number }> {
+  const where = combineConditions(query.where);
+  const n = where.params.length;
+  const rows = await db.query<ReportViewRow>(
+    `${viewSelect(kind)} WHERE ${where.sql} ORDER BY ${query.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...where.params, query.limit, query.offset],
+  );
+  const total = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM reports r WHERE ${where.sql}`, where.params);
+  return { rows, total: total[0]!.total };
+}
+
+/** The facts needed to decide who is reading, without any report content. */
+export interface AccessRow {
+  id: number;
+  is_own: boolean;
+  is_public: boolean;
+  in_scope: boolean;
+}
+
+export async function selectAccess(
+  db: Queryable,
+  trackingId: string,
+  userId: number | null,
+  scope: SqlCondition | null,
+): Promise<AccessRow | null> {
+  const scopeSql = scope ? scope.sql.replace(/\$(\d+)/g, (_, n: string) => `$${2 + Number(n)}`) : 'FALSE';
+  const rows = await db.query<AccessRow>(
+    `SELECT r.id, COALESCE(r.reporter_id = $2::bigint, false) AS is_own, r.is_public, (${scopeSql}) AS in_scope
+       FROM reports r WHERE r.tracking_id = $1`,
+    [trackingId, userId, ...(scope?.params ?? [])],
+  );
+  return rows[0] ?? null;
+}
+
+export interface EventRow {
+  id: number;
+  at: Date;
+  type: string;
+  actor_role: string;
+  actor_name: string | null;
+  actor_body_id: number | null;
+  actor_body_name: string | null;
+  visibility: Visibility;
+  from_status: string | null;
+  to_status: string | null;
+  message: string | null;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A report's timeline for one reader. Names of people appear only to staff and overseers, and
+ * never for the reporter's own events (a reporter's name would undo anonymity).
+ */
+export async function selectTimeline(db: Queryable, kind: ReaderKind, reportId: number): Promise<EventRow[]> {
+  const showStaffNames = kind === 'staff' || kind === 'overseer' || kind === 'national';
+  return db.query<EventRow>(
+    `SELECT e.id, e.at, e.type, e.actor_role,
+            ${showStaffNames ? "CASE WHEN e.actor_role IN ('reporter', 'system') THEN NULL ELSE au.name END" : 'NULL::text'} AS actor_name,
+            e.actor_body_id, ab.name AS actor_body_name, e.visibility, e.from_status, e.to_status, e.message, e.data
+       FROM report_events e
+       LEFT JOIN users au ON au.id = e.actor_id
+       LEFT JOIN bodies ab ON ab.id = e.actor_body_id
+      WHERE e.report_id = $1 AND e.visibility = ANY($2::text[])
+      ORDER BY e.id`,
+    [reportId, visibilitiesFor(kind)],
+  );
+}
+
+export interface AttachmentRow {
+  id: number;
+  event_id: number | null;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  storage_key: string;
+  visibility: Visibility;
+  created_at: Date;
+}
+
+export async function selectAttachments(db: Queryable, kind: ReaderKind, reportId: number): Promise<AttachmentRow[]> {
+  return db.query<AttachmentRow>(
+    `SELECT id, event_id, file_name, media_type, size_bytes, storage_key, visibility, created_at
+       FROM attachments WHERE report_id = $1 AND visibility = ANY($2::text[]) ORDER BY id`,
+    [reportId, visibilitiesFor(kind)],
+  );
+}
+
+export interface NewEvent {
+  reportId: number;
+  at: Date;
+  type: string;
+  actorId: number | null;
+  actorRole: string;
+  actorBodyId: number | null;
+  visibility: Visibility;
+  fromStatus: string | null;
+  toStatus: string | null;
+  message: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function insertEvent(db: Queryable, e: NewEvent): Promise<number> {
+  const rows = await db.query<{ id: number }>(
+    `INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [e.reportId, e.at, e.type, e.actorId, e.actorRole, e.actorBodyId, e.visibility, e.fromStatus, e.toStatus, e.message, JSON.stringify(e.data ?? {})],
+  );
+  return rows[0]!.id;
+}
+
+export interface NewAttachment {
+  reportId: number;
+  eventId: number | null;
+  storageKey: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  visibility: Visibility;
+  uploadedBy: number | null;
+}
+
+export async function insertAttachment(db: Queryable, a: NewAttachment): Promise<void> {
+  await db.query(
+    `INSERT INTO attachments (report_id, event_id, storage_key, file_name, media_type, size_bytes, sha256, visibility, uploaded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [a.reportId, a.eventId, a.storageKey, a.fileName, a.mediaType, a.sizeBytes, a.sha256, a.visibility, a.uploadedBy],
+  );
+}

@@ -1,0 +1,319 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Action } from '../../domain/workflow.ts';
+import { requirePrincipal, requireRole } from '../../http/auth.ts';
+import type { App, AppDeps, AppEnv } from '../../http/context.ts';
+import { invalidInput } from '../../errors.ts';
+import { fieldsFromZod } from '../../http/errors.ts';
+import { bearerSecurity, errors, jsonResponse } from '../../http/openapi.ts';
+import { type ActionInput, performAction } from './report-actions.service.ts';
+import {
+  ARCHIVE_REASONS,
+  CLASSIFICATIONS,
+  FilesField,
+  ListQuerySchema,
+  ReportListSchema,
+  ReportSchema,
+  SubmitReportFormSchema,
+  SubmitReportSchema,
+  TimelineEventSchema,
+  TrackingIdParam,
+} from './reports.schema.ts';
+import * as service from './reports.service.ts';
+
+const message = z.string().trim().min(1, 'Wajib diisi / Required').max(10_000);
+const optionalMessage = z.string().trim().max(10_000).optional();
+
+/** Each lifecycle action: its path, the action in the transition table, and what it carries. */
+const ACTION_ROUTES: { path: string; action: Action; summary: string; schema: z.ZodObject; files?: boolean }[] = [
+  {
+    path: 'verify',
+    action: 'verify',
+    summary: 'Verify: set classification, category, resolution class, anonim/rahasia, edit the title',
+    schema: z.object({
+      resolutionClass: z.union([z.literal(5), z.literal(14), z.literal(60)], { error: '5, 14 atau 60 / 5, 14 or 60' }),
+      classification: z.enum(CLASSIFICATIONS).optional(),
+      categoryId: z.number().int().positive().nullable().optional(),
+      title: z.string().trim().min(5).max(200).optional(),
+      anonymous: z.boolean().optional(),
+      secret: z.boolean().optional(),
+    }),
+  },
+  { path: 'hold', action: 'hold', summary: 'Hold for completion by the reporter', schema: z.object({ message }) },
+  {
+    path: 'archive',
+    action: 'archive',
+    summary: 'Archive with a reason (a duplicate links to its original)',
+    schema: z.object({ reason: z.enum(ARCHIVE_REASONS), duplicateOf: z.string().max(20).optional(), message: optionalMessage }),
+  },
+  {
+    path: 'route',
+    action: 'route',
+    summary: 'Route to a body (an agency admin takes it into its own body)',
+    schema: z.object({ bodyId: z.number().int().positive().optional(), message: optionalMessage }),
+  },
+  {
+    path: 'disposition',
+    action: 'disposition',
+    summary: 'Disposition to a unit, or from a unit to a sub-unit',
+    schema: z.object({ unitId: z.number().int().positive(), message: optionalMessage }),
+  },
+  {
+    path: 'forward',
+    action: 'forward',
+    summary: 'Forward to another body, or back to the national admin, with a reason',
+    schema: z.object({ bodyId: z.number().int().positive().optional(), toNational: z.boolean().optional(), message }),
+  },
+  {
+    path: 'follow-ups',
+    action: 'follow_up',
+    summary: 'Post a follow-up (internal ones are seen by staff only)',
+    schema: z.object({ message, internal: z.boolean().optional() }),
+    files: true,
+  },
+  {
+    path: 'answer',
+    action: 'answer',
+    summary: 'Post the final answer with evidence; promises of action are refused',
+    schema: z.object({ message }),
+    files: true,
+  },
+  { path: 'reply', action: 'reply', summary: 'Reporter: reply or add information', schema: z.object({ message }), files: true },
+  { path: 'reopen', action: 'reopen', summary: 'Reporter: reopen an answered report', schema: z.object({ message }) },
+  { path: 'accept', action: 'accept', summary: 'Reporter: accept the answer', schema: z.object({ message: optionalMessage }) },
+  {
+    path: 'rate',
+    action: 'rate',
+    summary: 'Reporter: rate 1–5 (1–2 reopens the report)',
+    schema: z.object({ rating: z.number().int().min(1).max(5), message: optionalMessage }),
+  },
+  { path: 'close', action: 'close', summary: 'Reporter: close the report', schema: z.object({ message: optionalMessage }) },
+];
+
+/** A multipart form's text fields, coerced to what the JSON schema of the same action expects. */
+function formToJson(form: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(form)) {
+    if (key === 'attachments' || typeof value !== 'string') continue;
+    out[key] = value === 'true' ? true : value === 'false' ? false : value;
+  }
+  return out;
+}
+
+export function registerReportRoutes(app: App, deps: AppDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/reports',
+      tags: ['Reports'],
+      summary: 'Submit a report (JSON, or a multipart form with attachments)',
+      security: bearerSecurity,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: SubmitReportSchema },
+            'multipart/form-data': { schema: SubmitReportFormSchema },
+          },
+        },
+      },
+      responses: {
+        201: jsonResponse(ReportSchema, 'Filed; `trackingId` is the public reference'),
+        ...errors(400, 401, 403, 413, 415),
+      },
+    }),
+    async (c) => {
+      const principal = requireRole(c, ['reporter']);
+      let input: service.SubmitInput;
+      let files: File[] = [];
+      if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+        const form = c.req.valid('form' as never) as z.output<typeof SubmitReportFormSchema>;
+        files = form.attachments;
+        const parsed = SubmitReportSchema.safeParse({
+          ...formToJson(form as Record<string, unknown>),
+          latitude: form.latitude ?? undefined,
+          longitude: form.longitude ?? undefined,
+          categoryId: form.categoryId ?? undefined,
+          suggestedBodyId: form.suggestedBodyId ?? undefined,
+          anonymous: form.anonymous,
+          secret: form.secret,
+          regionCode: form.regionCode || undefined,
+        });
+        if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
+        input = parsed.data;
+      } else {
+        input = c.req.valid('json' as never) as service.SubmitInput;
+      }
+      const { reportId } = await service.submitReport(deps, principal, input, files);
+      return c.json(await service.viewReport(deps.db, 'reporter', principal, reportId), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/reports',
+      tags: ['Reports'],
+      summary: 'Public feed and search (never secret reports, never an anonymous reporter’s identity)',
+      request: { query: ListQuerySchema },
+      responses: { 200: jsonResponse(ReportListSchema, 'Public reports, newest first'), ...errors(400) },
+    }),
+    async (c) => c.json(await service.listPublic(deps, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/me/reports',
+      tags: ['Reports'],
+      summary: 'My own reports, in full',
+      security: bearerSecurity,
+      request: { query: ListQuerySchema },
+      responses: { 200: jsonResponse(ReportListSchema, 'My reports'), ...errors(400, 401) },
+    }),
+    async (c) => c.json(await service.listOwn(deps, requirePrincipal(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/inbox',
+      tags: ['Reports'],
+      summary: 'Staff inbox: the reports in my scope (body, unit, Ombudsman office, or everything for national roles)',
+      security: bearerSecurity,
+      request: { query: ListQuerySchema },
+      responses: { 200: jsonResponse(ReportListSchema, 'Reports in scope'), ...errors(400, 401, 403) },
+    }),
+    async (c) => c.json(await service.listInbox(deps, requirePrincipal(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/stats',
+      tags: ['Reports'],
+      summary: 'Public counts (public reports only)',
+      responses: {
+        200: jsonResponse(
+          z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number()), byClassification: z.record(z.string(), z.number()) }),
+          'Counts',
+        ),
+      },
+    }),
+    async (c) => c.json(await service.publicStats(deps), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/reports/{trackingId}',
+      tags: ['Reports'],
+      summary: 'One report, as the caller may see it',
+      request: { params: TrackingIdParam },
+      responses: { 200: jsonResponse(ReportSchema, 'The report'), ...errors(404) },
+    }),
+    async (c) => c.json(await service.getReport(deps, c.get('principal'), c.req.valid('param').trackingId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/reports/{trackingId}/timeline',
+      tags: ['Reports'],
+      summary: 'The report’s timeline, filtered to what the caller may see',
+      request: { params: TrackingIdParam },
+      responses: { 200: jsonResponse(z.array(TimelineEventSchema), 'Events, oldest first'), ...errors(404) },
+    }),
+    async (c) => c.json(await service.getTimeline(deps, c.get('principal'), c.req.valid('param').trackingId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/reports/{trackingId}/attachments/{attachmentId}',
+      tags: ['Reports'],
+      summary: 'Download an attachment the caller may see',
+      request: {
+        params: TrackingIdParam.extend({
+          attachmentId: z.coerce.number().int().positive().openapi({ param: { name: 'attachmentId', in: 'path' } }),
+        }),
+      },
+      responses: { 200: { description: 'The file' }, ...errors(400, 404) },
+    }),
+    async (c) => {
+      const { trackingId, attachmentId } = c.req.valid('param');
+      const file = await service.getAttachment(deps, c.get('principal'), trackingId, attachmentId);
+      return c.body(new Uint8Array(file.bytes), 200, {
+        'content-type': file.mediaType,
+        'content-disposition': `attachment; filename="${file.fileName.replace(/["\\]/g, '_')}"`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'private, no-store',
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/reports/{trackingId}/identity',
+      tags: ['Reports'],
+      summary: 'National admins: see who filed a report (audited; a reason is required)',
+      security: bearerSecurity,
+      request: {
+        params: TrackingIdParam,
+        body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(10).max(500) }) } } },
+      },
+      responses: {
+        200: jsonResponse(
+          z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), anonymous: z.boolean() }),
+          'The identity',
+        ),
+        ...errors(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const principal = requirePrincipal(c);
+      return c.json(await service.revealIdentity(deps, principal, c.req.valid('param').trackingId, c.req.valid('json').reason), 200);
+    },
+  );
+
+  for (const def of ACTION_ROUTES) registerActionRoute(app, deps, def);
+}
+
+function registerActionRoute(app: App, deps: AppDeps, def: (typeof ACTION_ROUTES)[number]): void {
+  const content: Record<string, { schema: z.ZodType }> = { 'application/json': { schema: def.schema } };
+  if (def.files) {
+    // Form fields arrive as text; the handler coerces them and validates against def.schema.
+    const textFields = Object.fromEntries(Object.keys(def.schema.shape).map((k) => [k, z.string().optional()]));
+    content['multipart/form-data'] = { schema: z.object({ ...textFields, attachments: FilesField }) };
+  }
+  const route = createRoute({
+    method: 'post',
+    path: `/api/v1/reports/{trackingId}/${def.path}`,
+    tags: ['Lifecycle'],
+    summary: def.summary,
+    security: bearerSecurity,
+    request: { params: TrackingIdParam, body: { required: true, content } },
+    responses: { 200: jsonResponse(ReportSchema, 'The report after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+  });
+  // Multipart bodies are validated here rather than by the route, since form fields arrive as text.
+  app.openapi(route, (async (c: Context<AppEnv>) => {
+    const principal = requirePrincipal(c);
+    const { trackingId } = c.req.param() as { trackingId: string };
+    let input: ActionInput;
+    let files: File[] = [];
+    if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+      const form = await c.req.parseBody({ all: true });
+      const attachments = form.attachments;
+      files = (Array.isArray(attachments) ? attachments : attachments === undefined ? [] : [attachments]).filter(
+        (f): f is File => f instanceof File,
+      );
+      const parsed = def.schema.safeParse(formToJson(form));
+      if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
+      input = parsed.data as ActionInput;
+    } else {
+      input = (c.req as unknown as { valid(t: 'json'): ActionInput }).valid('json');
+    }
+    return c.json(await performAction(deps, principal, trackingId, def.action, input, files), 200);
+  }) as never);
+}

@@ -1,0 +1,168 @@
+import { z } from '@hono/zod-openapi';
+import { ACTIONS, STATUSES } from '../../domain/workflow.ts';
+
+export const CLASSIFICATIONS = ['pengaduan', 'aspirasi', 'permintaan_informasi'] as const;
+export const ARCHIVE_REASONS = ['duplicate', 'incomplete', 'not_public_service', 'spam_hoax', 'abusive'] as const;
+export const CHANNELS = ['web', 'mobile', 'sms', 'x', 'whatsapp', 'telegram', 'email', 'integration', 'open311'] as const;
+
+const REQUIRED = 'Wajib diisi / Required';
+const regionCode = z
+  .string()
+  .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, 'Kode wilayah Kemendagri, mis. 61.71.01.1001 / Kemendagri region code, e.g. 61.71.01.1001');
+const isoDate = z.iso.date('Tanggal ISO, mis. 2026-11-20 / ISO date, e.g. 2026-11-20');
+
+/** The fields of a new report, as JSON. Multipart forms send the same names as text fields. */
+export const SubmitReportSchema = z
+  .object({
+    classification: z.enum(CLASSIFICATIONS).default('pengaduan'),
+    title: z.string({ error: REQUIRED }).trim().min(5, 'Minimal 5 karakter / At least 5 characters').max(200),
+    body: z.string({ error: REQUIRED }).trim().min(20, 'Minimal 20 karakter / At least 20 characters').max(10_000),
+    incidentDate: isoDate,
+    regionCode: regionCode.optional().nullable(),
+    latitude: z.number().min(-90).max(90).optional().nullable(),
+    longitude: z.number().min(-180).max(180).optional().nullable(),
+    categoryId: z.number().int().positive().optional().nullable(),
+    suggestedBodyId: z.number().int().positive().optional().nullable(),
+    anonymous: z.boolean().default(false),
+    secret: z.boolean().default(false),
+    channel: z.enum(['web', 'mobile']).default('web'),
+  })
+  .refine((v) => (v.latitude == null) === (v.longitude == null), {
+    message: 'Isi lintang dan bujur bersama / Give latitude and longitude together',
+    path: ['longitude'],
+  })
+  .openapi('SubmitReport');
+
+const formBoolean = z
+  .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'true atau false / true or false' })
+  .transform((v) => v === 'true' || v === 'on' || v === '1');
+const formNumber = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (v === '') return null;
+    const n = Number(v);
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: 'Harus angka / Must be a number' });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Files as they arrive in a multipart form: one File, or several under the same name. */
+export const FilesField = z
+  .union([z.instanceof(File), z.array(z.instanceof(File))])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+  .openapi({ type: 'array', items: { type: 'string', format: 'binary' } });
+
+/** The same report as an HTML form would post it: text fields plus `attachments` files. */
+export const SubmitReportFormSchema = z
+  .object({
+    classification: z.enum(CLASSIFICATIONS).default('pengaduan'),
+    title: z.string({ error: REQUIRED }),
+    body: z.string({ error: REQUIRED }),
+    incidentDate: z.string({ error: REQUIRED }),
+    regionCode: z.string().optional(),
+    latitude: formNumber.optional(),
+    longitude: formNumber.optional(),
+    categoryId: formNumber.optional(),
+    suggestedBodyId: formNumber.optional(),
+    anonymous: formBoolean.optional(),
+    secret: formBoolean.optional(),
+    channel: z.enum(['web', 'mobile']).optional(),
+    attachments: FilesField,
+  })
+  .openapi('SubmitReportForm');
+
+export const TrackingIdParam = z.object({
+  trackingId: z.string().min(1).max(20).openapi({ param: { name: 'trackingId', in: 'path' }, example: '7KMX3PRA' }),
+});
+
+const Named = z.object({ id: z.number().int(), name: z.string() });
+
+export const AttachmentSchema = z
+  .object({ id: z.number().int(), fileName: z.string(), mediaType: z.string(), sizeBytes: z.number().int(), url: z.string() })
+  .openapi('Attachment');
+
+export const ReportSchema = z
+  .object({
+    trackingId: z.string(),
+    classification: z.enum(CLASSIFICATIONS),
+    title: z.string(),
+    body: z.string(),
+    incidentDate: z.string(),
+    status: z.enum(STATUSES),
+    statusLabel: z.object({ id: z.string(), en: z.string() }),
+    location: z.object({
+      regionCode: z.string().nullable(),
+      regionName: z.string().nullable(),
+      latitude: z.number().nullable(),
+      longitude: z.number().nullable(),
+    }),
+    category: z.object({ id: z.number().int(), code: z.string(), name: z.string(), nameEn: z.string() }).nullable(),
+    suggestedBody: Named.nullable(),
+    responsibleBody: Named.nullable().openapi({ description: 'The responsible body (instansi)' }),
+    unit: Named.nullable(),
+    anonymous: z.boolean(),
+    secret: z.boolean(),
+    resolutionClass: z.number().int().nullable(),
+    archiveReason: z.enum(ARCHIVE_REASONS).nullable(),
+    duplicateOf: z.string().nullable(),
+    channel: z.enum(CHANNELS),
+    channelMessage: z.record(z.string(), z.string()).optional().openapi({ description: 'The raw message it came from (reporter and national admins; never for anonymous reports)' }),
+    reporter: z
+      .object({ name: z.string(), email: z.string().nullable().optional(), phone: z.string().nullable().optional() })
+      .nullable()
+      .openapi({ description: 'Null when the report is anonymous (except to the reporter)' }),
+    rating: z.number().int().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    verifiedAt: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    escalatedAt: z.string().nullable(),
+    attachments: z.array(AttachmentSchema),
+    availableActions: z.array(z.enum(ACTIONS)),
+  })
+  .openapi('Report');
+
+export const ReportListSchema = z
+  .object({ items: z.array(ReportSchema), total: z.number().int(), page: z.number().int(), perPage: z.number().int() })
+  .openapi('ReportList');
+
+export const TimelineEventSchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    type: z.string(),
+    actor: z.object({ role: z.string(), name: z.string().nullable(), body: Named.nullable() }),
+    visibility: z.enum(['public', 'reporter', 'staff', 'national']),
+    fromStatus: z.string().nullable(),
+    toStatus: z.string().nullable(),
+    message: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('TimelineEvent');
+
+const listInt = (max: number, fallback: number) =>
+  z.coerce.number({ error: 'Harus angka / Must be a number' }).int().min(1).max(max).default(fallback);
+
+export const ListQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().openapi({ description: 'Keyword(s) or a tracking ID' }),
+  regionCode: regionCode.optional().openapi({ description: 'A region and everything inside it' }),
+  bodyId: z.coerce.number().int().positive().optional(),
+  categoryId: z.coerce.number().int().positive().optional().openapi({ description: 'A category and its children' }),
+  classification: z.enum(CLASSIFICATIONS).optional(),
+  status: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(',').every((s) => (STATUSES as readonly string[]).includes(s)), {
+      message: `Salah satu dari / One or more of: ${STATUSES.join(', ')}`,
+    })
+    .openapi({ description: 'Comma-separated statuses' }),
+  from: isoDate.optional().openapi({ description: 'Filed on or after this date' }),
+  to: isoDate.optional().openapi({ description: 'Filed on or before this date' }),
+  page: listInt(10_000, 1),
+  perPage: listInt(100, 20),
+});

@@ -1,0 +1,350 @@
+import type { Queryable } from '../../db/db.ts';
+import { latestIndonesianDate } from '../../domain/dates.ts';
+import { generateTrackingId, normalizeTrackingId } from '../../domain/tracking-id.ts';
+import { type Actor, STATUS_LABELS, availableActions } from '../../domain/workflow.ts';
+import { AppError, invalidInput } from '../../errors.ts';
+import type { AppDeps, Principal } from '../../http/context.ts';
+import { type ReaderKind, type SqlCondition, staffReaderKind, staffScope } from './access.ts';
+import { discardFiles, prepareFiles, recordFiles } from './report-files.ts';
+import * as repo from './reports.repository.ts';
+import type { ARCHIVE_REASONS, CHANNELS } from './reports.schema.ts';
+
+export interface SubmitInput {
+  classification: 'pengaduan' | 'aspirasi' | 'permintaan_informasi';
+  title: string;
+  body: string;
+  incidentDate: string;
+  regionCode?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  categoryId?: number | null;
+  suggestedBodyId?: number | null;
+  anonymous: boolean;
+  secret: boolean;
+  channel: 'web' | 'mobile';
+}
+
+export interface ListFilters {
+  q?: string;
+  regionCode?: string;
+  bodyId?: number;
+  categoryId?: number;
+  classification?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  perPage: number;
+}
+
+/** References a report points at must exist; each missing one is named. */
+async function checkReferences(db: Queryable, input: SubmitInput): Promise<void> {
+  const fields: Record<string, string> = {};
+  if (input.regionCode) {
+    const rows = await db.query('SELECT 1 FROM regions WHERE code = $1', [input.regionCode]);
+    if (rows.length === 0) fields.regionCode = 'Wilayah tidak dikenal / Unknown region';
+  }
+  if (input.categoryId) {
+    const rows = await db.query('SELECT 1 FROM categories WHERE id = $1', [input.categoryId]);
+    if (rows.length === 0) fields.categoryId = 'Kategori tidak dikenal / Unknown category';
+  }
+  if (input.suggestedBodyId) {
+    const rows = await db.query(`SELECT 1 FROM bodies WHERE id = $1 AND kind NOT IN ('unit', 'ombudsman') AND active`, [
+      input.suggestedBodyId,
+    ]);
+    if (rows.length === 0) fields.suggestedBodyId = 'Instansi tidak dikenal / Unknown body';
+  }
+  if (Object.keys(fields).length > 0) throw invalidInput(fields);
+}
+
+export async function submitReport(
+  deps: AppDeps,
+  principal: Principal,
+  input: SubmitInput,
+  files: File[],
+): Promise<{ reportId: number; trackingId: string }> {
+  const now = deps.now();
+  if (input.incidentDate > latestIndonesianDate(now)) {
+    throw invalidInput({ incidentDate: 'Tanggal kejadian tidak boleh di masa depan / The incident date cannot be in the future' });
+  }
+  await checkReferences(deps.db, input);
+  const stored = await prepareFiles(files, deps.config, deps.storage, now);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const report = await insertWithFreshTrackingId(tx, principal, input, now);
+      const eventId = await repo.insertEvent(tx, {
+        reportId: report.id,
+        at: now,
+        type: 'submitted',
+        actorId: principal.userId,
+        actorRole: 'reporter',
+        actorBodyId: null,
+        visibility: 'public',
+        fromStatus: null,
+        toStatus: 'submitted',
+        message: null,
+        data: { channel: input.channel },
+      });
+      // Citizens' own files can show faces, IDs and homes: never public, whatever the report.
+      await recordFiles(tx, stored, { reportId: report.id, eventId, visibility: 'reporter', uploadedBy: principal.userId });
+      return { reportId: report.id, trackingId: report.tracking_id };
+    });
+  } catch (err) {
+    await discardFiles(stored, deps.storage);
+    throw err;
+  }
+}
+
+async function insertWithFreshTrackingId(
+  db: Queryable,
+  principal: Principal,
+  input: SubmitInput,
+  now: Date,
+): Promise<{ id: number; tracking_id: string }> {
+  // A clash is one in hundreds of millions; ON CONFLICT keeps the transaction usable when it happens.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const rows = await db.query<{ id: number; tracking_id: string }>(
+      `INSERT INTO reports (tracking_id, classification, title, body, incident_date, region_code, latitude, longitude,
+                            category_id, suggested_body_id, is_anonymous, is_secret, status, reporter_id, channel,
+                            created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', $13, $14, $15, $15)
+       ON CONFLICT (tracking_id) DO NOTHING
+       RETURNING id, tracking_id`,
+      [
+        generateTrackingId(),
+        input.classification,
+        input.title,
+        input.body,
+        input.incidentDate,
+        input.regionCode ?? null,
+        input.latitude ?? null,
+        input.longitude ?? null,
+        input.categoryId ?? null,
+        input.suggestedBodyId ?? null,
+        input.anonymous,
+        input.secret,
+        principal.userId,
+        input.channel,
+        now,
+      ],
+    );
+    if (rows[0]) return rows[0];
+  }
+  throw new Error('could not draw a free tracking ID in 5 attempts');
+}
+
+/** Who is reading this report, decided in SQL; null when the caller may not see it at all. */
+export async function resolveReader(
+  db: Queryable,
+  principal: Principal | null,
+  rawTrackingId: string,
+): Promise<{ reportId: number; kind: ReaderKind }> {
+  const trackingId = normalizeTrackingId(rawTrackingId);
+  const notFound = new AppError('not_found', 'Laporan tidak ditemukan / Report not found');
+  if (!trackingId) throw notFound;
+  const access = await repo.selectAccess(db, trackingId, principal?.userId ?? null, staffScope(principal, 0));
+  if (!access) throw notFound;
+  if (principal?.role === 'national_admin') return { reportId: access.id, kind: 'national' };
+  if (access.is_own && principal?.role === 'reporter') return { reportId: access.id, kind: 'reporter' };
+  if (access.in_scope && principal) return { reportId: access.id, kind: staffReaderKind(principal) };
+  if (access.is_public) return { reportId: access.id, kind: 'public' };
+  throw notFound;
+}
+
+function actorFor(kind: ReaderKind, principal: Principal | null): Actor | null {
+  if (kind === 'public' || !principal) return null;
+  if (kind === 'reporter') return 'reporter';
+  if (principal.role === 'monitor') return null;
+  return principal.role;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toReportJson(
+  row: repo.ReportViewRow,
+  kind: ReaderKind,
+  principal: Principal | null,
+  attachments: repo.AttachmentRow[],
+) {
+  const actor = actorFor(kind, principal);
+  return {
+    trackingId: row.tracking_id,
+    classification: row.classification as SubmitInput['classification'],
+    title: row.title,
+    body: row.body,
+    incidentDate: row.incident_date,
+    status: row.status,
+    statusLabel: STATUS_LABELS[row.status],
+    location: { regionCode: row.region_code, regionName: row.region_name, latitude: row.latitude, longitude: row.longitude },
+    category:
+      row.category_id === null
+        ? null
+        : { id: row.category_id, code: row.category_code!, name: row.category_name_id!, nameEn: row.category_name_en! },
+    suggestedBody: row.suggested_body_id === null ? null : { id: row.suggested_body_id, name: row.suggested_body_name! },
+    responsibleBody: row.body_id === null ? null : { id: row.body_id, name: row.body_name! },
+    unit: row.unit_id === null ? null : { id: row.unit_id, name: row.unit_name! },
+    anonymous: row.is_anonymous,
+    secret: row.is_secret,
+    resolutionClass: row.resolution_class,
+    archiveReason: row.archive_reason as (typeof ARCHIVE_REASONS)[number] | null,
+    duplicateOf: row.duplicate_of,
+    channel: row.channel as (typeof CHANNELS)[number],
+    ...(row.channel_message !== null && row.channel_message !== undefined ? { channelMessage: row.channel_message as Record<string, string> } : {}),
+    reporter:
+      row.reporter_name === null
+        ? null
+        : kind === 'public'
+          ? { name: row.reporter_name }
+          : { name: row.reporter_name, email: row.reporter_email, phone: row.reporter_phone },
+    rating: row.rating,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    verifiedAt: iso(row.verified_at),
+    answeredAt: iso(row.answered_at),
+    closedAt: iso(row.closed_at),
+    escalatedAt: iso(row.escalated_at),
+    attachments: attachments.map((a) => ({
+      id: a.id,
+      fileName: a.file_name,
+      mediaType: a.media_type,
+      sizeBytes: a.size_bytes,
+      url: `/api/v1/reports/${row.tracking_id}/attachments/${a.id}`,
+    })),
+    availableActions: actor ? availableActions(row.status, actor) : [],
+  };
+}
+export type ReportJson = ReturnType<typeof toReportJson>;
+
+export async function getReport(deps: AppDeps, principal: Principal | null, trackingId: string): Promise<ReportJson> {
+  const { reportId, kind } = await resolveReader(deps.db, principal, trackingId);
+  return viewReport(deps.db, kind, principal, reportId);
+}
+
+export async function viewReport(db: Queryable, kind: ReaderKind, principal: Principal | null, reportId: number) {
+  const row = await repo.selectReportView(db, kind, reportId);
+  if (!row) throw new AppError('not_found', 'Laporan tidak ditemukan / Report not found');
+  return toReportJson(row, kind, principal, await repo.selectAttachments(db, kind, reportId));
+}
+
+function filterConditions(f: ListFilters): SqlCondition[] {
+  const out: SqlCondition[] = [];
+  if (f.q) {
+    const asId = normalizeTrackingId(f.q);
+    out.push(
+      asId
+        ? { sql: `(r.tracking_id = $1 OR r.search @@ websearch_to_tsquery('indonesian', $2))`, params: [asId, f.q] }
+        : { sql: `r.search @@ websearch_to_tsquery('indonesian', $1)`, params: [f.q] },
+    );
+  }
+  if (f.regionCode) out.push({ sql: `(r.region_code = $1 OR r.region_code LIKE $2)`, params: [f.regionCode, `${f.regionCode}.%`] });
+  if (f.bodyId) out.push({ sql: `r.body_id = $1`, params: [f.bodyId] });
+  if (f.categoryId) {
+    out.push({ sql: `r.category_id IN (SELECT id FROM categories WHERE id = $1 OR parent_id = $1)`, params: [f.categoryId] });
+  }
+  if (f.classification) out.push({ sql: `r.classification = $1`, params: [f.classification] });
+  if (f.status) out.push({ sql: `r.status = ANY($1::text[])`, params: [f.status.split(',')] });
+  // "from" and "to" are calendar dates in WIB, the national reference time.
+  if (f.from) out.push({ sql: `r.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Jakarta')`, params: [f.from] });
+  if (f.to) out.push({ sql: `r.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')`, params: [f.to] });
+  return out;
+}
+
+async function listAs(
+  deps: AppDeps,
+  kind: ReaderKind,
+  principal: Principal | null,
+  base: SqlCondition,
+  filters: ListFilters,
+) {
+  const { rows, total } = await repo.listReportViews(deps.db, kind, {
+    where: [base, ...filterConditions(filters)],
+    orderBy: 'r.created_at DESC, r.id DESC',
+    limit: filters.perPage,
+    offset: (filters.page - 1) * filters.perPage,
+  });
+  const items = [];
+  for (const row of rows) items.push(toReportJson(row, kind, principal, await repo.selectAttachments(deps.db, kind, row.id)));
+  return { items, total, page: filters.page, perPage: filters.perPage };
+}
+
+/** The public feed and search: never a secret report, nor one archived as spam or abuse. */
+export function listPublic(deps: AppDeps, filters: ListFilters) {
+  return listAs(deps, 'public', null, { sql: 'r.is_public', params: [] }, filters);
+}
+
+export function listOwn(deps: AppDeps, principal: Principal, filters: ListFilters) {
+  return listAs(deps, 'reporter', principal, { sql: 'r.reporter_id = $1', params: [principal.userId] }, filters);
+}
+
+/** A staff member's inbox: exactly the reports in their scope, secret ones included. */
+export function listInbox(deps: AppDeps, principal: Principal, filters: ListFilters) {
+  const scope = staffScope(principal, 0);
+  if (!scope) throw new AppError('forbidden', 'Hanya untuk petugas / Staff only');
+  return listAs(deps, staffReaderKind(principal), principal, scope, filters);
+}
+
+export async function getTimeline(deps: AppDeps, principal: Principal | null, trackingId: string) {
+  const { reportId, kind } = await resolveReader(deps.db, principal, trackingId);
+  const events = await repo.selectTimeline(deps.db, kind, reportId);
+  return events.map((e) => ({
+    id: e.id,
+    at: e.at.toISOString(),
+    type: e.type,
+    actor: {
+      role: e.actor_role,
+      name: e.actor_name,
+      body: e.actor_body_id === null ? null : { id: e.actor_body_id, name: e.actor_body_name! },
+    },
+    visibility: e.visibility,
+    fromStatus: e.from_status,
+    toStatus: e.to_status,
+    message: e.message,
+    data: e.data,
+  }));
+}
+
+export async function getAttachment(deps: AppDeps, principal: Principal | null, trackingId: string, attachmentId: number) {
+  const { reportId, kind } = await resolveReader(deps.db, principal, trackingId);
+  const found = (await repo.selectAttachments(deps.db, kind, reportId)).find((a) => a.id === attachmentId);
+  if (!found) throw new AppError('not_found', 'Lampiran tidak ditemukan / Attachment not found');
+  const bytes = await deps.storage.get(found.storage_key);
+  if (!bytes) throw new AppError('not_found', 'Berkas lampiran hilang / Attachment file missing');
+  return { bytes, mediaType: found.media_type, fileName: found.file_name };
+}
+
+/** The identity behind a report, for national admins only; every look is written to an append-only log. */
+export async function revealIdentity(deps: AppDeps, principal: Principal, trackingId: string, reason: string) {
+  if (principal.role !== 'national_admin') {
+    throw new AppError('forbidden', 'Hanya admin nasional / National admins only');
+  }
+  const { reportId } = await resolveReader(deps.db, principal, trackingId);
+  return deps.db.transaction(async (tx) => {
+    await tx.query('INSERT INTO identity_access_log (report_id, user_id, reason, at) VALUES ($1, $2, $3, $4)', [
+      reportId,
+      principal.userId,
+      reason,
+      deps.now(),
+    ]);
+    const rows = await tx.query<{ name: string; email: string | null; phone: string | null; anonymous: boolean }>(
+      `SELECT u.name, u.email, u.phone, r.is_anonymous AS anonymous FROM reports r JOIN users u ON u.id = r.reporter_id WHERE r.id = $1`,
+      [reportId],
+    );
+    return rows[0]!;
+  });
+}
+
+/** Public counts, over public reports only. */
+export async function publicStats(deps: AppDeps) {
+  const rows = await deps.db.query<{ status: string; classification: string; n: number }>(
+    `SELECT status, classification, count(*)::int AS n FROM reports r WHERE r.is_public GROUP BY status, classification`,
+  );
+  const byStatus: Record<string, number> = {};
+  const byClassification: Record<string, number> = {};
+  let total = 0;
+  for (const r of rows) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+    byClassification[r.classification] = (byClassification[r.classification] ?? 0) + r.n;
+    total += r.n;
+  }
+  return { total, byStatus, byClassification };
+}

@@ -1,0 +1,65 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Role } from '../domain/roles.ts';
+import { AppError } from '../errors.ts';
+import { resolvePrincipal } from '../features/accounts/accounts.service.ts';
+import type { AppDeps, AppEnv, Principal } from './context.ts';
+
+export const SESSION_COOKIE = 'lapor_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function isSameOrigin(c: Context): boolean {
+  const origin = c.req.header('origin');
+  if (origin) return origin === new URL(c.req.url).origin;
+  return c.req.header('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * Resolves the caller once per request. Apps send `Authorization: Bearer <token>`; browsers carry
+ * a session cookie, which on state-changing requests counts only from a same-origin page, so a
+ * form on another site cannot act with a citizen's session.
+ */
+export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('principal', null);
+    c.set('authVia', null);
+    const header = c.req.header('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{10,200})$/i.exec(header.trim());
+      if (!match) throw new AppError('unauthenticated', 'Header Authorization tidak valid / Malformed Authorization header');
+      const found = await resolvePrincipal(deps.db, match[1]!, deps.now());
+      if (!found || found.kind !== 'bearer') {
+        throw new AppError('unauthenticated', 'Token tidak valid atau kedaluwarsa / Invalid or expired token');
+      }
+      c.set('principal', found.principal);
+      c.set('authVia', 'bearer');
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (cookie) {
+        const found = await resolvePrincipal(deps.db, cookie, deps.now());
+        if (found && found.kind === 'cookie') {
+          if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) {
+            throw new AppError('forbidden', 'Permintaan lintas situs ditolak / Cross-site request refused');
+          }
+          c.set('principal', found.principal);
+          c.set('authVia', 'cookie');
+        }
+      }
+    }
+    await next();
+  };
+}
+
+export function requirePrincipal(c: Context<AppEnv>): Principal {
+  const principal = c.get('principal');
+  if (!principal) throw new AppError('unauthenticated', 'Silakan masuk terlebih dahulu / Sign in first');
+  return principal;
+}
+
+export function requireRole(c: Context<AppEnv>, roles: readonly Role[]): Principal {
+  const principal = requirePrincipal(c);
+  if (!roles.includes(principal.role)) {
+    throw new AppError('forbidden', 'Peran Anda tidak diizinkan / Your role is not allowed to do this');
+  }
+  return principal;
+}
