@@ -18,6 +18,8 @@ export interface Db extends Tx {
   readonly kind: 'embedded' | 'postgres';
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Embedded only: the whole data dir as a tarball (the test template is built with it). */
+  dump?(): Promise<Blob>;
 }
 
 const OID_INT8 = 20;
@@ -124,6 +126,7 @@ async function openEmbedded(options: OpenDbOptions): Promise<Db> {
           },
         }),
       ),
+    dump: () => client.dumpDataDir('none'),
     close: async () => {
       try {
         await client.close();
@@ -132,14 +135,4 @@ async function openEmbedded(options: OpenDbOptions): Promise<Db> {
       }
     },
   };
-}
-
-/** Dumps an embedded database's data dir (used to build the test template once). */
-export async function dumpEmbedded(dataDir: string): Promise<Blob> {
-  const client = await PGlite.create(path.join(dataDir, 'pgdata'));
-  try {
-    return await client.dumpDataDir('none');
-  } finally {
-    await client.close();
-  }
 }

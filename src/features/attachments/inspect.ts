@@ -84,7 +84,7 @@ export async function inspectAttachment(
   if (bytes.length > limits.maxBytes) {
     throw new AppError(
       'attachment_too_large',
-      `Lampiran terlalu besar / Attachment too large (maks. / max ${formatMegabytes(limits.maxBytes)} MB)`,
+      `Lampiran terlalu besar / Attachment too large (max ${formatMegabytes(limits.maxBytes)} MB)`,
     );
   }
 
@@ -96,13 +96,9 @@ export async function inspectAttachment(
   // "application/zip" is an honest label for a plain zip too, so it alone does not make a disguise.
   const declaredIsSpecific = Array.isArray(declaredClaim) && !declaredClaim.every((k) => ZIP_CONTAINER_KINDS.has(k));
   const claimsAllowedKind = Array.isArray(nameClaim) || declaredIsSpecific;
-  if (kind === undefined) {
+  // 'cfb-unknown' is an OLE container that is not Word/Excel/PowerPoint (an .msi, an Outlook .msg).
+  if (kind === undefined || kind === 'cfb-unknown') {
     // A .jpg that is really text or a program is a disguise, not just an unsupported type.
-    if (claimsAllowedKind) throw mismatch();
-    throw notAllowed();
-  }
-  if (kind === 'cfb-unknown') {
-    // An OLE container that is not Word/Excel/PowerPoint: an .msi installer, an Outlook .msg, ...
     if (claimsAllowedKind) throw mismatch();
     throw notAllowed();
   }
@@ -202,13 +198,17 @@ function splitFileName(raw: string): SplitName {
   name = name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
   name = name.replace(/["*:<>?|]/g, '_');
   name = name.replace(/\s+/gu, ' ');
-  // Leading dots make hidden files; Windows silently drops trailing dots and spaces.
-  name = name.replace(/^[\s.]+|[\s.]+$/gu, '');
+  // Windows silently drops trailing dots and spaces; leading dots make hidden files. The extension
+  // is split off before the leading trim so that ".jpg" is an extension, not a name.
+  name = name.replace(/[\s.]+$/u, '');
+  const trimStart = (s: string): string => s.replace(/^[\s.]+/u, '');
   const dot = name.lastIndexOf('.');
-  if (dot === -1) return { whole: name, base: name };
-  const candidate = name.slice(dot + 1).toLowerCase();
-  if (!/^[a-z0-9]{1,10}$/.test(candidate) || !/[a-z]/.test(candidate)) return { whole: name, base: name };
-  return { whole: name, base: name.slice(0, dot).replace(/[\s.]+$/u, ''), extension: candidate };
+  const candidate = dot === -1 ? '' : name.slice(dot + 1).toLowerCase();
+  if (!/^[a-z0-9]{1,10}$/.test(candidate) || !/[a-z]/.test(candidate)) {
+    const whole = trimStart(name);
+    return { whole, base: whole };
+  }
+  return { whole: trimStart(name), base: trimStart(name.slice(0, dot).replace(/[\s.]+$/u, '')), extension: candidate };
 }
 
 function capBaseName(base: string): string {

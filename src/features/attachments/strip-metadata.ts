@@ -6,8 +6,8 @@ import { AppError } from '../../errors.ts';
  * editing software, timestamps) from an image before it is stored. The pixels are never
  * re-encoded: only whole metadata containers are dropped, so evidence stays bit-exact.
  *
- * JPEG, PNG and WebP are rewritten; every other type is returned unchanged (see the caveat on
- * HEIC in the module's report: its EXIF is NOT removed here).
+ * JPEG, PNG and WebP are rewritten; every other type is returned unchanged. That includes HEIC,
+ * whose EXIF (with GPS) therefore survives, and PDF/Office document properties (author names).
  */
 export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array {
   const type = mediaType.split(';')[0]!.trim().toLowerCase();

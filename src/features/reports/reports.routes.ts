@@ -100,6 +100,11 @@ function formToJson(form: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+function filesOf(form: Record<string, unknown>): File[] {
+  const value = form.attachments;
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((f): f is File => f instanceof File);
+}
+
 export function registerReportRoutes(app: App, deps: AppDeps): void {
   app.openapi(
     createRoute({
@@ -109,8 +114,9 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       summary: 'Submit a report (JSON, or a multipart form with attachments)',
       security: bearerSecurity,
       request: {
+        // Not `required`: with two media types the validator would otherwise run both on every
+        // request. The handler validates whichever body arrived, so a missing one is still a 400.
         body: {
-          required: true,
           content: {
             'application/json': { schema: SubmitReportSchema },
             'multipart/form-data': { schema: SubmitReportFormSchema },
@@ -127,22 +133,27 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       let input: service.SubmitInput;
       let files: File[] = [];
       if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
-        const form = c.req.valid('form' as never) as z.output<typeof SubmitReportFormSchema>;
-        files = form.attachments;
-        const parsed = SubmitReportSchema.safeParse({
-          ...formToJson(form as Record<string, unknown>),
-          latitude: form.latitude ?? undefined,
-          longitude: form.longitude ?? undefined,
-          categoryId: form.categoryId ?? undefined,
-          suggestedBodyId: form.suggestedBodyId ?? undefined,
-          anonymous: form.anonymous,
-          secret: form.secret,
-          regionCode: form.regionCode || undefined,
+        const form = await c.req.parseBody({ all: true });
+        files = filesOf(form);
+        const parsed = SubmitReportFormSchema.safeParse(form);
+        if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
+        const f = parsed.data;
+        const asJson = SubmitReportSchema.safeParse({
+          ...formToJson(form),
+          latitude: f.latitude ?? undefined,
+          longitude: f.longitude ?? undefined,
+          categoryId: f.categoryId ?? undefined,
+          suggestedBodyId: f.suggestedBodyId ?? undefined,
+          anonymous: f.anonymous,
+          secret: f.secret,
+          regionCode: f.regionCode || undefined,
         });
+        if (!asJson.success) throw invalidInput(fieldsFromZod(asJson.error));
+        input = asJson.data;
+      } else {
+        const parsed = SubmitReportSchema.safeParse(c.req.valid('json' as never) ?? {});
         if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
         input = parsed.data;
-      } else {
-        input = c.req.valid('json' as never) as service.SubmitInput;
       }
       const { reportId } = await service.submitReport(deps, principal, input, files);
       return c.json(await service.viewReport(deps.db, 'reporter', principal, reportId), 201);
@@ -293,7 +304,7 @@ function registerActionRoute(app: App, deps: AppDeps, def: (typeof ACTION_ROUTES
     tags: ['Lifecycle'],
     summary: def.summary,
     security: bearerSecurity,
-    request: { params: TrackingIdParam, body: { required: true, content } },
+    request: { params: TrackingIdParam, body: { required: !def.files, content } },
     responses: { 200: jsonResponse(ReportSchema, 'The report after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
   });
   // Multipart bodies are validated here rather than by the route, since form fields arrive as text.
@@ -304,15 +315,14 @@ function registerActionRoute(app: App, deps: AppDeps, def: (typeof ACTION_ROUTES
     let files: File[] = [];
     if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
       const form = await c.req.parseBody({ all: true });
-      const attachments = form.attachments;
-      files = (Array.isArray(attachments) ? attachments : attachments === undefined ? [] : [attachments]).filter(
-        (f): f is File => f instanceof File,
-      );
+      files = filesOf(form);
       const parsed = def.schema.safeParse(formToJson(form));
       if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
       input = parsed.data as ActionInput;
     } else {
-      input = (c.req as unknown as { valid(t: 'json'): ActionInput }).valid('json');
+      const parsed = def.schema.safeParse((c.req as unknown as { valid(t: 'json'): unknown }).valid('json') ?? {});
+      if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
+      input = parsed.data as ActionInput;
     }
     return c.json(await performAction(deps, principal, trackingId, def.action, input, files), 200);
   }) as never);
