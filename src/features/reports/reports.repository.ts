@@ -197,11 +197,24 @@ export interface AttachmentRow {
 }
 
 export async function selectAttachments(db: Queryable, kind: ReaderKind, reportId: number): Promise<AttachmentRow[]> {
-  return db.query<AttachmentRow>(
-    `SELECT id, event_id, file_name, media_type, size_bytes, storage_key, visibility, created_at
-       FROM attachments WHERE report_id = $1 AND visibility = ANY($2::text[]) ORDER BY id`,
-    [reportId, visibilitiesFor(kind)],
+  return (await selectAttachmentsOf(db, kind, [reportId])).get(reportId) ?? [];
+}
+
+/** The attachments of several reports in one query, by report id. */
+export async function selectAttachmentsOf(db: Queryable, kind: ReaderKind, reportIds: number[]): Promise<Map<number, AttachmentRow[]>> {
+  const byReport = new Map<number, AttachmentRow[]>();
+  if (reportIds.length === 0) return byReport;
+  const rows = await db.query<AttachmentRow & { report_id: number }>(
+    `SELECT report_id, id, event_id, file_name, media_type, size_bytes, storage_key, visibility, created_at
+       FROM attachments WHERE report_id = ANY($1::bigint[]) AND visibility = ANY($2::text[]) ORDER BY id`,
+    [reportIds, visibilitiesFor(kind)],
   );
+  for (const row of rows) {
+    const list = byReport.get(row.report_id) ?? [];
+    list.push(row);
+    byReport.set(row.report_id, list);
+  }
+  return byReport;
 }
 
 export interface NewEvent {

@@ -76,7 +76,7 @@ export const SubmitReportFormSchema = z
   .openapi('SubmitReportForm');
 
 export const TrackingIdParam = z.object({
-  trackingId: z.string().min(1).max(20).openapi({ param: { name: 'trackingId', in: 'path' }, example: '7KMX3PRA' }),
+  trackingId: z.string().min(1).max(64).openapi({ param: { name: 'trackingId', in: 'path' }, example: '7KMX3PRA' }),
 });
 
 const Named = z.object({ id: z.number().int(), name: z.string() });

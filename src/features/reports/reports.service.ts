@@ -262,8 +262,8 @@ async function listAs(
     limit: filters.perPage,
     offset: (filters.page - 1) * filters.perPage,
   });
-  const items = [];
-  for (const row of rows) items.push(toReportJson(row, kind, principal, await repo.selectAttachments(deps.db, kind, row.id)));
+  const attachments = await repo.selectAttachmentsOf(deps.db, kind, rows.map((r) => r.id));
+  const items = rows.map((row) => toReportJson(row, kind, principal, attachments.get(row.id) ?? []));
   return { items, total, page: filters.page, perPage: filters.perPage };
 }
 
