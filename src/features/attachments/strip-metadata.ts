@@ -6,8 +6,9 @@ import { AppError } from '../../errors.ts';
  * editing software, timestamps) from an image before it is stored. The pixels are never
  * re-encoded: only whole metadata containers are dropped, so evidence stays bit-exact.
  *
- * JPEG, PNG and WebP are rewritten; every other type is returned unchanged. That includes HEIC,
- * whose EXIF (with GPS) therefore survives, and PDF/Office document properties (author names).
+ * JPEG, PNG and WebP are rewritten. HEIC/HEIF keeps its exact length and layout: the payloads of
+ * its EXIF, XMP and other metadata items are overwritten in place (see stripHeif). Every other
+ * type is returned unchanged, so PDF/Office document properties (author names) survive.
  */
 export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array {
   const type = mediaType.split(';')[0]!.trim().toLowerCase();
@@ -20,6 +21,11 @@ export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array 
         return stripPng(bytes);
       case 'image/webp':
         return stripWebp(bytes);
+      case 'image/heic':
+      case 'image/heif':
+      case 'image/heic-sequence':
+      case 'image/heif-sequence':
+        return stripHeif(bytes);
       default:
         return bytes;
     }
@@ -303,4 +309,347 @@ function stripWebp(b: Uint8Array): Uint8Array {
   out.set(b.subarray(8, 12), 8);
   out.set(body, 12);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HEIC / HEIF (ISOBMFF)
+//
+// HEIF keeps EXIF and XMP as *items* of the `meta` box: `iinf` gives each item's type, `iloc`
+// says where its bytes are (offsets into the file, usually inside `mdat`, or into the meta box's
+// own `idat`). Cutting them out would shift every offset in `iloc` (and a sequence's sample
+// tables), so their payloads are overwritten in place instead: same length, every box and offset
+// still valid, image data byte-identical.
+//
+//  - `Exif` items become an empty EXIF block (tiff-header offset 6, "Exif\0\0", a TIFF header
+//    whose IFD0 has no entries) followed by zeros. Orientation needs no keeping: in HEIF it is
+//    the `irot`/`imir` properties, which stay.
+//  - `mime` items with XMP (application/rdf+xml, not content-encoded) become an empty XMP packet
+//    padded with spaces, so readers that validate XML stay quiet; other `mime` and `uri ` items
+//    (and version 0/1 item infos, which can only describe such items) become zeros.
+//  - Top-level boxes a reader never needs (`free`/`skip`, `uuid` such as C2PA, vendor boxes
+//    such as a Samsung motion photo's `mpvd` video) and `udta` inside `moov`/`trak` are turned
+//    into zero-filled `free` boxes.
+
+const ISO_MAX_BOXES = 100_000;
+const ISO_MAX_EXTENTS = 100_000;
+
+/** Top-level boxes kept as they are: structure, image/sample data and fragments. */
+const ISO_KEEP_TOP = new Set(['ftyp', 'meta', 'mdat', 'moov', 'moof', 'mfra', 'styp', 'sidx', 'ssix', 'prft', 'emsg', 'pdin']);
+/** Top-level boxes whose bytes a metadata extent must never overwrite. */
+const ISO_STRUCTURAL = new Set(['ftyp', 'meta', 'moov', 'moof', 'mfra', 'styp', 'sidx', 'ssix']);
+
+const EMPTY_EXIF_ITEM = Uint8Array.of(
+  0x00, 0x00, 0x00, 0x06, // exif_tiff_header_offset: the TIFF header follows "Exif\0\0"
+  ...EXIF_HEADER,
+  0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // "MM", 42, IFD0 at 8
+  0x00, 0x00, // no entries
+  0x00, 0x00, 0x00, 0x00, // no next IFD
+);
+const EMPTY_XMP_ITEM = new TextEncoder().encode('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
+
+interface IsoBox {
+  type: string;
+  start: number;
+  /** First byte after size, type and (for size 1) largesize; a `uuid` box's usertype starts here. */
+  payload: number;
+  /** First byte of the content (after the usertype for `uuid`). */
+  body: number;
+  end: number;
+}
+
+/** A half-open byte range [start, end) of the file. */
+type Range = [start: number, end: number];
+
+interface HeifMetaItem {
+  replacement: Uint8Array;
+  pad: number;
+  /** The item's payload, in order. */
+  ranges: Range[];
+  /** Those of its ranges that are file offsets (construction_method 0), not inside an idat. */
+  fileRanges: Range[];
+}
+
+const be16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Uint8Array, o: number): number =>
+  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const fourcc = (b: Uint8Array, o: number): string => String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+
+/** Reads a big-endian unsigned field of 0, 2, 4 or 8 bytes; the caller checked the bounds. */
+function beN(b: Uint8Array, o: number, size: number): number {
+  if (size === 0) return 0;
+  if (size === 2) return be16(b, o);
+  if (size === 4) return be32(b, o);
+  const high = be32(b, o);
+  if (high > 0x1fffff) throw malformed(); // beyond 2^53: no buffer is that large
+  return high * 2 ** 32 + be32(b, o + 4);
+}
+
+/** The boxes that exactly tile [start, end). */
+function readIsoBoxes(b: Uint8Array, start: number, end: number): IsoBox[] {
+  const boxes: IsoBox[] = [];
+  let pos = start;
+  while (pos < end) {
+    if (boxes.length >= ISO_MAX_BOXES || end - pos < 8) throw malformed();
+    const type = fourcc(b, pos + 4);
+    let size = be32(b, pos);
+    let payload = pos + 8;
+    if (size === 1) {
+      if (end - pos < 16) throw malformed();
+      size = beN(b, pos + 8, 8);
+      payload = pos + 16;
+    } else if (size === 0) {
+      size = end - pos; // runs to the end of the enclosing box (or file)
+    }
+    const body = type === 'uuid' ? payload + 16 : payload;
+    if (size < body - pos || size > end - pos) throw malformed();
+    boxes.push({ type, start: pos, payload, body, end: pos + size });
+    pos += size;
+  }
+  return boxes;
+}
+
+/** The version of a FullBox, and where its fields start (after version and flags). */
+function fullBox(b: Uint8Array, box: IsoBox): { version: number; pos: number } {
+  if (box.end - box.body < 4) throw malformed();
+  return { version: b[box.body]!, pos: box.body + 4 };
+}
+
+function single(boxes: IsoBox[], type: string): IsoBox | undefined {
+  const found = boxes.filter((box) => box.type === type);
+  if (found.length > 1) throw malformed();
+  return found[0];
+}
+
+/** Overwrites a box in place with a zero-filled `free` box of the same size. */
+function blankToFree(out: Uint8Array, box: IsoBox): void {
+  out.set([0x66, 0x72, 0x65, 0x65], box.start + 4); // "free"
+  out.fill(0, box.payload, box.end);
+}
+
+function stripHeif(input: Uint8Array): Uint8Array {
+  const top = readIsoBoxes(input, 0, input.length);
+  if (top[0]?.type !== 'ftyp') throw malformed();
+  const metas = top.filter((box) => box.type === 'meta');
+  const moov = single(top, 'moov');
+  if (metas.length > 1) throw malformed();
+  if (metas.length === 0 && moov === undefined) throw malformed(); // neither an image nor a sequence
+
+  // An image sequence may also carry metadata in movie- and track-level meta and udta boxes.
+  const udtas: IsoBox[] = [];
+  if (moov !== undefined) {
+    for (const box of readIsoBoxes(input, moov.body, moov.end)) {
+      if (box.type === 'meta') metas.push(box);
+      else if (box.type === 'udta') udtas.push(box);
+      else if (box.type === 'trak') {
+        for (const inner of readIsoBoxes(input, box.body, box.end)) {
+          if (inner.type === 'meta') metas.push(inner);
+          else if (inner.type === 'udta') udtas.push(inner);
+        }
+      }
+    }
+  }
+
+  const items: HeifMetaItem[] = [];
+  const imageRanges: Range[] = [];
+  for (const meta of metas) readHeifMeta(input, meta, items, imageRanges);
+
+  // Blanking must touch neither image data nor the boxes just parsed (extents in an `idat` lie
+  // inside their meta box by design, so only file-offset extents are checked against structure).
+  // A file that lays metadata over either is not something a camera writes.
+  const keep = mergeRanges(imageRanges);
+  const structure = mergeRanges(
+    top.filter((box) => ISO_STRUCTURAL.has(box.type)).map((box): Range => [box.start, box.end]),
+  );
+  for (const item of items) {
+    for (const range of item.ranges) if (overlapsAny(keep, range)) throw malformed();
+    for (const range of item.fileRanges) if (overlapsAny(structure, range)) throw malformed();
+  }
+
+  const out = input.slice(); // never mutate the caller's buffer
+  for (const item of items) {
+    const total = item.ranges.reduce((n, [start, end]) => n + end - start, 0);
+    // An item too small for the stub gets plain zeros rather than half a structure.
+    const replacement = total >= item.replacement.length ? item.replacement : new Uint8Array(0);
+    const pad = total >= item.replacement.length ? item.pad : 0;
+    let written = 0;
+    for (const [start, end] of item.ranges) {
+      out.fill(pad, start, end);
+      const piece = replacement.subarray(written, written + (end - start));
+      out.set(piece, start);
+      written += piece.length;
+    }
+  }
+
+  for (const box of top) {
+    if (!ISO_KEEP_TOP.has(box.type) && !overlapsAny(keep, [box.start, box.end])) blankToFree(out, box);
+  }
+  for (const box of udtas) if (!overlapsAny(keep, [box.start, box.end])) blankToFree(out, box);
+  return out;
+}
+
+/**
+ * Reads one `meta` box: which items are metadata (to be blanked) and where every item's bytes
+ * are. Extents of all other items are collected as ranges that blanking must not touch.
+ */
+function readHeifMeta(b: Uint8Array, meta: IsoBox, items: HeifMetaItem[], imageRanges: Range[]): void {
+  const header = fullBox(b, meta);
+  if (header.version !== 0) throw malformed();
+  const children = readIsoBoxes(b, header.pos, meta.end);
+  const iinf = single(children, 'iinf');
+  const iloc = single(children, 'iloc');
+  const idat = single(children, 'idat');
+
+  const kinds = new Map<number, { replacement: Uint8Array; pad: number } | null>();
+  if (iinf !== undefined) {
+    const { version, pos } = fullBox(b, iinf);
+    if (version > 1) throw malformed();
+    const countSize = version === 0 ? 2 : 4;
+    if (pos + countSize > iinf.end) throw malformed();
+    for (const infe of readIsoBoxes(b, pos + countSize, iinf.end)) {
+      if (infe.type !== 'infe') continue;
+      const item = readInfe(b, infe);
+      if (kinds.has(item.id)) throw malformed();
+      kinds.set(item.id, item.metadata);
+    }
+  }
+  if (iloc === undefined) return;
+
+  const { version, pos: start } = fullBox(b, iloc);
+  if (version > 2) throw malformed();
+  let pos = start;
+  const need = (n: number): void => {
+    if (pos + n > iloc.end) throw malformed();
+  };
+  need(2);
+  const offsetSize = b[pos]! >> 4;
+  const lengthSize = b[pos]! & 0x0f;
+  const baseOffsetSize = b[pos + 1]! >> 4;
+  const indexSize = version === 0 ? 0 : b[pos + 1]! & 0x0f; // reserved in version 0
+  for (const size of [offsetSize, lengthSize, baseOffsetSize, indexSize]) {
+    if (size !== 0 && size !== 4 && size !== 8) throw malformed();
+  }
+  pos += 2;
+  const idSize = version < 2 ? 2 : 4;
+  need(idSize);
+  const itemCount = beN(b, pos, idSize);
+  pos += idSize;
+  // Each entry takes at least an ID, a data_reference_index and an extent_count.
+  if (itemCount * (idSize + 4) > iloc.end - pos) throw malformed();
+
+  const seen = new Set<number>();
+  let extentTotal = 0;
+  for (let i = 0; i < itemCount; i++) {
+    need(idSize);
+    const id = beN(b, pos, idSize);
+    pos += idSize;
+    if (seen.has(id)) throw malformed();
+    seen.add(id);
+    let method = 0;
+    if (version >= 1) {
+      need(2);
+      method = be16(b, pos) & 0x0f;
+      pos += 2;
+    }
+    need(2 + baseOffsetSize + 2);
+    const dataReference = be16(b, pos);
+    const baseOffset = beN(b, pos + 2, baseOffsetSize);
+    const extentCount = be16(b, pos + 2 + baseOffsetSize);
+    pos += 2 + baseOffsetSize + 2;
+    extentTotal += extentCount;
+    // With all field sizes 0 an extent takes no bytes, so the box size does not bound this loop.
+    if (extentTotal > ISO_MAX_EXTENTS) throw malformed();
+
+    const metadata = kinds.get(id) ?? null;
+    const ranges: Range[] = [];
+    const fileRanges: Range[] = [];
+    for (let e = 0; e < extentCount; e++) {
+      need(indexSize + offsetSize + lengthSize);
+      const offset = beN(b, pos + indexSize, offsetSize);
+      const length = beN(b, pos + indexSize + offsetSize, lengthSize);
+      pos += indexSize + offsetSize + lengthSize;
+      if (method > 2) throw malformed();
+      if (method === 2 || dataReference !== 0) {
+        // Data taken from other items, or from another file: nothing of this item's own to
+        // blank. For a metadata item we cannot tell where its bytes are, so refuse the file.
+        if (metadata !== null) throw malformed();
+        continue;
+      }
+      // construction_method 0: offsets into the file; 1: into the idat box of this meta.
+      let containerStart = 0;
+      let containerEnd = b.length;
+      if (method === 1) {
+        if (idat === undefined) throw malformed();
+        containerStart = idat.body;
+        containerEnd = idat.end;
+      }
+      const from = containerStart + baseOffset + offset;
+      // Length 0 means "the rest of the referenced data".
+      const to = length === 0 ? containerEnd : from + length;
+      if (from > containerEnd || to > containerEnd) throw malformed();
+      ranges.push([from, to]);
+      if (method === 0) fileRanges.push([from, to]);
+    }
+    if (metadata === null) for (const range of ranges) imageRanges.push(range);
+    else items.push({ ...metadata, ranges, fileRanges });
+  }
+}
+
+/** An item info entry: its ID and, for metadata items, what to overwrite the payload with. */
+function readInfe(b: Uint8Array, infe: IsoBox): { id: number; metadata: { replacement: Uint8Array; pad: number } | null } {
+  const { version, pos: start } = fullBox(b, infe);
+  if (version > 3) throw malformed();
+  let pos = start;
+  const idSize = version === 3 ? 4 : 2;
+  if (pos + idSize + 2 > infe.end) throw malformed();
+  const id = beN(b, pos, idSize);
+  pos += idSize + 2; // item_protection_index
+  // Strings are NUL-terminated; a missing terminator on the last one is tolerated.
+  const string = (): string => {
+    let end = pos;
+    while (end < infe.end && b[end] !== 0) end++;
+    const text = String.fromCharCode(...b.subarray(pos, Math.min(end, pos + 256)));
+    pos = Math.min(end + 1, infe.end);
+    return text;
+  };
+  let itemType = 'mime';
+  if (version >= 2) {
+    if (pos + 4 > infe.end) throw malformed();
+    itemType = fourcc(b, pos);
+    pos += 4;
+  }
+  string(); // item_name
+  if (itemType === 'Exif') return { id, metadata: { replacement: EMPTY_EXIF_ITEM, pad: 0 } };
+  if (itemType === 'uri ') return { id, metadata: { replacement: new Uint8Array(0), pad: 0 } };
+  if (itemType !== 'mime') return { id, metadata: null };
+  const contentType = string().trim().toLowerCase();
+  const contentEncoding = pos < infe.end ? string() : '';
+  if (contentType === 'application/rdf+xml' && contentEncoding === '') {
+    return { id, metadata: { replacement: EMPTY_XMP_ITEM, pad: 0x20 } };
+  }
+  return { id, metadata: { replacement: new Uint8Array(0), pad: 0 } };
+}
+
+/** Sorted, disjoint union of ranges. */
+function mergeRanges(ranges: Range[]): Range[] {
+  const sorted = ranges.filter(([s, e]) => e > s).sort((x, y) => x[0] - y[0]);
+  const merged: Range[] = [];
+  for (const [s, e] of sorted) {
+    const last = merged.at(-1);
+    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/** Whether [start, end) intersects any range of a sorted, disjoint list. */
+function overlapsAny(sorted: Range[], [start, end]: Range): boolean {
+  if (end <= start) return false;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]![1] <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]![0] < end;
 }

@@ -32,9 +32,10 @@ export function staffScope(principal: Principal | null, offset: number): SqlCond
     case 'monitor':
       return { sql: 'TRUE', params: [] };
     case 'agency_admin':
-      // its own reports, and unrouted ones suggested to it (a body may verify its own)
+      // its own reports, and unrouted ones suggested to it (a body may verify its own, hold it for
+      // completion, and see it while it waits for the reporter)
       return {
-        sql: `(r.body_id = ${p}::bigint OR (r.body_id IS NULL AND r.status = 'submitted' AND r.suggested_body_id = ${p}::bigint))`,
+        sql: `(r.body_id = ${p}::bigint OR (r.body_id IS NULL AND r.status IN ('submitted', 'on_hold') AND r.suggested_body_id = ${p}::bigint))`,
         params: [principal.bodyId],
       };
     case 'unit_officer':

@@ -246,10 +246,15 @@ async function applyRules(
       if (input.reason === 'duplicate') {
         const original = input.duplicateOf ? normalizeTrackingId(input.duplicateOf) : null;
         if (!original) throw invalidInput({ duplicateOf: 'Wajib diisi untuk duplikat / Required for a duplicate' });
-        const rows = await db.query<{ id: number }>('SELECT id FROM reports WHERE tracking_id = $1 AND id <> $2', [original, r.id]);
+        const rows = await db.query<{ id: number; is_public: boolean }>(
+          'SELECT id, is_public FROM reports WHERE tracking_id = $1 AND id <> $2',
+          [original, r.id],
+        );
         if (!rows[0]) throw invalidInput({ duplicateOf: 'Laporan asli tidak ditemukan / Original report not found' });
         change.columns.duplicate_of_id = rows[0].id;
-        change.data.duplicateOf = original;
+        // The archive event is public; a secret original's ID goes only on a staff event.
+        if (rows[0].is_public) change.data.duplicateOf = original;
+        else change.extraEvents.push({ type: 'duplicate_linked', visibility: 'staff', message: null, data: { duplicateOf: original } });
       } else if (input.duplicateOf) {
         throw invalidInput({ duplicateOf: 'Hanya untuk alasan duplicate / Only with reason duplicate' });
       }
@@ -291,7 +296,9 @@ async function applyRules(
         if (input.bodyId) throw invalidInput({ bodyId: 'Pilih instansi atau admin nasional, bukan keduanya / Either a body or the national admin' });
         change.columns.body_id = null;
         change.columns.unit_id = null;
-        change.data = { fromBodyId: r.body_id, toNational: true };
+        // The body has said it is not theirs: the citizen's suggestion no longer gives it the report back.
+        change.columns.suggested_body_id = null;
+        change.data = { fromBodyId: r.body_id, toNational: true, previousSuggestedBodyId: r.suggested_body_id };
         return change;
       }
       if (!input.bodyId) throw invalidInput({ bodyId: 'Wajib diisi / Required' });
@@ -338,6 +345,8 @@ async function applyRules(
       if (!input.rating) throw invalidInput({ rating: 'Wajib diisi: 1–5 / Required: 1–5' });
       change.columns.rating = input.rating;
       change.columns.rated_at = now;
+      // A low rating reopens the report, so it is no longer closed.
+      if (input.rating <= 2) change.columns.closed_at = null;
       change.data = { rating: input.rating };
       return change;
     }

@@ -70,13 +70,22 @@ const RAW_MESSAGE: Record<ReaderKind, string> = {
   overseer: 'NULL::jsonb',
 };
 
+/** A duplicate may point at a secret original: its ID reaches only readers who handle reports. */
+const DUPLICATE_OF: Record<ReaderKind, string> = {
+  public: 'CASE WHEN dup.is_public THEN dup.tracking_id END',
+  reporter: 'CASE WHEN dup.is_public THEN dup.tracking_id END',
+  staff: 'dup.tracking_id',
+  overseer: 'dup.tracking_id',
+  national: 'dup.tracking_id',
+};
+
 function viewSelect(kind: ReaderKind): string {
   return `SELECT r.id, r.tracking_id, r.classification, r.title, r.body, r.incident_date, r.status,
        r.region_code, rg.name AS region_name, r.latitude, r.longitude,
        r.category_id, c.code AS category_code, c.name_id AS category_name_id, c.name_en AS category_name_en,
        r.suggested_body_id, sb.name AS suggested_body_name, r.body_id, b.name AS body_name,
        r.unit_id, un.name AS unit_name, r.is_anonymous, r.is_secret, r.resolution_class, r.archive_reason,
-       dup.tracking_id AS duplicate_of, r.channel, ${RAW_MESSAGE[kind]} AS channel_message, r.rating,
+       ${DUPLICATE_OF[kind]} AS duplicate_of, r.channel, ${RAW_MESSAGE[kind]} AS channel_message, r.rating,
        ${IDENTITY_COLUMNS[kind]},
        r.created_at, r.updated_at, r.verified_at, r.answered_at, r.closed_at, r.escalated_at
   FROM reports r
