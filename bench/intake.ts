@@ -22,7 +22,9 @@
  *   BENCH_OPEN_SECONDS   seconds of the open-loop run, default 20
  *   BENCH_USERS          reporter accounts, default 8
  *   BENCH_SERVER_DIR     checkout whose src/main.ts is started, default this one (for A/B runs)
- *   BENCH_PROFILE        1: start the server with --cpu-prof and print where its CPU time went
+ *   BENCH_PROFILE        1 (or a folder, to keep the .cpuprofile there): start the server with
+ *                        --cpu-prof and print where its CPU time went
+ *   BENCH_QUIET_WAIT     seconds to wait for other work on the machine to settle first, default 30
  *   PGBENCH              path to pgbench, default: PATH, then /usr/lib/postgresql/<v>/bin
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -58,13 +60,20 @@ const LEVEL_SECONDS = posNumber(env.BENCH_SECONDS, 8);
 const OPEN_SECONDS = posNumber(env.BENCH_OPEN_SECONDS, 20);
 const USERS = Math.round(posNumber(env.BENCH_USERS, 8));
 const SERVER_DIR = path.resolve(env.BENCH_SERVER_DIR?.trim() || ROOT);
-const PROFILE = /^(1|true|yes|on)$/i.test(env.BENCH_PROFILE ?? '');
+const PROFILE_RAW = env.BENCH_PROFILE?.trim() ?? '';
+const PROFILE = PROFILE_RAW !== '' && !/^(0|false|no|off)$/i.test(PROFILE_RAW);
+/** BENCH_PROFILE=<folder> keeps the .cpuprofile there (open it in Chrome DevTools); 1 keeps it in a temp folder that is removed. */
+const PROFILE_KEEP_DIR = PROFILE && !/^(1|true|yes|on)$/i.test(PROFILE_RAW) ? path.resolve(PROFILE_RAW) : null;
 const WARMUP_SECONDS = 3;
 /** Caps so every phase stops by itself even if the clock misbehaves. */
 const MAX_REQUESTS_PER_PHASE = 200_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_IN_FLIGHT = 2_000;
 const TARGET_RATIO = 0.5;
+/** Machine busy share (% of one core) under which it counts as quiet, and "other" above which a phase is flagged. */
+const QUIET_BUSY_PCT = 25;
+const INTERFERENCE_PCT = 20;
+const QUIET_WAIT_SECONDS = posNumber(env.BENCH_QUIET_WAIT, 30);
 const TARGET_P99_MS = 50;
 
 // ---------------------------------------------------------------------------------------------
@@ -122,7 +131,7 @@ async function startServer(port: number): Promise<string> {
   attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lapor-bench-'));
   const args: string[] = [];
   if (PROFILE) {
-    profileDir = path.join(attachmentsDir, 'profile');
+    profileDir = PROFILE_KEEP_DIR ?? path.join(attachmentsDir, 'profile');
     args.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   }
   args.push(path.join(SERVER_DIR, 'src/main.ts'));
@@ -267,6 +276,33 @@ function cpuShare(a: CpuSample, b: CpuSample): CpuShare {
   const loadgen = (100 * (b.self - a.self)) / 1e6 / seconds;
   const pgbench = pct(b.children - a.children);
   return { server, postgres, loadgen, pgbench, machineBusy, other: Math.max(0, machineBusy - server - postgres - loadgen - pgbench) };
+}
+
+/** CPU milliseconds per unit of work, from a share in % of one core and a rate per second. */
+const perReq = (pctOfCore: number, rate: number) => (rate > 0 ? ((10 * pctOfCore) / rate).toFixed(2) : '–');
+
+/**
+ * Waits (up to `maxSeconds`) until the machine has been quiet for two seconds in a row: other work
+ * on the same cores skews every figure. Returns the busy share seen last, in % of one core.
+ */
+async function waitForQuiet(maxSeconds: number): Promise<number> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  let quiet = 0;
+  let busy = 0;
+  let said = false;
+  for (;;) {
+    const a = machineTicks();
+    await sleep(1000);
+    const b = machineTicks();
+    busy = b.total > a.total ? ((b.busy - a.busy) / (b.total - a.total)) * 100 * os.availableParallelism() : 0;
+    quiet = busy < QUIET_BUSY_PCT ? quiet + 1 : 0;
+    if (quiet >= 2) return busy;
+    if (performance.now() > deadline) return busy;
+    if (!said) {
+      console.log(`  the machine is busy (${busy.toFixed(0)}% of one core) with other work; waiting up to ${maxSeconds} s for it to settle…`);
+      said = true;
+    }
+  }
 }
 
 const fmtCpu = (c: CpuShare) =>
@@ -584,7 +620,12 @@ async function registerReporters(base: string, n: number): Promise<Reporter[]> {
 
 /** Where the server's CPU time went, by self time, from its --cpu-prof profile. */
 function printProfile(dir: string): void {
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort((a, b) => fs.statSync(path.join(dir, b)).mtimeMs - fs.statSync(path.join(dir, a)).mtimeMs)
+    : [];
   if (files.length === 0) {
     console.log('  (no profile written)');
     return;
@@ -593,6 +634,7 @@ function printProfile(dir: string): void {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
   }
+  console.log(`  ${path.join(dir, files[0]!)}`);
   const prof = JSON.parse(fs.readFileSync(path.join(dir, files[0]!), 'utf8')) as {
     nodes: Node[];
     samples: number[];
@@ -669,6 +711,9 @@ async function main(): Promise<void> {
   const probe = await submit(base, reporters[0]!);
   if (probe !== '201') throw new Error(`a test submission answered ${probe}, not 201:\n${serverLog.slice(-20).join('\n')}`);
 
+  const idle = await waitForQuiet(QUIET_WAIT_SECONDS);
+  console.log(`machine before measuring: ${idle.toFixed(0)}% of one core busy${idle >= QUIET_BUSY_PCT ? ' — NOT QUIET, figures will be low and noisy' : ''}`);
+
   const warmupClients = Math.max(...LEVELS.filter((n) => n <= 8), 1);
   const warm = await closedLoop(base, reporters, warmupClients, WARMUP_SECONDS);
   console.log(`warm-up: ${warmupClients} clients, ${WARMUP_SECONDS} s, ${f0(warm.rate)} reports/s (not counted), ${warm.rec.errorText()}`);
@@ -683,6 +728,7 @@ async function main(): Promise<void> {
       `${pad(String(clients), 7)} ${pad(f0(r.rate), 10)} ${pad(f1(r.latency.p50), 8)} ${pad(f1(r.latency.p90), 8)} ${pad(f1(r.latency.p99), 8)} ${pad(f1(r.latency.max), 8)}  ${pad(String(r.rec.errorCount), 6)}  ${pad(r.dbTransactionsPerRequest === null ? '–' : r.dbTransactionsPerRequest.toFixed(2), 12)}`,
     );
     console.log(`        ${fmtCpu(r.cpu)}`);
+    console.log(`        cpu per report: server ${perReq(r.cpu.server, r.rate)} ms, postgres ${perReq(r.cpu.postgres, r.rate)} ms`);
     if (r.rec.errorCount > 0) console.log(`        ${r.rec.errorText()}`);
   }
   const peak = closed.reduce((a, b) => (b.rate > a.rate ? b : a));
@@ -699,6 +745,7 @@ async function main(): Promise<void> {
     `  (from fetch() call: p50 ${f1(open.service.p50)}, p99 ${f1(open.service.p99)} ms; start lateness p99 ${f1(open.lateStarts.p99)} ms, max ${f1(open.lateStarts.max)} ms)`,
   );
   console.log(`  ${fmtCpu(open.cpu)}`);
+  console.log(`  cpu per report: server ${perReq(open.cpu.server, open.completedRate)} ms, postgres ${perReq(open.cpu.postgres, open.completedRate)} ms`);
   console.log('  second by second (requests due in that second; cpu in % of one core):');
   console.log(`  ${pad('s', 3)} ${pad('n', 5)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('max', 7)}  ${pad('server', 6)} ${pad('pg', 5)} ${pad('loadgen', 7)} ${pad('other', 5)}`);
   open.timeline.forEach((t, i) => {
@@ -749,7 +796,8 @@ async function main(): Promise<void> {
       pgResults.push(r);
       console.log(`${pad(String(clients), 7)} ${pad(f0(r.tps), 10)} ${pad(f1(r.latencyMs), 8)}  ${pad(String(r.failed), 6)}`);
       console.log(
-        `        cpu (% of one core): machine ${f0(r.cpu.machineBusy)}%, postgres ${f0(r.cpu.postgres)}%, pgbench ${f0(r.cpu.pgbench)}%, other ${f0(r.cpu.other)}%`,
+        `        cpu (% of one core): machine ${f0(r.cpu.machineBusy)}%, postgres ${f0(r.cpu.postgres)}%, pgbench ${f0(r.cpu.pgbench)}%, other ${f0(r.cpu.other)}%; ` +
+          `postgres ${perReq(r.cpu.postgres, r.tps)} ms per transaction`,
       );
     }
     const best = pgResults.reduce((a, b) => (b.tps > a.tps ? b : a));
@@ -760,7 +808,7 @@ async function main(): Promise<void> {
     fs.rmSync(path.dirname(full), { recursive: true, force: true });
     console.log(
       `  + bench/intake-response.sql (the route's two reads for its 201 body), ${best.clients} clients: ` +
-        `${f0(fullResult.tps)} tps, avg ${f1(fullResult.latencyMs)} ms`,
+        `${f0(fullResult.tps)} tps, avg ${f1(fullResult.latencyMs)} ms; postgres ${perReq(fullResult.cpu.postgres, fullResult.tps)} ms per transaction, other ${f0(fullResult.cpu.other)}%`,
     );
   }
 
@@ -785,6 +833,12 @@ async function main(): Promise<void> {
     `  open loop at half peak:          ${f0(open.achievedRate)}/s, p99 ${f1(open.latency.p99)} ms — target ≤ ${TARGET_P99_MS} ms: ${p99Met ? 'MET' : 'NOT MET'}`,
   );
   console.log(`  errors (non-201):                ${errorsTotal}${errorsTotal > 0 ? ' — SHOULD BE 0' : ''}`);
+  const others = [...closed.map((r) => r.cpu.other), open.cpu.other, ...pgResults.map((r) => r.cpu.other)];
+  const worst = Math.max(...others);
+  console.log(
+    `  other work on the machine:       up to ${worst.toFixed(0)}% of one core in a phase` +
+      (worst > INTERFERENCE_PCT ? ' — the machine was NOT quiet: the figures above are skewed; run again on a quiet machine' : ' (quiet)'),
+  );
   console.log(`  total time:                      ${((performance.now() - began) / 1000).toFixed(0)} s`);
 }
 

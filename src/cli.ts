@@ -44,7 +44,7 @@ async function run(argv: string[]): Promise<number> {
       if (!values.email && !values.phone) problems.push('--email or --phone is required');
       if (!values.password || values.password.length < 8) problems.push('--password of at least 8 characters is required');
       if (problems.length > 0) {
-        console.error(problems.join('\n'));
+        console.error(`${problems.join('\n')}\n\n${USAGE}`);
         return 2;
       }
       const db = await openReadyDb(config);
@@ -105,7 +105,11 @@ run(process.argv.slice(2)).then(
       console.error(`${err.code}: ${err.message}${fields}`);
       process.exit(2);
     }
-    if (err instanceof ConfigError || err instanceof DataDirLockedError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(err as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
       console.error((err as Error).message);
       process.exit(2);
     }

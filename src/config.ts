@@ -18,6 +18,10 @@ export interface Config {
   /** Sign-in attempts allowed per login and per client address in one window. */
   loginMaxAttempts: number;
   loginWindowSeconds: number;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
+  /** The public origin (https://lapor.example.go.id) when a proxy terminates TLS; used for same-origin checks. */
+  publicOrigin: string | null;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +73,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 24 * 14, problems),
     loginMaxAttempts: readInt(env, 'LOGIN_MAX_ATTEMPTS', 10, problems),
     loginWindowSeconds: readInt(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, problems),
+    trustProxy: readBool(env, 'TRUST_PROXY', false, problems),
+    publicOrigin: null,
   };
+  const publicUrl = env.PUBLIC_URL?.trim();
+  if (publicUrl) {
+    try {
+      config.publicOrigin = new URL(publicUrl).origin;
+    } catch {
+      problems.push(`PUBLIC_URL must be an absolute URL, got "${publicUrl}"`);
+    }
+  }
   if (config.port > 65535) problems.push(`PORT must be ≤ 65535`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -22,6 +22,8 @@ export type ErrorCode =
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields?: Record<string, string>;
+  /** For too_many_attempts: when the caller may try again. */
+  retryAfterSeconds?: number;
   constructor(code: ErrorCode, message: string, fields?: Record<string, string>) {
     super(message);
     this.name = 'AppError';

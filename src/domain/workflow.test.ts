@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../errors.ts';
-import { classifySentence, isPromiseOnly } from './answer-check.ts';
+import { classifyClause, isPromiseOnly } from './answer-check.ts';
 import { normalizePhone } from './phone.ts';
 import { ROLES } from './roles.ts';
 import { TRACKING_ID_LENGTH, formatTrackingId, generateTrackingId, normalizeTrackingId } from './tracking-id.ts';
@@ -285,9 +285,9 @@ describe('answer check', () => {
   });
 
   test('sentences are sorted into promise, courtesy and substance', () => {
-    assert.equal(classifySentence('akan segera kami tindaklanjuti'), 'promise');
-    assert.equal(classifySentence('terima kasih atas laporan anda'), 'courtesy');
-    assert.equal(classifySentence('jalan sudah diaspal ulang pada 24 november 2026'), 'substance');
+    assert.equal(classifyClause('akan segera kami tindaklanjuti'), 'promise');
+    assert.equal(classifyClause('terima kasih atas laporan anda'), 'courtesy');
+    assert.equal(classifyClause('jalan sudah diaspal ulang pada 24 november 2026'), 'substance');
   });
 
   // BUG: the active (meN-) forms of the promise verbs are missed, so a plain promise of future

@@ -9,12 +9,16 @@ import { registerReferenceRoutes } from '../features/reference/reference.routes.
 import { registerReportRoutes } from '../features/reports/reports.routes.ts';
 import { authenticate } from './auth.ts';
 import type { App, AppDeps, AppEnv } from './context.ts';
-import { errorBody, handleError, validationFailed } from './errors.ts';
+import { errorBody, findNulFields, handleError, validationFailed } from './errors.ts';
 
 export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return validationFailed(c, result.error);
+      const nul = findNulFields(result.data);
+      if (Object.keys(nul).length > 0) {
+        return c.json(errorBody('invalid_input', 'Input tidak valid / Invalid input', nul), 400);
+      }
     },
   });
   app.onError(handleError);

@@ -8,9 +8,9 @@ import type { AppDeps, AppEnv, Principal } from './context.ts';
 export const SESSION_COOKIE = 'lapor_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function isSameOrigin(c: Context): boolean {
+function isSameOrigin(c: Context, publicOrigin: string | null): boolean {
   const origin = c.req.header('origin');
-  if (origin) return origin === new URL(c.req.url).origin;
+  if (origin) return origin === new URL(c.req.url).origin || origin === publicOrigin;
   return c.req.header('sec-fetch-site') === 'same-origin';
 }
 
@@ -38,7 +38,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
       if (cookie) {
         const found = await resolvePrincipal(deps.db, cookie, deps.now());
         if (found && found.kind === 'cookie') {
-          if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c)) {
+          if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c, deps.config.publicOrigin)) {
             throw new AppError('forbidden', 'Permintaan lintas situs ditolak / Cross-site request refused');
           }
           c.set('principal', found.principal);

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
-import { AppError, type ErrorCode } from '../errors.ts';
+import type { ZodError, z } from 'zod';
+import { AppError, type ErrorCode, invalidInput } from '../errors.ts';
 
 /** The one place that knows HTTP status codes. */
 export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -41,13 +41,37 @@ export function fieldsFromZod(error: ZodError): Record<string, string> {
   return fields;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000; a string carrying one must be refused as input, field by
+ * field, before it reaches a query and fails there.
+ */
+export function findNulFields(value: unknown, path: string[] = [], out: Record<string, string> = {}): Record<string, string> {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out[path.join('.') || '_'] = 'Karakter NUL tidak diizinkan / NUL characters are not allowed';
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findNulFields(v, [...path, String(i)], out));
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Blob)) {
+    for (const [k, v] of Object.entries(value)) findNulFields(v, [...path, k], out);
+  }
+  return out;
+}
+
+/** Validates with a schema and refuses NUL characters; throws AppError('invalid_input') naming each bad field. */
+export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
+  const nul = findNulFields(data);
+  if (Object.keys(nul).length > 0) throw invalidInput(nul);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
+  return parsed.data;
+}
+
 export function validationFailed(c: Context, error: ZodError) {
   return c.json(errorBody('invalid_input', 'Input tidak valid / Invalid input', fieldsFromZod(error)), 400);
 }
 
 export function handleError(err: Error, c: Context) {
   if (err instanceof AppError) {
-    if (err.code === 'too_many_attempts') c.header('Retry-After', '60');
+    if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
     return c.json(errorBody(err.code, err.message, err.fields), ERROR_STATUS[err.code]);
   }
   if (err instanceof HTTPException) {
@@ -61,6 +85,12 @@ export function handleError(err: Error, c: Context) {
           ? 'Kesalahan server / Server error'
           : `Permintaan tidak valid / Malformed request: ${err.message || 'unreadable body'}`;
     return c.json(errorBody(code, message), status >= 500 ? 500 : (status as ContentfulStatusCode));
+  }
+  // Data the validators let through but PostgreSQL cannot store (class 22: data exceptions) is
+  // still the client's input, never a server fault.
+  const sqlState = (err as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+    return c.json(errorBody('invalid_input', `Input tidak valid / Invalid input: ${err.message}`), 400);
   }
   console.error(`${c.req.method} ${c.req.path} failed:`, err);
   return c.json(errorBody('internal', 'Kesalahan server / Internal server error'), 500);

@@ -74,12 +74,16 @@ export async function deleteSession(db: Queryable, tokenHash: Buffer): Promise<v
 }
 
 /** Failed sign-ins within the current window, per key; an expired window starts again at zero. */
-export async function readThrottle(db: Queryable, key: string, windowStart: Date): Promise<number> {
-  const rows = await db.query<{ failures: number }>(
-    'SELECT failures FROM login_throttle WHERE key = $1 AND window_start > $2',
+export async function readThrottle(
+  db: Queryable,
+  key: string,
+  windowStart: Date,
+): Promise<{ failures: number; windowStart: Date | null }> {
+  const rows = await db.query<{ failures: number; window_start: Date }>(
+    'SELECT failures, window_start FROM login_throttle WHERE key = $1 AND window_start > $2',
     [key, windowStart],
   );
-  return rows[0]?.failures ?? 0;
+  return { failures: rows[0]?.failures ?? 0, windowStart: rows[0]?.window_start ?? null };
 }
 
 export async function recordFailure(db: Queryable, key: string, now: Date, windowStart: Date): Promise<void> {

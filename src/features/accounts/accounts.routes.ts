@@ -40,7 +40,9 @@ const LoginSchema = z
   })
   .openapi('LoginRequest');
 
-function clientAddress(c: Context<AppEnv>): string {
+function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -83,7 +85,7 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const user = await service.authenticate(deps.db, deps.config, { ...input, clientAddress: clientAddress(c) }, deps.now());
+      const user = await service.authenticate(deps.db, deps.config, { ...input, clientAddress: clientAddress(c, deps.config.trustProxy) }, deps.now());
       const { token, expiresAt } = await service.openSession(deps.db, deps.config, user.id, 'bearer', deps.now());
       return c.json({ token, expiresAt: expiresAt.toISOString(), user: service.toPublicUser(user) }, 200);
     },
@@ -101,7 +103,7 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const user = await service.authenticate(deps.db, deps.config, { ...input, clientAddress: clientAddress(c) }, deps.now());
+      const user = await service.authenticate(deps.db, deps.config, { ...input, clientAddress: clientAddress(c, deps.config.trustProxy) }, deps.now());
       const { token, expiresAt } = await service.openSession(deps.db, deps.config, user.id, 'cookie', deps.now());
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,

@@ -130,11 +130,21 @@ export async function authenticate(
 ): Promise<repo.UserRow> {
   const login = input.login.trim().toLowerCase();
   const phone = normalizePhone(login);
-  const keys = [`login:${phone ?? login}`, `ip:${input.clientAddress}`];
+  // One account is guarded tightly; one address more loosely, since many citizens share an
+  // address behind carrier-grade NAT or an office proxy.
+  const limits = [
+    { key: `login:${phone ?? login}`, max: config.loginMaxAttempts },
+    { key: `ip:${input.clientAddress}`, max: config.loginMaxAttempts * 10 },
+  ];
+  const keys = limits.map((l) => l.key);
   const windowStart = new Date(now.getTime() - config.loginWindowSeconds * 1000);
-  for (const key of keys) {
-    if ((await repo.readThrottle(db, key, windowStart)) >= config.loginMaxAttempts) {
-      throw new AppError('too_many_attempts', 'Terlalu banyak percobaan masuk, coba lagi nanti / Too many sign-in attempts, try again later');
+  for (const { key, max } of limits) {
+    const state = await repo.readThrottle(db, key, windowStart);
+    if (state.failures >= max) {
+      const error = new AppError('too_many_attempts', 'Terlalu banyak percobaan masuk, coba lagi nanti / Too many sign-in attempts, try again later');
+      const reopensAt = state.windowStart!.getTime() + config.loginWindowSeconds * 1000;
+      error.retryAfterSeconds = Math.max(1, Math.ceil((reopensAt - now.getTime()) / 1000));
+      throw error;
     }
   }
   const user = await repo.findUserByLogin(db, phone ?? login);

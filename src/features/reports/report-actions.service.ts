@@ -61,7 +61,7 @@ const forbidden = (why: string) => new AppError('forbidden', why);
  * May this principal act on this report as its handler? Reading is decided elsewhere; this is the
  * narrower question of holding it (an agency admin of another body may read a public report, never act on it).
  */
-async function checkHandlerScope(db: Queryable, principal: Principal, r: LockedReport, action: Action): Promise<void> {
+async function checkHandlerScope(db: Queryable, principal: Principal, r: LockedReport): Promise<void> {
   if (principal.role === 'reporter') {
     if (r.reporter_id !== principal.userId) throw forbidden('Bukan laporan Anda / Not your report');
     return;
@@ -69,8 +69,8 @@ async function checkHandlerScope(db: Queryable, principal: Principal, r: LockedR
   if (principal.role === 'national_admin') return;
   if (principal.role === 'agency_admin') {
     const own = r.body_id !== null && r.body_id === principal.bodyId;
-    const suggestedToIt =
-      r.body_id === null && r.suggested_body_id === principal.bodyId && ['verify', 'hold', 'archive', 'route'].includes(action);
+    // Unrouted and suggested to it: the table decides, by status, what the body may do with it.
+    const suggestedToIt = r.body_id === null && r.suggested_body_id === principal.bodyId && ['submitted', 'on_hold'].includes(r.status);
     if (!own && !suggestedToIt) throw forbidden('Laporan di luar instansi Anda / Report outside your body');
     return;
   }
@@ -119,7 +119,7 @@ export async function performAction(
       const role = principal.role;
       // The table answers "may this role ever do this" (403) before scope, and "now" (409) after it.
       decideTransitionRoleOnly(r.status, action, principal);
-      await checkHandlerScope(tx, principal, r, action);
+      await checkHandlerScope(tx, principal, r);
       const decision = decideTransition(r.status, action, role, {
         verified: r.verified_at !== null,
         rating: input.rating,

@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Queryable } from '../../db/db.ts';
 import type { Visibility } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
-import { inspectAttachment } from '../attachments/inspect.ts';
+import { formatMegabytes, inspectAttachment } from '../attachments/inspect.ts';
 import { type BlobStorage, newStorageKey } from '../attachments/storage.ts';
 import { stripMetadata } from '../attachments/strip-metadata.ts';
 import { insertAttachment } from './reports.repository.ts';
@@ -30,7 +30,7 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
     if (file.size > config.maxAttachmentBytes) {
       throw new AppError(
         'attachment_too_large',
-        `Lampiran terlalu besar / Attachment too large (max ${Math.floor(config.maxAttachmentBytes / 1024 / 1024)} MB)`,
+        `Lampiran terlalu besar / Attachment too large (max ${formatMegabytes(config.maxAttachmentBytes)} MB)`,
         { [`attachments.${index}`]: file.name },
       );
     }

@@ -3,8 +3,7 @@ import type { Context } from 'hono';
 import type { Action } from '../../domain/workflow.ts';
 import { requirePrincipal, requireRole } from '../../http/auth.ts';
 import type { App, AppDeps, AppEnv } from '../../http/context.ts';
-import { invalidInput } from '../../errors.ts';
-import { fieldsFromZod } from '../../http/errors.ts';
+import { parseInput } from '../../http/errors.ts';
 import { bearerSecurity, errors, jsonResponse } from '../../http/openapi.ts';
 import { type ActionInput, performAction } from './report-actions.service.ts';
 import {
@@ -135,10 +134,8 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
         const form = await c.req.parseBody({ all: true });
         files = filesOf(form);
-        const parsed = SubmitReportFormSchema.safeParse(form);
-        if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
-        const f = parsed.data;
-        const asJson = SubmitReportSchema.safeParse({
+        const f = parseInput(SubmitReportFormSchema, form);
+        input = parseInput(SubmitReportSchema, {
           ...formToJson(form),
           latitude: f.latitude ?? undefined,
           longitude: f.longitude ?? undefined,
@@ -148,12 +145,8 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
           secret: f.secret,
           regionCode: f.regionCode || undefined,
         });
-        if (!asJson.success) throw invalidInput(fieldsFromZod(asJson.error));
-        input = asJson.data;
       } else {
-        const parsed = SubmitReportSchema.safeParse(c.req.valid('json' as never) ?? {});
-        if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
-        input = parsed.data;
+        input = parseInput(SubmitReportSchema, c.req.valid('json' as never) ?? {});
       }
       const { reportId } = await service.submitReport(deps, principal, input, files);
       return c.json(await service.viewReport(deps.db, 'reporter', principal, reportId), 201);
@@ -316,13 +309,9 @@ function registerActionRoute(app: App, deps: AppDeps, def: (typeof ACTION_ROUTES
     if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
       const form = await c.req.parseBody({ all: true });
       files = filesOf(form);
-      const parsed = def.schema.safeParse(formToJson(form));
-      if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
-      input = parsed.data as ActionInput;
+      input = parseInput(def.schema, formToJson(form)) as ActionInput;
     } else {
-      const parsed = def.schema.safeParse((c.req as unknown as { valid(t: 'json'): unknown }).valid('json') ?? {});
-      if (!parsed.success) throw invalidInput(fieldsFromZod(parsed.error));
-      input = parsed.data as ActionInput;
+      input = parseInput(def.schema, (c.req as unknown as { valid(t: 'json'): unknown }).valid('json') ?? {}) as ActionInput;
     }
     return c.json(await performAction(deps, principal, trackingId, def.action, input, files), 200);
   }) as never);

@@ -6,17 +6,22 @@ export const ARCHIVE_REASONS = ['duplicate', 'incomplete', 'not_public_service',
 export const CHANNELS = ['web', 'mobile', 'sms', 'x', 'whatsapp', 'telegram', 'email', 'integration', 'open311'] as const;
 
 const REQUIRED = 'Wajib diisi / Required';
+/** "Required" only when the field is missing; a value of the wrong type says so. */
+const textError = (iss: { input?: unknown }) => (iss.input === undefined ? REQUIRED : 'Harus berupa teks / Must be text');
 const regionCode = z
   .string()
   .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, 'Kode wilayah Kemendagri, mis. 61.71.01.1001 / Kemendagri region code, e.g. 61.71.01.1001');
-const isoDate = z.iso.date('Tanggal ISO, mis. 2026-11-20 / ISO date, e.g. 2026-11-20');
+// PostgreSQL stores no year 0; nothing in this system happened before 1900.
+const isoDate = z.iso
+  .date('Tanggal ISO, mis. 2026-11-20 / ISO date, e.g. 2026-11-20')
+  .refine((v) => v >= '1900-01-01', 'Tanggal terlalu lampau / Date too far in the past');
 
 /** The fields of a new report, as JSON. Multipart forms send the same names as text fields. */
 export const SubmitReportSchema = z
   .object({
     classification: z.enum(CLASSIFICATIONS).default('pengaduan'),
-    title: z.string({ error: REQUIRED }).trim().min(5, 'Minimal 5 karakter / At least 5 characters').max(200),
-    body: z.string({ error: REQUIRED }).trim().min(20, 'Minimal 20 karakter / At least 20 characters').max(10_000),
+    title: z.string({ error: textError }).trim().min(5, 'Minimal 5 karakter / At least 5 characters').max(200),
+    body: z.string({ error: textError }).trim().min(20, 'Minimal 20 karakter / At least 20 characters').max(10_000),
     incidentDate: isoDate,
     regionCode: regionCode.optional().nullable(),
     latitude: z.number().min(-90).max(90).optional().nullable(),
@@ -60,9 +65,9 @@ export const FilesField = z
 export const SubmitReportFormSchema = z
   .object({
     classification: z.enum(CLASSIFICATIONS).default('pengaduan'),
-    title: z.string({ error: REQUIRED }),
-    body: z.string({ error: REQUIRED }),
-    incidentDate: z.string({ error: REQUIRED }),
+    title: z.string({ error: textError }),
+    body: z.string({ error: textError }),
+    incidentDate: z.string({ error: textError }),
     regionCode: z.string().optional(),
     latitude: formNumber.optional(),
     longitude: formNumber.optional(),

@@ -329,7 +329,13 @@ describe('routing', () => {
     assert.equal(report.responsibleBody, null);
     assert.equal(report.unit, null);
     assert.equal(report.statusLabel.id, 'Belum Terverifikasi');
-    assert.deepEqual(event.data, { fromBodyId: ids.pontianak, toNational: true });
+    assert.deepEqual(event.data, { fromBodyId: ids.pontianak, toNational: true, previousSuggestedBodyId: ids.pontianak });
+    // The body said it is not theirs: the citizen's suggestion no longer hands it back to them.
+    assert.equal(report.suggestedBody, null);
+    const takeBack = await post(agency, id, 'verify', { resolutionClass: 5 });
+    assert.ok(takeBack.status === 403 || takeBack.status === 404, takeBack.text);
+    const inbox = await t.request('GET', '/api/v1/inbox?perPage=100', { token: agency.token });
+    assert.ok(!inbox.body.items.some((r: { trackingId: string }) => r.trackingId === id));
     const rerouted = await step(national, id, 'route', { bodyId: ids.metro }, {
       status: 'dispositioned',
       event: 'routed',
@@ -462,8 +468,6 @@ describe('the reporter’s response', () => {
     });
   }
 
-  // BUG: a rating of 1–2 reopens the report but leaves closed_at set (report-actions.service.ts,
-  // case 'rate'), so an in_progress report claims to have been closed.
   test('a report reopened by a low rating is no longer shown as closed', async () => {
     const id = await reportIn('closed');
     const reopened = await must(citizen, id, 'rate', { rating: 1 });
