@@ -5,6 +5,7 @@ import { DataDirLockedError } from './db/lock.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { ROLES, type Role } from './domain/roles.ts';
+import { runDeadline } from './cli/deadline.ts';
 import { AppError } from './errors.ts';
 import { createStaffUser } from './features/accounts/accounts.service.ts';
 import { LocalDiskStorage } from './features/attachments/storage.ts';
@@ -19,11 +20,15 @@ Commands:
                  Create a staff account (the first national_admin is made this way).
   seed [--demo]  Load reference data (regions, bodies, categories); --demo adds demo accounts and reports.
   migrate        Apply database migrations.
+  deadline --from ISO (--working-days N | --calendar-days N) --tz ZONE [--calendar FILE]
+                 Print the due instant of an H+N limit (see \`npm run lapor -- deadline --help\`).
 
 Uses DATABASE_URL when set, otherwise the embedded database in DATA_DIR (default ./data).`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Pure arithmetic: needs no database and no configuration.
+  if (command === 'deadline') return runDeadline(rest);
   const config = loadConfig();
   switch (command) {
     case 'users:create': {

@@ -5,6 +5,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
+import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
 import { registerReportRoutes } from '../features/reports/reports.routes.ts';
 import { authenticate } from './auth.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): App {
   registerAccountRoutes(app, deps);
   registerReferenceRoutes(app, deps);
   registerReportRoutes(app, deps);
+  registerCalendarRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'Cookie', { type: 'apiKey', in: 'cookie', name: 'lapor_session' });

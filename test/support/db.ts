@@ -11,8 +11,9 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Changes to the schema or the reference seed make a new template; nothing else does. */
 function templateKey(): string {
   const hash = createHash('sha256');
-  const dirs = [path.join(ROOT, 'src/db/migrations'), path.join(ROOT, 'src/db/seed')];
+  const dirs = [path.join(ROOT, 'src/db/migrations'), path.join(ROOT, 'src/db/seed'), path.join(ROOT, 'src/domain/calendars')];
   for (const dir of dirs) {
+    if (!fs.existsSync(dir)) continue;
     for (const f of fs.readdirSync(dir).sort()) {
       if (f.endsWith('.test.ts') || f === 'demo.ts') continue;
       hash.update(f).update(fs.readFileSync(path.join(dir, f)));

@@ -1,5 +1,6 @@
 import type { Db } from '../db.ts';
 import { seedBodies } from './bodies.ts';
+import { seedNationalCalendar } from './calendar.ts';
 import { seedCategories } from './categories.ts';
 import { seedRegions, type RegionCounts } from './regions.ts';
 
@@ -7,6 +8,7 @@ export interface ReferenceSummary {
   regions: RegionCounts;
   bodies: { total: number; inserted: number };
   categories: { total: number; inserted: number };
+  calendarYears: number[];
   ms: number;
 }
 
@@ -19,5 +21,6 @@ export async function seedReference(db: Db): Promise<ReferenceSummary> {
   const regions = await seedRegions(db);
   const { total, inserted } = await seedBodies(db);
   const categories = await seedCategories(db);
-  return { regions, bodies: { total, inserted }, categories, ms: Math.round(performance.now() - started) };
+  const calendar = await seedNationalCalendar(db);
+  return { regions, bodies: { total, inserted }, categories, calendarYears: calendar.years, ms: Math.round(performance.now() - started) };
 }

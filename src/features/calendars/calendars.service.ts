@@ -1,0 +1,163 @@
+import type { Queryable, Tx } from '../../db/db.ts';
+import {
+  type CalendarDay,
+  CalendarFormatError,
+  WorkingCalendar,
+  parseCalendarCsv,
+  parseCalendarJson,
+  toCalendarCsv,
+} from '../../domain/calendar.ts';
+import { AppError, invalidInput } from '../../errors.ts';
+import type { Principal } from '../../http/context.ts';
+import * as repo from './calendars.repository.ts';
+
+export type ScopeRef = repo.ScopeRef;
+
+export function scopeKeyOf(ref: ScopeRef): string {
+  if (ref.scope === 'national') return 'national';
+  return ref.scope === 'province' ? `province:${ref.provinceCode}` : `body:${ref.bodyId}`;
+}
+
+/** Checks that the layer named by a request exists: a province code, or a top-level body. */
+export async function resolveScope(
+  db: Queryable,
+  input: { scope: 'national' | 'province' | 'body'; provinceCode?: string; bodyId?: number },
+): Promise<ScopeRef> {
+  if (input.scope === 'national') return { scope: 'national', provinceCode: null, bodyId: null };
+  if (input.scope === 'province') {
+    const rows = input.provinceCode ? await db.query('SELECT 1 FROM regions WHERE code = $1 AND level = 1', [input.provinceCode]) : [];
+    if (rows.length === 0) throw invalidInput({ provinceCode: 'Kode provinsi tidak dikenal / Unknown province code' });
+    return { scope: 'province', provinceCode: input.provinceCode!, bodyId: null };
+  }
+  const rows = input.bodyId ? await db.query(`SELECT 1 FROM bodies WHERE id = $1 AND kind <> 'unit'`, [input.bodyId]) : [];
+  if (rows.length === 0) throw invalidInput({ bodyId: 'Instansi tidak dikenal (unit memakai kalender instansinya) / Unknown body (units use their body’s calendar)' });
+  return { scope: 'body', provinceCode: null, bodyId: input.bodyId! };
+}
+
+/**
+ * National admins manage every layer. A province government's admin manages its province's
+ * days; any body's admin manages its own body's days.
+ */
+export async function assertCanManage(db: Queryable, principal: Principal, ref: ScopeRef): Promise<void> {
+  if (principal.role === 'national_admin') return;
+  const denied = new AppError('forbidden', 'Tidak boleh mengubah kalender ini / Not allowed to change this calendar');
+  if (principal.role !== 'agency_admin' || principal.bodyId === null) throw denied;
+  if (ref.scope === 'body' && ref.bodyId === principal.bodyId) return;
+  if (ref.scope === 'province') {
+    const rows = await db.query(`SELECT 1 FROM bodies WHERE id = $1 AND kind = 'province' AND region_code = $2`, [
+      principal.bodyId,
+      ref.provinceCode,
+    ]);
+    if (rows.length > 0) return;
+  }
+  throw denied;
+}
+
+/** The layers that make up a body's calendar: national, its province, the body (units use their body's). */
+export async function layersOf(db: Queryable, bodyId: number): Promise<{ scopeKeys: string[]; timeZone: string }> {
+  const rows = await db.query<{ top_id: number; region_code: string | null; time_zone: string }>(
+    `SELECT top.id AS top_id, top.region_code, b.time_zone
+       FROM bodies b JOIN bodies top ON top.id = b.path[1]
+      WHERE b.id = $1`,
+    [bodyId],
+  );
+  const row = rows[0];
+  if (!row) throw new AppError('not_found', 'Instansi tidak ditemukan / Body not found');
+  const keys = ['national'];
+  if (row.region_code) keys.push(`province:${row.region_code.slice(0, 2)}`);
+  keys.push(`body:${row.top_id}`);
+  return { scopeKeys: keys, timeZone: row.time_zone };
+}
+
+export async function effectiveCalendar(db: Queryable, bodyId: number, fromYear: number, toYear: number) {
+  const { scopeKeys, timeZone } = await layersOf(db, bodyId);
+  const layers = await repo.selectLayers(db, scopeKeys, `${fromYear}-01-01`, `${toYear}-12-31`);
+  return { calendar: WorkingCalendar.merge(...layers), timeZone, scopeKeys };
+}
+
+/** One day as entered by an admin, checked by the same rules as an imported file. */
+export function validateDay(input: { date: string; kind: string; name: string }): CalendarDay {
+  try {
+    const [day] = parseCalendarJson(JSON.stringify([input]));
+    return day!;
+  } catch (err) {
+    if (err instanceof CalendarFormatError) throw invalidInput({ [err.field ?? 'date']: err.message });
+    throw err;
+  }
+}
+
+export async function createDay(db: Queryable, principal: Principal, ref: ScopeRef, day: CalendarDay) {
+  await assertCanManage(db, principal, ref);
+  const row = await repo.insertDay(db, ref, day, principal.userId);
+  if (!row) throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, { date: 'sudah ada / exists' });
+  return row;
+}
+
+export async function changeDay(db: Queryable, principal: Principal, id: number, patch: Partial<CalendarDay>, now: Date) {
+  const existing = await repo.selectDay(db, id);
+  if (!existing) throw new AppError('not_found', 'Hari kalender tidak ditemukan / Calendar day not found');
+  await assertCanManage(db, principal, { scope: existing.scope, provinceCode: existing.province_code, bodyId: existing.body_id });
+  const day = validateDay({ date: patch.date ?? existing.date, kind: patch.kind ?? existing.kind, name: patch.name ?? existing.name });
+  try {
+    const row = await repo.updateDay(db, id, { ...day, provisional: patch.provisional ?? existing.provisional }, now);
+    return row!;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, { date: 'sudah ada / exists' });
+    }
+    throw err;
+  }
+}
+
+export async function removeDay(db: Queryable, principal: Principal, id: number) {
+  const existing = await repo.selectDay(db, id);
+  if (!existing) throw new AppError('not_found', 'Hari kalender tidak ditemukan / Calendar day not found');
+  await assertCanManage(db, principal, { scope: existing.scope, provinceCode: existing.province_code, bodyId: existing.body_id });
+  await repo.deleteDay(db, id);
+  return existing;
+}
+
+/** Parses an exchange file; a format error becomes a 400 naming the line. */
+export function parseExchange(text: string, format: 'csv' | 'json'): CalendarDay[] {
+  try {
+    return format === 'csv' ? parseCalendarCsv(text) : parseCalendarJson(text);
+  } catch (err) {
+    if (err instanceof CalendarFormatError) {
+      const where = err.line === null ? 'file' : `line ${err.line}`;
+      throw invalidInput({ [where]: err.message }, `Berkas kalender tidak valid / Invalid calendar file: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** Replaces one year of one layer with the days of a file, in one transaction. */
+export async function importYear(
+  db: { transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> } & Queryable,
+  principal: Principal,
+  ref: ScopeRef,
+  year: number,
+  days: CalendarDay[],
+  meta: { status: 'decreed' | 'provisional'; source: string; note?: string | null },
+  now: Date,
+): Promise<{ imported: number }> {
+  await assertCanManage(db, principal, ref);
+  const outside = days.findIndex((d) => !d.date.startsWith(`${year}-`));
+  if (outside >= 0) {
+    throw invalidInput({ [`days.${outside}`]: `${days[outside]!.date} bukan tahun ${year} / is not in ${year}` });
+  }
+  const key = scopeKeyOf(ref);
+  await db.transaction(async (tx) => {
+    await repo.deleteYear(tx, key, year);
+    for (const day of days) await repo.insertDay(tx, ref, day, principal.userId);
+    await repo.upsertYear(tx, { scope_key: key, year, status: meta.status, source: meta.source, note: meta.note ?? null }, now);
+  });
+  return { imported: days.length };
+}
+
+export async function exportYear(db: Queryable, ref: ScopeRef, year: number) {
+  const key = scopeKeyOf(ref);
+  const rows = await repo.selectDays(db, key, `${year}-01-01`, `${year}-12-31`);
+  const meta = await repo.selectYear(db, key, year);
+  const days: CalendarDay[] = rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, ...(r.provisional ? { provisional: true } : {}) }));
+  return { scope: key, year, status: meta?.status ?? null, source: meta?.source ?? null, note: meta?.note ?? null, days, csv: () => toCalendarCsv(days) };
+}
