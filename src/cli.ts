@@ -6,6 +6,9 @@ import { seedDemo } from './db/seed/demo.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { ROLES, type Role } from './domain/roles.ts';
 import { runDeadline } from './cli/deadline.ts';
+import { createEmailTransport } from './features/notifications/email.ts';
+import { sweepDueClocks } from './features/sla/sweep.ts';
+import { drainOutbox } from './worker.ts';
 import { AppError } from './errors.ts';
 import { createStaffUser } from './features/accounts/accounts.service.ts';
 import { LocalDiskStorage } from './features/attachments/storage.ts';
@@ -20,6 +23,8 @@ Commands:
                  Create a staff account (the first national_admin is made this way).
   seed [--demo]  Load reference data (regions, bodies, categories); --demo adds demo accounts and reports.
   migrate        Apply database migrations.
+  sla:sweep --now ISO [--batch-size N]
+                 Run every timer due at that instant, as the worker would (catching up after an outage).
   deadline --from ISO (--working-days N | --calendar-days N) --tz ZONE [--calendar FILE]
                  Print the due instant of an H+N limit (see \`npm run lapor -- deadline --help\`).
 
@@ -85,6 +90,34 @@ async function run(argv: string[]): Promise<number> {
           const demo = await seedDemo(deps);
           console.log(demo.created ? 'Demo data created' : 'Demo data already present');
         }
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'sla:sweep': {
+      const { values } = parseArgs({ args: rest, options: { now: { type: 'string' }, 'batch-size': { type: 'string' } }, strict: true });
+      const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
+      if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
+        console.error(`--batch-size must be a positive integer\n\n${USAGE}`);
+        return 2;
+      }
+      const now = values.now ? new Date(values.now) : new Date();
+      if (values.now && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(values.now) || Number.isNaN(now.getTime()))) {
+        console.error(`--now must be an ISO instant with an offset, e.g. 2026-11-24T09:00:00+07:00\n\n${USAGE}`);
+        return 2;
+      }
+      const db = await openReadyDb(config);
+      try {
+        const result = await sweepDueClocks({ db, limits: config.sla }, now, { batchSize });
+        // Then deliver what the sweep wrote to the outbox, as the worker does after each sweep.
+        const email = createEmailTransport(config);
+        try {
+          await drainOutbox({ db, now: () => now, email });
+        } finally {
+          email?.close();
+        }
+        console.log(JSON.stringify({ now: now.toISOString(), ...result }));
         return 0;
       } finally {
         await db.close();

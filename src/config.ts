@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { DEFAULT_SLA_LIMITS, type SlaLimits } from './domain/sla.ts';
+import { checkEmailConfig } from './features/notifications/email.ts';
 
 export interface Config {
   port: number;
@@ -22,6 +24,12 @@ export interface Config {
   trustProxy: boolean;
   /** The public origin (https://lapor.example.go.id) when a proxy terminates TLS; used for same-origin checks. */
   publicOrigin: string | null;
+  /** Time limits of domain.md; each can be changed by an environment variable. */
+  sla: SlaLimits;
+  /** Outgoing mail (smtp://host:port or smtps://user:pass@host:465); null turns email off. */
+  smtpUrl: string | null;
+  /** The From address, e.g. "LAPOR! <noreply@lapor.go.id>"; required with SMTP_URL. */
+  smtpFrom: string | null;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +60,24 @@ function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean, probl
   return fallback;
 }
 
+function readSla(env: NodeJS.ProcessEnv, problems: string[]): SlaLimits {
+  const d = DEFAULT_SLA_LIMITS;
+  const int = (name: string, fallback: number) => readInt(env, name, fallback, problems, 0);
+  return {
+    verificationWorkingDays: int('SLA_VERIFICATION_WORKING_DAYS', d.verificationWorkingDays),
+    firstFollowUpWorkingDays: int('SLA_FIRST_FOLLOW_UP_WORKING_DAYS', d.firstFollowUpWorkingDays),
+    resolution: {
+      5: { days: int('SLA_RESOLUTION_5_WORKING_DAYS', d.resolution[5].days), unit: 'working' },
+      14: { days: int('SLA_RESOLUTION_14_WORKING_DAYS', d.resolution[14].days), unit: 'working' },
+      60: { days: int('SLA_RESOLUTION_60_CALENDAR_DAYS', d.resolution[60].days), unit: 'calendar' },
+    },
+    replyWindowWorkingDays: int('SLA_REPLY_WINDOW_WORKING_DAYS', d.replyWindowWorkingDays),
+    completionWorkingDays: int('SLA_COMPLETION_WORKING_DAYS', d.completionWorkingDays),
+    ombudsmanCalendarDays: int('SLA_OMBUDSMAN_CALENDAR_DAYS', d.ombudsmanCalendarDays),
+    reminderLeadHours: int('SLA_REMINDER_LEAD_HOURS', d.reminderLeadHours),
+  };
+}
+
 /** Reads and checks the whole environment once; every problem is reported together. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -75,7 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowSeconds: readInt(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, problems),
     trustProxy: readBool(env, 'TRUST_PROXY', false, problems),
     publicOrigin: null,
+    sla: readSla(env, problems),
+    smtpUrl: env.SMTP_URL?.trim() || null,
+    smtpFrom: env.SMTP_FROM?.trim() || null,
   };
+  problems.push(...checkEmailConfig(config));
   const publicUrl = env.PUBLIC_URL?.trim();
   if (publicUrl) {
     try {

@@ -7,14 +7,41 @@ import { LocalDiskStorage } from './features/attachments/storage.ts';
 import { createApp } from './http/app.ts';
 import type { AppDeps } from './http/context.ts';
 import { assertNodeVersion } from './runtime.ts';
+import { createEmailTransport } from './features/notifications/email.ts';
+import { drainOutbox, startWorker } from './worker.ts';
 
 assertNodeVersion();
 
+const MODES = ['all', 'api', 'worker'] as const;
+type Mode = (typeof MODES)[number];
+
 async function main(): Promise<void> {
+  const mode = (process.argv[2] ?? 'all') as Mode;
+  if (!MODES.includes(mode)) {
+    console.error(`Usage: node src/main.ts [${MODES.join('|')}]  (default: all — the API and the worker in one process)`);
+    process.exit(2);
+  }
   const config = loadConfig();
   const started = performance.now();
   const db = await openReadyDb(config);
   const deps: AppDeps = { db, config, storage: new LocalDiskStorage(config.attachmentsDir), now: () => new Date() };
+  const email = createEmailTransport(config);
+  if (mode !== 'api' && !email) console.log('SMTP_URL not set: email notifications are off (in-app notifications still work)');
+  const worker =
+    mode === 'api'
+      ? null
+      : await startWorker({ db, config, now: () => new Date(), dispatch: () => drainOutbox({ db, now: () => new Date(), email }) });
+  if (worker) console.log('Worker started: deadline sweeps every minute / Pekerja latar berjalan');
+  if (mode === 'worker') {
+    const stopWorker = async () => {
+      await worker!.stop();
+      await db.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stopWorker);
+    process.on('SIGTERM', stopWorker);
+    return;
+  }
   if (config.demo) {
     const demo = await seedDemo(deps);
     console.log(`\nDemo mode / Mode demo${demo.created ? ' (data demo dibuat / demo data created)' : ''}. Sign in with / Masuk dengan:`);
@@ -34,7 +61,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping`);
     server.close(() => {
-      db.close().finally(() => process.exit(0));
+      (worker ? worker.stop() : Promise.resolve()).finally(() => db.close().finally(() => process.exit(0)));
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -20,6 +20,10 @@ export interface Db extends Tx {
   close(): Promise<void>;
   /** Embedded only: the whole data dir as a tarball (the test template is built with it). */
   dump?(): Promise<Blob>;
+  /** Embedded only: the PGlite instance itself, for libraries that run on it in-process (pg-boss). */
+  readonly pglite?: PGlite;
+  /** Server only: the connection string, for libraries that open their own pool (pg-boss). */
+  readonly url?: string;
 }
 
 const OID_INT8 = 20;
@@ -66,6 +70,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',
+    url,
     query: (sql, params) => run(pool, sql, params),
     exec: async (sql) => {
       await pool.query(sql);
@@ -113,6 +118,7 @@ async function openEmbedded(options: OpenDbOptions): Promise<Db> {
   }
   return {
     kind: 'embedded',
+    pglite: client,
     query: async (sql, params) => (await client.query(sql, params)).rows as never,
     exec: async (sql) => {
       await client.exec(sql);

@@ -6,6 +6,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
+import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
+import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
 import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
 import { registerReportRoutes } from '../features/reports/reports.routes.ts';
 import { authenticate } from './auth.ts';
@@ -51,6 +53,8 @@ export function createApp(deps: AppDeps): App {
   registerReferenceRoutes(app, deps);
   registerReportRoutes(app, deps);
   registerCalendarRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
+  registerOmbudsmanRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'Cookie', { type: 'apiKey', in: 'cookie', name: 'lapor_session' });

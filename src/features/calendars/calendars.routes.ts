@@ -3,6 +3,7 @@ import { AppError } from '../../errors.ts';
 import { requirePrincipal } from '../../http/auth.ts';
 import type { App, AppDeps } from '../../http/context.ts';
 import { bearerSecurity, errors, jsonBody, jsonResponse } from '../../http/openapi.ts';
+import { recomputeClocks } from '../sla/clocks.service.ts';
 import * as service from './calendars.service.ts';
 
 const KINDS = ['holiday', 'cuti_bersama', 'regional', 'workday'] as const;
@@ -95,7 +96,10 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
           },
         },
       },
-      responses: { 200: jsonResponse(z.object({ imported: z.number().int() }), 'Imported'), ...errors(400, 401, 403, 415) },
+      responses: {
+        200: jsonResponse(z.object({ imported: z.number().int(), deadlinesMoved: z.number().int() }), 'Imported; open deadlines it touches are moved'),
+        ...errors(400, 401, 403, 415),
+      },
     }),
     async (c) => {
       const principal = requirePrincipal(c);
@@ -105,7 +109,11 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       const format = contentType.startsWith('text/csv') ? 'csv' : contentType.startsWith('application/json') ? 'json' : null;
       if (!format) throw new AppError('unsupported_media_type', 'Kirim text/csv atau application/json / Send text/csv or application/json');
       const days = service.parseExchange(await c.req.text(), format);
-      const result = await service.importYear(deps.db, principal, ref, q.year, days, q, deps.now());
+      const result = await deps.db.transaction(async (tx) => {
+        const imported = await service.importYear(tx, principal, ref, q.year, days, q, deps.now());
+        const moved = await recomputeClocks(tx, { scopeKey: service.scopeKeyOf(ref), dates: [`${q.year}-01-01`, `${q.year}-12-31`] }, deps.config.sla, deps.now());
+        return { ...imported, deadlinesMoved: moved };
+      });
       return c.json(result, 200);
     },
   );
@@ -125,7 +133,11 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       const input = c.req.valid('json');
       const ref = await service.resolveScope(deps.db, input);
       const day = service.validateDay({ date: input.date, kind: input.kind, name: input.name });
-      const row = await service.createDay(deps.db, principal, ref, { ...day, provisional: input.provisional });
+      const row = await deps.db.transaction(async (tx) => {
+        const created = await service.createDay(tx, principal, ref, { ...day, provisional: input.provisional });
+        await recomputeClocks(tx, { scopeKey: created.scope_key, dates: [created.date] }, deps.config.sla, deps.now());
+        return created;
+      });
       return c.json(toStored(row), 201);
     },
   );
@@ -151,7 +163,11 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       responses: { 200: jsonResponse(StoredDaySchema, 'Changed'), ...errors(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      const row = await service.changeDay(deps.db, requirePrincipal(c), c.req.valid('param').id, c.req.valid('json'), deps.now());
+      const row = await deps.db.transaction(async (tx) => {
+        const { before, after } = await service.changeDay(tx, requirePrincipal(c), c.req.valid('param').id, c.req.valid('json'), deps.now());
+        await recomputeClocks(tx, { scopeKey: after.scope_key, dates: [before.date, after.date] }, deps.config.sla, deps.now());
+        return after;
+      });
       return c.json(toStored(row), 200);
     },
   );
@@ -167,7 +183,10 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       responses: { 204: { description: 'Removed' }, ...errors(400, 401, 403, 404) },
     }),
     async (c) => {
-      await service.removeDay(deps.db, requirePrincipal(c), c.req.valid('param').id);
+      await deps.db.transaction(async (tx) => {
+        const removed = await service.removeDay(tx, requirePrincipal(c), c.req.valid('param').id);
+        await recomputeClocks(tx, { scopeKey: removed.scope_key, dates: [removed.date] }, deps.config.sla, deps.now());
+      });
       return c.body(null, 204);
     },
   );

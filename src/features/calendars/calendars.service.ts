@@ -1,4 +1,4 @@
-import type { Queryable, Tx } from '../../db/db.ts';
+import type { Queryable } from '../../db/db.ts';
 import {
   type CalendarDay,
   CalendarFormatError,
@@ -100,7 +100,7 @@ export async function changeDay(db: Queryable, principal: Principal, id: number,
   const day = validateDay({ date: patch.date ?? existing.date, kind: patch.kind ?? existing.kind, name: patch.name ?? existing.name });
   try {
     const row = await repo.updateDay(db, id, { ...day, provisional: patch.provisional ?? existing.provisional }, now);
-    return row!;
+    return { before: existing, after: row! };
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
       throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, { date: 'sudah ada / exists' });
@@ -132,7 +132,7 @@ export function parseExchange(text: string, format: 'csv' | 'json'): CalendarDay
 
 /** Replaces one year of one layer with the days of a file, in one transaction. */
 export async function importYear(
-  db: { transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> } & Queryable,
+  tx: Queryable,
   principal: Principal,
   ref: ScopeRef,
   year: number,
@@ -140,17 +140,15 @@ export async function importYear(
   meta: { status: 'decreed' | 'provisional'; source: string; note?: string | null },
   now: Date,
 ): Promise<{ imported: number }> {
-  await assertCanManage(db, principal, ref);
+  await assertCanManage(tx, principal, ref);
   const outside = days.findIndex((d) => !d.date.startsWith(`${year}-`));
   if (outside >= 0) {
     throw invalidInput({ [`days.${outside}`]: `${days[outside]!.date} bukan tahun ${year} / is not in ${year}` });
   }
   const key = scopeKeyOf(ref);
-  await db.transaction(async (tx) => {
-    await repo.deleteYear(tx, key, year);
-    for (const day of days) await repo.insertDay(tx, ref, day, principal.userId);
-    await repo.upsertYear(tx, { scope_key: key, year, status: meta.status, source: meta.source, note: meta.note ?? null }, now);
-  });
+  await repo.deleteYear(tx, key, year);
+  for (const day of days) await repo.insertDay(tx, ref, day, principal.userId);
+  await repo.upsertYear(tx, { scope_key: key, year, status: meta.status, source: meta.source, note: meta.note ?? null }, now);
   return { imported: days.length };
 }
 

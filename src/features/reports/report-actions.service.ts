@@ -6,6 +6,8 @@ import { AppError, invalidInput } from '../../errors.ts';
 import type { AppDeps, Principal } from '../../http/context.ts';
 import { staffReaderKind } from './access.ts';
 import { type StoredFile, discardFiles, prepareFiles, recordFiles } from './report-files.ts';
+import { clockPlan } from '../../domain/sla.ts';
+import { CalendarCache, applyClockPlan } from '../sla/clocks.service.ts';
 import { insertEvent } from './reports.repository.ts';
 import { type ReportJson, resolveReader, viewReport } from './reports.service.ts';
 
@@ -40,6 +42,7 @@ interface LockedReport {
   verified_at: Date | null;
   closed_at: Date | null;
   rated_at: Date | null;
+  resolution_class: number | null;
 }
 
 interface BodyRow {
@@ -110,7 +113,7 @@ export async function performAction(
     const reportId = await deps.db.transaction(async (tx) => {
       const rows = await tx.query<LockedReport>(
         `SELECT id, status, classification, reporter_id, body_id, unit_id, suggested_body_id, is_anonymous, is_secret,
-                verified_at, closed_at, rated_at
+                verified_at, closed_at, rated_at, resolution_class
            FROM reports WHERE tracking_id = $1 FOR UPDATE`,
         [trackingId],
       );
@@ -134,6 +137,17 @@ export async function performAction(
         sets.push(`${column} = $${params.length}`);
       }
       await tx.query(`UPDATE reports SET ${sets.join(', ')} WHERE id = $1`, params);
+      // Clock changes first, so the action's own event closes the step on the timeline.
+      await applyClockPlan(tx, clockPlan(decision.event, decision.from, decision.to), {
+        report: {
+          id: r.id,
+          body_id: 'body_id' in change.columns ? (change.columns.body_id as number | null) : r.body_id,
+          resolution_class: (change.columns.resolution_class as number | undefined) ?? r.resolution_class,
+        },
+        now,
+        limits: deps.config.sla,
+        calendars: new CalendarCache(tx),
+      });
       const visibility: Visibility = action === 'follow_up' && input.internal ? 'staff' : decision.visibility;
       const eventId = await insertEvent(tx, {
         reportId: r.id,

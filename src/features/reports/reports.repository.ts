@@ -41,6 +41,13 @@ export interface ReportViewRow {
   answered_at: Date | null;
   closed_at: Date | null;
   escalated_at: Date | null;
+  ombudsman_body_id: number | null;
+  ombudsman_body_name: string | null;
+  ombudsman_taken_at: Date | null;
+  ombudsman_officer_name: string | null;
+  ombudsman_findings: string | null;
+  ombudsman_recommendation: string | null;
+  ombudsman_closed_at: Date | null;
 }
 
 /**
@@ -79,6 +86,22 @@ const DUPLICATE_OF: Record<ReaderKind, string> = {
   national: 'dup.tracking_id',
 };
 
+/** The Ombudsman officer's name: like other staff names, for staff, overseers and national admins only. */
+const OMBUDSMAN_OFFICER: Record<ReaderKind, string> = {
+  public: 'NULL::text',
+  reporter: 'NULL::text',
+  staff: 'ou.name',
+  overseer: 'ou.name',
+  national: 'ou.name',
+};
+
+/**
+ * The Ombudsman's findings and recommendation: the parties (the reporter, the handling body),
+ * overseers and national admins read them as they are written; the public once the case is closed.
+ */
+const ombudsmanText = (kind: ReaderKind, column: string) =>
+  kind === 'public' ? `CASE WHEN r.ombudsman_closed_at IS NOT NULL THEN r.${column} END` : `r.${column}`;
+
 function viewSelect(kind: ReaderKind): string {
   return `SELECT r.id, r.tracking_id, r.classification, r.title, r.body, r.incident_date, r.status,
        r.region_code, rg.name AS region_name, r.latitude, r.longitude,
@@ -87,7 +110,11 @@ function viewSelect(kind: ReaderKind): string {
        r.unit_id, un.name AS unit_name, r.is_anonymous, r.is_secret, r.resolution_class, r.archive_reason,
        ${DUPLICATE_OF[kind]} AS duplicate_of, r.channel, ${RAW_MESSAGE[kind]} AS channel_message, r.rating,
        ${IDENTITY_COLUMNS[kind]},
-       r.created_at, r.updated_at, r.verified_at, r.answered_at, r.closed_at, r.escalated_at
+       r.created_at, r.updated_at, r.verified_at, r.answered_at, r.closed_at, r.escalated_at,
+       r.ombudsman_body_id, ob.name AS ombudsman_body_name, r.ombudsman_taken_at,
+       ${OMBUDSMAN_OFFICER[kind]} AS ombudsman_officer_name,
+       ${ombudsmanText(kind, 'ombudsman_findings')} AS ombudsman_findings,
+       ${ombudsmanText(kind, 'ombudsman_recommendation')} AS ombudsman_recommendation, r.ombudsman_closed_at
   FROM reports r
   JOIN users u ON u.id = r.reporter_id
   LEFT JOIN regions rg ON rg.code = r.region_code
@@ -95,7 +122,9 @@ function viewSelect(kind: ReaderKind): string {
   LEFT JOIN bodies sb ON sb.id = r.suggested_body_id
   LEFT JOIN bodies b ON b.id = r.body_id
   LEFT JOIN bodies un ON un.id = r.unit_id
-  LEFT JOIN reports dup ON dup.id = r.duplicate_of_id`;
+  LEFT JOIN reports dup ON dup.id = r.duplicate_of_id
+  LEFT JOIN bodies ob ON ob.id = r.ombudsman_body_id
+  LEFT JOIN users ou ON ou.id = r.ombudsman_officer_id`;
 }
 
 export async function selectReportView(db: Queryable, kind: ReaderKind, reportId: number): Promise<ReportViewRow | null> {

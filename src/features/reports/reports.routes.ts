@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { CLOCK_KINDS } from '../../domain/sla.ts';
 import type { Action } from '../../domain/workflow.ts';
 import { requirePrincipal, requireRole } from '../../http/auth.ts';
 import type { App, AppDeps, AppEnv } from '../../http/context.ts';
@@ -22,6 +23,26 @@ import * as service from './reports.service.ts';
 
 const message = z.string().trim().min(1, 'Wajib diisi / Required').max(10_000);
 const optionalMessage = z.string().trim().max(10_000).optional();
+
+const ClockSchema = z
+  .object({
+    kind: z.enum(CLOCK_KINDS),
+    label: z.object({ id: z.string(), en: z.string() }),
+    cycle: z.number().int(),
+    state: z.enum(['running', 'paused', 'stopped', 'expired']),
+    limit: z.object({ days: z.number().int(), unit: z.enum(['working', 'calendar']) }),
+    startedAt: z.string(),
+    dueAt: z.string().nullable().openapi({ description: 'ISO-8601 with the body’s offset; null while paused' }),
+    timeZone: z.string(),
+    left: z
+      .object({ workingDays: z.number().int(), milliseconds: z.number(), overdue: z.boolean() })
+      .nullable()
+      .openapi({ description: 'Working time left (calendar time for limits in calendar days), while running' }),
+    remindedAt: z.string().nullable(),
+    breachedAt: z.string().nullable(),
+  })
+  .openapi('Clock');
+const ReportWithClocksSchema = ReportSchema.extend({ clocks: z.array(ClockSchema) }).openapi('ReportWithClocks');
 
 /** Each lifecycle action: its path, the action in the transition table, and what it carries. */
 const ACTION_ROUTES: { path: string; action: Action; summary: string; schema: z.ZodObject; files?: boolean }[] = [
@@ -212,11 +233,11 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       method: 'get',
       path: '/api/v1/reports/{trackingId}',
       tags: ['Reports'],
-      summary: 'One report, as the caller may see it',
+      summary: 'One report, as the caller may see it, with its deadline clocks',
       request: { params: TrackingIdParam },
-      responses: { 200: jsonResponse(ReportSchema, 'The report'), ...errors(404) },
+      responses: { 200: jsonResponse(ReportWithClocksSchema, 'The report'), ...errors(404) },
     }),
-    async (c) => c.json(await service.getReport(deps, c.get('principal'), c.req.valid('param').trackingId), 200),
+    async (c) => c.json(await service.getReportWithClocks(deps, c.get('principal'), c.req.valid('param').trackingId), 200),
   );
 
   app.openapi(

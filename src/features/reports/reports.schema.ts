@@ -90,6 +90,19 @@ export const AttachmentSchema = z
   .object({ id: z.number().int(), fileName: z.string(), mediaType: z.string(), sizeBytes: z.number().int(), url: z.string() })
   .openapi('Attachment');
 
+/** The Ombudsman's handling of an escalated report; a flag beside the lifecycle state, never a state. */
+export const OmbudsmanCaseSchema = z
+  .object({
+    escalatedAt: z.string(),
+    office: Named.nullable().openapi({ description: 'The Ombudsman office it was escalated to' }),
+    takenAt: z.string().nullable(),
+    officer: z.string().nullable().openapi({ description: 'Who took it over; a name for staff, overseers and national admins only' }),
+    findings: z.string().nullable().openapi({ description: 'For the parties, staff and overseers; for the public once closed' }),
+    recommendation: z.string().nullable().openapi({ description: 'For the parties, staff and overseers; for the public once closed' }),
+    closedAt: z.string().nullable(),
+  })
+  .openapi('OmbudsmanCase');
+
 export const ReportSchema = z
   .object({
     trackingId: z.string(),
@@ -127,6 +140,7 @@ export const ReportSchema = z
     answeredAt: z.string().nullable(),
     closedAt: z.string().nullable(),
     escalatedAt: z.string().nullable(),
+    ombudsman: OmbudsmanCaseSchema.nullable().openapi({ description: 'Null until the report is escalated to the Ombudsman' }),
     attachments: z.array(AttachmentSchema),
     availableActions: z.array(z.enum(ACTIONS)),
   })

@@ -6,6 +6,8 @@ import { AppError, invalidInput } from '../../errors.ts';
 import type { AppDeps, Principal } from '../../http/context.ts';
 import { type ReaderKind, type SqlCondition, staffReaderKind, staffScope } from './access.ts';
 import { discardFiles, prepareFiles, recordFiles } from './report-files.ts';
+import { clockPlan } from '../../domain/sla.ts';
+import { CalendarCache, applyClockPlan, clockViews } from '../sla/clocks.service.ts';
 import * as repo from './reports.repository.ts';
 import type { ARCHIVE_REASONS, CHANNELS } from './reports.schema.ts';
 
@@ -84,6 +86,12 @@ export async function submitReport(
         toStatus: 'submitted',
         message: null,
         data: { channel: input.channel },
+      });
+      await applyClockPlan(tx, clockPlan('submitted', null, 'submitted'), {
+        report: { id: report.id, body_id: null, resolution_class: null },
+        now,
+        limits: deps.config.sla,
+        calendars: new CalendarCache(tx),
       });
       // Citizens' own files can show faces, IDs and homes: never public, whatever the report.
       await recordFiles(tx, stored, { reportId: report.id, eventId, visibility: 'reporter', uploadedBy: principal.userId });
@@ -203,6 +211,18 @@ export function toReportJson(
     answeredAt: iso(row.answered_at),
     closedAt: iso(row.closed_at),
     escalatedAt: iso(row.escalated_at),
+    ombudsman:
+      row.escalated_at === null
+        ? null
+        : {
+            escalatedAt: row.escalated_at.toISOString(),
+            office: row.ombudsman_body_id === null ? null : { id: row.ombudsman_body_id, name: row.ombudsman_body_name! },
+            takenAt: iso(row.ombudsman_taken_at),
+            officer: row.ombudsman_officer_name,
+            findings: row.ombudsman_findings,
+            recommendation: row.ombudsman_recommendation,
+            closedAt: iso(row.ombudsman_closed_at),
+          },
     attachments: attachments.map((a) => ({
       id: a.id,
       fileName: a.file_name,
@@ -347,4 +367,11 @@ export async function publicStats(deps: AppDeps) {
     total += r.n;
   }
   return { total, byStatus, byClassification };
+}
+
+/** One report as the caller may see it, with each of its clocks: due time and working time left. */
+export async function getReportWithClocks(deps: AppDeps, principal: Principal | null, trackingId: string) {
+  const { reportId, kind } = await resolveReader(deps.db, principal, trackingId);
+  const report = await viewReport(deps.db, kind, principal, reportId);
+  return { ...report, clocks: await clockViews(deps.db, reportId, deps.now()) };
 }

@@ -90,11 +90,16 @@ test('one report from submission to rating, through the HTTP API', async () => {
   // The timeline holds every step, in order, with actor and role.
   const timeline = await t.request('GET', `/api/v1/reports/${id}/timeline`, { token: national.token });
   assert.equal(timeline.status, 200);
+  const types: string[] = timeline.body.map((e: { type: string }) => e.type);
   assert.deepEqual(
-    timeline.body.map((e: { type: string }) => e.type),
+    types.filter((type) => !type.startsWith('clock_')),
     ['submitted', 'verified', 'routed', 'dispositioned', 'dispositioned', 'followed_up', 'answered', 'reporter_replied', 'answered', 'accepted', 'rated'],
   );
   assert.ok(timeline.body.every((e: { at: string; actor: { role: string } }) => e.at && e.actor.role));
+  // Every clock start and stop is on the staff timeline, with its due time.
+  const started = timeline.body.filter((e: { type: string }) => e.type === 'clock_started').map((e: { data: { clock: string } }) => e.data.clock);
+  assert.deepEqual(started, ['verification', 'ombudsman', 'first_follow_up', 'resolution', 'reply_window', 'resolution', 'reply_window']);
+  assert.ok(timeline.body.filter((e: { type: string }) => e.type === 'clock_started').every((e: { data: { dueAt: string } }) => /\+07:00$/.test(e.data.dueAt)));
 
   // The public sees the public steps only: no internal disposition, no reporter reply.
   const publicTimeline = await t.request('GET', `/api/v1/reports/${id}/timeline`);

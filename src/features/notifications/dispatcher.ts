@@ -1,0 +1,149 @@
+import type { Db } from '../../db/db.ts';
+import { type EmailTransport, messageIdFor } from './email.ts';
+import {
+  deliverInApp,
+  failOutbox,
+  leaseOutbox,
+  lockDueOutbox,
+  markOutboxSent,
+  type NewNotification,
+  type OutboxRow,
+  renewOutboxLease,
+  rescheduleOutbox,
+} from './notifications.repository.ts';
+import type { OutboxChannel } from './outbox.ts';
+import { renderMessage } from './templates.ts';
+
+export interface DispatchDeps {
+  db: Db;
+  now: () => Date;
+  /** null: no SMTP server is configured, and email delivery is switched off. */
+  email: EmailTransport | null;
+}
+
+export interface DispatchResult {
+  delivered: number;
+  failed: number;
+  retried: number;
+}
+
+/** After this many attempts a message is given up ('failed'), its last error kept. */
+export const MAX_ATTEMPTS = 8;
+/**
+ * How long a claimed row belongs to its sender. Sends must end well inside it (the SMTP transport
+ * gives up after 40 s); the lease is renewed before each send, so a long batch keeps its rows.
+ */
+export const LEASE_MS = 60_000;
+const FIRST_RETRY_MS = 60_000;
+const LONGEST_RETRY_MS = 60 * 60_000;
+
+export const SMTP_NOT_CONFIGURED = 'smtp not configured';
+
+// The channels this dispatcher delivers. SMS, chat and webhook rows stay pending for their own senders.
+const CHANNELS: OutboxChannel[] = ['in_app', 'email'];
+
+/**
+ * The wait before the next try after a failed attempt: 1, 2, 4 … minutes, at most an hour. Eight
+ * attempts span about two hours, long enough to ride out a mail server restart or a short outage.
+ */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1), LONGEST_RETRY_MS);
+}
+
+/**
+ * Delivers the outbox rows that are due, one batch.
+ *
+ * A short transaction claims the rows with FOR UPDATE SKIP LOCKED; in-app rows are delivered right
+ * there (a notification row is just another insert), and email rows get a lease ('sending' until
+ * now + LEASE_MS, one more attempt counted). The emails are then sent outside any transaction: a
+ * transaction held open across the network would hold row locks on a server and, on the embedded
+ * database (one session), stop every other query. Each result is recorded only while the lease is
+ * still this sender's; the attempt number fences off a sender whose lease ran out.
+ *
+ * Delivery is at least once: a sender that dies after the mail server accepted a message, but before
+ * recording it, leaves a row that is sent again when its lease expires — with the same Message-ID.
+ */
+export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: number } = {}): Promise<DispatchResult> {
+  const batchSize = options.batchSize ?? 50;
+  const result: DispatchResult = { delivered: 0, failed: 0, retried: 0 };
+
+  const leased = await deps.db.transaction(async (tx) => {
+    const now = deps.now();
+    const rows = await lockDueOutbox(tx, CHANNELS, now, batchSize);
+    const inApp: NewNotification[] = [];
+    const toSend: OutboxRow[] = [];
+    const failures = new Map<string, number[]>();
+    const fail = (row: OutboxRow, reason: string) => failures.set(reason, [...(failures.get(reason) ?? []), row.id]);
+
+    for (const row of rows) {
+      if (row.channel === 'in_app') {
+        if (row.recipient_user_id === null) {
+          fail(row, 'in-app message without a recipient user');
+          continue;
+        }
+        const { title, body } = renderMessage(row.template, row.payload);
+        const trackingId = typeof row.payload?.trackingId === 'string' ? row.payload.trackingId : null;
+        inApp.push({ outboxId: row.id, userId: row.recipient_user_id, template: row.template, title, body, trackingId });
+      } else if (!deps.email) {
+        fail(row, SMTP_NOT_CONFIGURED);
+      } else if (!row.recipient_address) {
+        fail(row, 'email message without a recipient address');
+      } else if (row.attempts >= MAX_ATTEMPTS) {
+        // Its sender stopped during the last attempt; whether that one arrived is unknown.
+        fail(row, `no result after ${row.attempts} attempts (the sender stopped before recording the last one)`);
+      } else {
+        toSend.push(row);
+      }
+    }
+
+    result.delivered += await deliverInApp(tx, inApp, now);
+    for (const [reason, ids] of failures) result.failed += await failOutbox(tx, ids, reason);
+    const leases = await leaseOutbox(tx, toSend.map((r) => r.id), new Date(now.getTime() + LEASE_MS));
+    const attemptOf = new Map(leases.map((l) => [l.id, l.attempts]));
+    return toSend.map((row) => ({ row, attempt: attemptOf.get(row.id)! }));
+  });
+
+  for (const { row, attempt } of leased) {
+    const outcome = await sendEmail(deps, row, attempt);
+    if (outcome !== 'skipped') result[outcome] += 1;
+  }
+  return result;
+}
+
+async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
+  const email = deps.email!;
+  // Earlier sends in the batch may have used up part of the lease: extend it, or learn that the
+  // row was taken over by another sender, and leave it to that one.
+  if (!(await renewOutboxLease(deps.db, row.id, attempt, new Date(deps.now().getTime() + LEASE_MS)))) return 'skipped';
+
+  const { title, body } = renderMessage(row.template, row.payload);
+  try {
+    const sent = await email.send({
+      to: row.recipient_address!,
+      subject: title,
+      text: `${body}\n\n--\nPesan ini dikirim otomatis oleh SP4N-LAPOR!; mohon tidak membalas email ini.\n` +
+        `This message was sent automatically by SP4N-LAPOR!; please do not reply to it.\n`,
+      messageId: messageIdFor(row.idempotency_key, email.messageIdDomain ?? 'lapor.invalid'),
+    });
+    // false: the lease ran out mid-send and another sender owns the row now. The message did go
+    // out, and that sender's copy will carry the same Message-ID.
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
+    return 'delivered';
+  } catch (err) {
+    const error = describeError(err, attempt);
+    if (attempt >= MAX_ATTEMPTS) {
+      return (await failOutbox(deps.db, [row.id], error, attempt)) > 0 ? 'failed' : 'skipped';
+    }
+    const retryAt = new Date(deps.now().getTime() + retryDelayMs(attempt));
+    return (await rescheduleOutbox(deps.db, row.id, attempt, retryAt, error)) ? 'retried' : 'skipped';
+  }
+}
+
+function describeError(err: unknown, attempt: number): string {
+  const e = err as { message?: unknown; code?: unknown; responseCode?: unknown };
+  const parts = [`attempt ${attempt}:`];
+  if (typeof e?.code === 'string') parts.push(e.code);
+  if (typeof e?.responseCode === 'number') parts.push(String(e.responseCode));
+  parts.push(typeof e?.message === 'string' ? e.message : String(err));
+  return parts.join(' ').slice(0, 1000);
+}

@@ -1,0 +1,111 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
+import { requirePrincipal } from '../../http/auth.ts';
+import type { App, AppDeps } from '../../http/context.ts';
+import { bearerSecurity, errors, jsonResponse } from '../../http/openapi.ts';
+import * as repository from './notifications.repository.ts';
+
+const NotificationSchema = z
+  .object({
+    id: z.number().int(),
+    template: z.string().openapi({ example: 'deadline.reminder' }),
+    title: z.string(),
+    body: z.string(),
+    trackingId: z.string().nullable(),
+    createdAt: z.string(),
+    readAt: z.string().nullable(),
+  })
+  .openapi('Notification');
+
+const NotificationListSchema = z
+  .object({
+    items: z.array(NotificationSchema),
+    total: z.number().int().openapi({ description: 'Matching the filter' }),
+    page: z.number().int(),
+    perPage: z.number().int(),
+    unreadCount: z.number().int().openapi({ description: 'All of the caller’s unread notifications' }),
+  })
+  .openapi('NotificationList');
+
+const listInt = (max: number, fallback: number) =>
+  z.coerce.number({ error: 'Harus angka / Must be a number' }).int().min(1).max(max).default(fallback);
+
+const ListQuery = z.object({
+  unread: z.enum(['true', 'false']).optional().openapi({ description: 'true: unread only' }),
+  page: listInt(10_000, 1),
+  perPage: listInt(100, 20),
+});
+
+const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+
+function toNotification(row: repository.NotificationRow) {
+  return {
+    id: row.id,
+    template: row.template,
+    title: row.title,
+    body: row.body,
+    trackingId: row.tracking_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    readAt: row.read_at ? new Date(row.read_at).toISOString() : null,
+  };
+}
+
+/** The caller's own in-app notifications. Every query names the caller's user id; nobody reads another's. */
+export function registerNotificationRoutes(app: App, deps: AppDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/notifications',
+      tags: ['Notifications'],
+      summary: 'My notifications, newest first, with the number still unread',
+      security: bearerSecurity,
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(NotificationListSchema, 'A page of notifications'), ...errors(400, 401) },
+    }),
+    async (c) => {
+      const principal = requirePrincipal(c);
+      const q = c.req.valid('query');
+      const { rows, total, unread } = await repository.selectNotifications(deps.db, principal.userId, {
+        unreadOnly: q.unread === 'true',
+        limit: q.perPage,
+        offset: (q.page - 1) * q.perPage,
+      });
+      return c.json({ items: rows.map(toNotification), total, page: q.page, perPage: q.perPage, unreadCount: unread }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/notifications/read-all',
+      tags: ['Notifications'],
+      summary: 'Mark all my notifications read',
+      security: bearerSecurity,
+      responses: { 200: jsonResponse(z.object({ marked: z.number().int() }), 'How many were unread'), ...errors(401) },
+    }),
+    async (c) => {
+      const principal = requirePrincipal(c);
+      const marked = await repository.markAllNotificationsRead(deps.db, principal.userId, deps.now());
+      return c.json({ marked }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/notifications/{id}/read',
+      tags: ['Notifications'],
+      summary: 'Mark one of my notifications read',
+      description: 'Marking it again keeps the first reading time. Another user’s notification is 404.',
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(NotificationSchema, 'The notification, read'), ...errors(400, 401, 404) },
+    }),
+    async (c) => {
+      const principal = requirePrincipal(c);
+      const row = await repository.markNotificationRead(deps.db, principal.userId, c.req.valid('param').id, deps.now());
+      if (!row) throw new AppError('not_found', 'Pemberitahuan tidak ditemukan / Notification not found');
+      return c.json(toNotification(row), 200);
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import type { Queryable } from '../../db/db.ts';
+
+export type OutboxChannel = 'in_app' | 'email' | 'sms' | 'chat' | 'webhook';
+
+export interface OutboundMessage {
+  channel: OutboxChannel;
+  recipientUserId?: number | null;
+  recipientAddress?: string | null;
+  /** Dotted id of what is said, e.g. 'deadline.reminder'; the payload fills it in. */
+  template: string;
+  payload: Record<string, unknown>;
+  /** The same key twice is one message: re-running whatever caused it sends nothing new. */
+  idempotencyKey: string;
+  availableAt: Date;
+}
+
+/**
+ * Writes an outbound message in the caller's transaction, so it exists exactly when the change
+ * that caused it commits. Delivery happens later, in the worker. Returns false for a duplicate key.
+ */
+export async function enqueue(tx: Queryable, message: OutboundMessage): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO outbox (channel, recipient_user_id, recipient_address, template, payload, idempotency_key, available_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [
+      message.channel,
+      message.recipientUserId ?? null,
+      message.recipientAddress ?? null,
+      message.template,
+      JSON.stringify(message.payload),
+      message.idempotencyKey,
+      message.availableAt,
+    ],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Notifies users in-app and, where they have an email address, by email: one outbox row per
+ * user and channel, keyed so that the same event never notifies anyone twice.
+ */
+export async function notifyUsers(
+  tx: Queryable,
+  userIds: number[],
+  message: { template: string; payload: Record<string, unknown>; key: string; at: Date },
+): Promise<void> {
+  if (userIds.length === 0) return;
+  const users = await tx.query<{ id: number; email: string | null }>(
+    'SELECT id, email FROM users WHERE id = ANY($1::bigint[]) AND disabled_at IS NULL',
+    [userIds],
+  );
+  for (const user of users) {
+    await enqueue(tx, {
+      channel: 'in_app',
+      recipientUserId: user.id,
+      template: message.template,
+      payload: message.payload,
+      idempotencyKey: `${message.key}:in_app:${user.id}`,
+      availableAt: message.at,
+    });
+    if (user.email) {
+      await enqueue(tx, {
+        channel: 'email',
+        recipientUserId: user.id,
+        recipientAddress: user.email,
+        template: message.template,
+        payload: message.payload,
+        idempotencyKey: `${message.key}:email:${user.id}`,
+        availableAt: message.at,
+      });
+    }
+  }
+}

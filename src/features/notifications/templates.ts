@@ -1,0 +1,306 @@
+/**
+ * What each outbox template says, in Bahasa Indonesia first and English second. The same text
+ * serves the in-app notification (title, body) and the email (subject, text).
+ *
+ * The payload comes from a jsonb column written by another process, possibly by an older or newer
+ * version of the code, so nothing here trusts its shape: a missing field reads as a placeholder and
+ * an unknown template as a generic notice. Rendering never throws, because a message that cannot be
+ * rendered would otherwise be retried until it fails, and the person would hear nothing at all.
+ */
+
+export interface RenderedMessage {
+  title: string;
+  body: string;
+}
+
+const CLOCK_NAMES: Record<string, { id: string; en: string }> = {
+  verification: { id: 'verifikasi', en: 'verification' },
+  first_follow_up: { id: 'tindak lanjut pertama', en: 'first follow-up' },
+  resolution: { id: 'penyelesaian', en: 'resolution' },
+  reply_window: { id: 'tanggapan pelapor', en: 'reporter’s reply' },
+  completion: { id: 'kelengkapan laporan', en: 'report completion' },
+  ombudsman: { id: 'Ombudsman', en: 'Ombudsman' },
+};
+
+const MONTHS_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// Indonesia's three zones go by their Indonesian abbreviations in both languages, as on any
+// government notice; other zones (a body abroad, a test) fall back to the UTC offset.
+const ZONE_LABELS: Record<string, string> = {
+  'Asia/Jakarta': 'WIB',
+  'Asia/Pontianak': 'WIB',
+  'Asia/Makassar': 'WITA',
+  'Asia/Ujung_Pandang': 'WITA',
+  'Asia/Jayapura': 'WIT',
+};
+const OFFSET_LABELS: Record<number, string> = { 420: 'WIB', 480: 'WITA', 540: 'WIT' };
+
+export function renderMessage(template: string, payload: Record<string, unknown>): RenderedMessage {
+  const p: Record<string, unknown> = payload !== null && typeof payload === 'object' ? payload : {};
+  try {
+    const render = TEMPLATES[template];
+    if (render) return clean(render(p));
+  } catch {
+    // fall through to the generic message: a malformed payload must not stop delivery
+  }
+  return clean(renderGeneric(template, p));
+}
+
+type Render = (p: Record<string, unknown>) => RenderedMessage;
+
+const TEMPLATES: Record<string, Render> = {
+  'deadline.reminder': (p) => {
+    const { tracking, subject, clock, due } = deadlineParts(p);
+    return {
+      title:
+        `Pengingat batas waktu: ${clock.id} laporan ${tracking} jatuh tempo ${due.id} / ` +
+        `Deadline reminder: ${clock.en} of report ${tracking} due ${due.en}`,
+      body:
+        `Batas waktu ${clock.id} laporan ${tracking}${subject} jatuh tempo ${due.id}. ` +
+        `Mohon ditindaklanjuti sebelum batas waktu berakhir.\n\n` +
+        `The ${clock.en} deadline of report ${tracking}${subject} is ${due.en}. ` +
+        `Please act before it passes.`,
+    };
+  },
+  'deadline.missed': (p) => {
+    const { tracking, subject, clock, due } = deadlineParts(p);
+    return {
+      title:
+        `Batas waktu terlewati: ${clock.id} laporan ${tracking} (jatuh tempo ${due.id}) / ` +
+        `Deadline missed: ${clock.en} of report ${tracking} (due ${due.en})`,
+      body:
+        `Batas waktu ${clock.id} laporan ${tracking}${subject} telah terlewati pada ${due.id}. ` +
+        `Keterlambatan ini tercatat; mohon segera ditindaklanjuti.\n\n` +
+        `The ${clock.en} deadline of report ${tracking}${subject} passed at ${due.en}. ` +
+        `The delay has been recorded; please act now.`,
+    };
+  },
+  'report.escalated': (p) => {
+    const tracking = trackingOf(p);
+    const subject = quotedTitle(p);
+    const office = ombudsmanOfficeOf(p);
+    return {
+      title: `Laporan ${tracking} dieskalasi ke ${office.id} / Report ${tracking} escalated to ${office.en}`,
+      body:
+        `Laporan ${tracking}${subject} tidak diselesaikan dalam batas waktu dan telah dieskalasi ke ${office.id} ` +
+        `untuk ditangani.\n\n` +
+        `Report ${tracking}${subject} was not resolved in time and has been escalated to ${office.en}.`,
+    };
+  },
+  'report.auto_closed': (p) => {
+    const tracking = trackingOf(p);
+    const subject = quotedTitle(p);
+    return {
+      title: `Laporan ${tracking} ditutup otomatis / Report ${tracking} closed automatically`,
+      body:
+        `Laporan ${tracking}${subject} ditutup otomatis karena tidak ada tanggapan pelapor atas jawaban ` +
+        `dalam batas waktu.\n\n` +
+        `Report ${tracking}${subject} was closed automatically because the reporter did not respond to the ` +
+        `answer within the time limit.`,
+    };
+  },
+  'report.archived_incomplete': (p) => {
+    const tracking = trackingOf(p);
+    const subject = quotedTitle(p);
+    return {
+      title: `Laporan ${tracking} diarsipkan karena belum lengkap / Report ${tracking} archived as incomplete`,
+      body:
+        `Laporan ${tracking}${subject} diarsipkan karena kelengkapan yang diminta tidak diterima dalam batas ` +
+        `waktu. Anda dapat mengirim laporan baru dengan keterangan yang lengkap.\n\n` +
+        `Report ${tracking}${subject} was archived because the requested details did not arrive in time. ` +
+        `You may file a new report with the full details.`,
+    };
+  },
+  // The Ombudsman's own steps on an escalated report (src/features/ombudsman).
+  'ombudsman.taken_over': (p) => {
+    const tracking = trackingOf(p);
+    const office = ombudsmanOfficeOf(p);
+    return {
+      title: `Laporan ${tracking} ditangani ${office.id} / Report ${tracking} taken over by ${office.en}`,
+      body:
+        `${office.id} mulai menangani laporan ${tracking}${quotedTitle(p)}.\n\n` +
+        `${capitalise(office.en)} has started handling report ${tracking}${quotedTitle(p)}.`,
+    };
+  },
+  'ombudsman.findings': (p) => ombudsmanStep(p, { id: 'temuan', en: 'findings' }),
+  'ombudsman.recommendation': (p) => ombudsmanStep(p, { id: 'rekomendasi', en: 'a recommendation' }),
+  'ombudsman.closed': (p) => {
+    const tracking = trackingOf(p);
+    const office = ombudsmanOfficeOf(p);
+    return {
+      title: `Penanganan Ombudsman atas laporan ${tracking} selesai / The Ombudsman has closed report ${tracking}`,
+      body:
+        `${office.id} telah menyelesaikan penanganan laporan ${tracking}${quotedTitle(p)}. ` +
+        `Buka LAPOR! untuk membaca hasilnya.\n\n` +
+        `${capitalise(office.en)} has finished handling report ${tracking}${quotedTitle(p)}. Open LAPOR! for the outcome.`,
+    };
+  },
+};
+
+function ombudsmanStep(p: Record<string, unknown>, what: { id: string; en: string }): RenderedMessage {
+  const tracking = trackingOf(p);
+  const office = ombudsmanOfficeOf(p);
+  return {
+    title: `${capitalise(what.id)} Ombudsman atas laporan ${tracking} / Ombudsman ${what.en.replace(/^a /, '')} on report ${tracking}`,
+    body:
+      `${office.id} mencatat ${what.id} atas laporan ${tracking}${quotedTitle(p)}. Buka LAPOR! untuk membacanya.\n\n` +
+      `${capitalise(office.en)} recorded ${what.en} on report ${tracking}${quotedTitle(p)}. Open LAPOR! to read it.`,
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function renderGeneric(template: string, p: Record<string, unknown>): RenderedMessage {
+  const tracking = textOf(p.trackingId);
+  const subject = quotedTitle(p);
+  if (tracking) {
+    return {
+      title: `Pembaruan laporan ${tracking} / Update on report ${tracking}`,
+      body:
+        `Ada pembaruan pada laporan ${tracking}${subject}. Buka LAPOR! untuk melihat rinciannya.\n\n` +
+        `There is an update on report ${tracking}${subject}. Open LAPOR! for the details.`,
+    };
+  }
+  const about = template ? ` (${template})` : '';
+  return {
+    title: `Pemberitahuan LAPOR! / LAPOR! notification`,
+    body:
+      `Ada pemberitahuan baru${about}. Buka LAPOR! untuk melihat rinciannya.\n\n` +
+      `You have a new notification${about}. Open LAPOR! for the details.`,
+  };
+}
+
+function deadlineParts(p: Record<string, unknown>) {
+  return {
+    tracking: trackingOf(p),
+    subject: quotedTitle(p),
+    clock: clockName(textOf(p.clock) ?? textOf(p.kind) ?? textOf(p.clockKind)),
+    due: formatDue(textOf(p.dueAt), textOf(p.timeZone)),
+  };
+}
+
+function clockName(kind: string | null): { id: string; en: string } {
+  if (!kind) return { id: 'penanganan', en: 'handling' };
+  return CLOCK_NAMES[kind] ?? { id: kind.replace(/_/g, ' '), en: kind.replace(/_/g, ' ') };
+}
+
+function trackingOf(p: Record<string, unknown>): string {
+  return textOf(p.trackingId) ?? '(tanpa nomor / no number)';
+}
+
+/** The report's own title, in quotes after the tracking ID; it is the reporter's text, so kept short. */
+function quotedTitle(p: Record<string, unknown>): string {
+  const title = textOf(p.title);
+  if (!title) return '';
+  const short = title.length > 120 ? `${title.slice(0, 119)}…` : title;
+  return ` “${short}”`;
+}
+
+function ombudsmanOfficeOf(p: Record<string, unknown>): { id: string; en: string } {
+  const raw = p.ombudsmanOffice ?? p.office;
+  const name =
+    textOf(raw) ??
+    (raw !== null && typeof raw === 'object' ? textOf((raw as Record<string, unknown>).name) : null) ??
+    textOf(p.ombudsmanOfficeName);
+  return name ? { id: name, en: name } : { id: 'Ombudsman Republik Indonesia', en: 'the Ombudsman of the Republic of Indonesia' };
+}
+
+function textOf(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return null;
+  const trimmed = value.replace(/\s+/g, ' ').trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/**
+ * "27 Mar 2026 23:59 WIB": the wall time where the clock runs (its time zone), which is the
+ * time printed on the body's own notices. Without a usable zone, the offset in the ISO string.
+ */
+export function formatDue(iso: string | null, timeZone: string | null): { id: string; en: string } {
+  const unknown = { id: '(waktu tidak diketahui)', en: '(time unknown)' };
+  if (!iso) return unknown;
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return { id: iso, en: iso };
+  const fields = (timeZone && wallTimeIn(instant, timeZone)) || wallTimeAtOffset(instant, offsetMinutesOf(iso) ?? 0);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${pad(fields.hour)}:${pad(fields.minute)} ${fields.zone}`;
+  return {
+    id: `${fields.day} ${MONTHS_ID[fields.month - 1]} ${fields.year} ${time}`,
+    en: `${fields.day} ${MONTHS_EN[fields.month - 1]} ${fields.year} ${time}`,
+  };
+}
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  zone: string;
+}
+
+function wallTimeIn(instant: Date, timeZone: string): WallTime | null {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    }).formatToParts(instant);
+  } catch {
+    return null; // not a zone this runtime knows
+  }
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  const offset = get('timeZoneName'); // "GMT+07:00", or "GMT" for UTC
+  return {
+    year: Number(get('year')),
+    month: Number(get('month')),
+    day: Number(get('day')),
+    hour: Number(get('hour')),
+    minute: Number(get('minute')),
+    zone: ZONE_LABELS[timeZone] ?? offsetLabel(offsetMinutesOf(offset.replace('GMT', '')) ?? 0),
+  };
+}
+
+function wallTimeAtOffset(instant: Date, offsetMinutes: number): WallTime {
+  const shifted = new Date(instant.getTime() + offsetMinutes * 60_000);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    zone: OFFSET_LABELS[offsetMinutes] ?? offsetLabel(offsetMinutes),
+  };
+}
+
+function offsetMinutesOf(text: string): number | null {
+  if (text === '' || /Z$/i.test(text)) return 0;
+  const match = /([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!match) return null;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+function offsetLabel(minutes: number): string {
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  const hm = abs % 60 === 0 ? String(abs / 60) : `${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+  return `UTC${minutes < 0 ? '-' : '+'}${hm}`;
+}
+
+/** One line for the title (it becomes an email subject), and no control characters anywhere. */
+function clean(message: RenderedMessage): RenderedMessage {
+  return {
+    title: message.title.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim(),
+    body: message.body.replace(/[\u0000-\u0009\u000b-\u001f\u007f]+/g, ' '),
+  };
+}

@@ -1,0 +1,276 @@
+import type { Queryable } from '../../db/db.ts';
+import { normalizeTrackingId } from '../../domain/tracking-id.ts';
+import type { Visibility } from '../../domain/workflow.ts';
+import { AppError } from '../../errors.ts';
+import type { AppDeps, Principal } from '../../http/context.ts';
+import { notifyUsers } from '../notifications/outbox.ts';
+import { type ReaderKind, type SqlCondition, staffScope } from '../reports/access.ts';
+import * as repo from '../reports/reports.repository.ts';
+import { type ReportJson, toReportJson, viewReport } from '../reports/reports.service.ts';
+
+/**
+ * The Ombudsman's workspace: the reports escalated to an office (or, for Ombudsman RI, to any
+ * office), and the steps of its own handling — take over, findings, recommendation, close.
+ * The case is a flag beside the report's lifecycle: no step here changes the report's status,
+ * and the handling body keeps the report (and sees the case in the report's `ombudsman` block).
+ */
+
+export const CASE_STATUSES = ['open', 'taken', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export type OmbudsmanStep = 'take_over' | 'findings' | 'recommendation' | 'close';
+
+export interface StepInput {
+  findings?: string;
+  recommendation?: string;
+  message?: string;
+}
+
+export interface CaseListFilters {
+  status?: CaseStatus;
+  page: number;
+  perPage: number;
+}
+
+/** An Ombudsman office reads as an overseer: names of staff, never an anonymous reporter's identity. */
+const READER: ReaderKind = 'overseer';
+
+const notFound = () => new AppError('not_found', 'Laporan tidak ditemukan / Report not found');
+const refused = (message: string) => new AppError('illegal_transition', message);
+
+/** The office's scope as a SQL condition; any other role is refused before anything is read. */
+function officeScope(principal: Principal, offset: number): SqlCondition {
+  const scope = principal.role === 'ombudsman' ? staffScope(principal, offset) : null;
+  if (!scope) throw new AppError('forbidden', 'Hanya untuk Ombudsman / Ombudsman only');
+  return scope;
+}
+
+const CASE_FILTERS: Record<CaseStatus, string> = {
+  open: 'r.ombudsman_taken_at IS NULL AND r.ombudsman_closed_at IS NULL',
+  taken: 'r.ombudsman_taken_at IS NOT NULL AND r.ombudsman_closed_at IS NULL',
+  closed: 'r.ombudsman_closed_at IS NOT NULL',
+};
+
+/** The reports escalated to my office (every office's, for Ombudsman RI), newest escalation first. */
+export async function listEscalated(deps: AppDeps, principal: Principal, filters: CaseListFilters) {
+  const where: SqlCondition[] = [officeScope(principal, 0)];
+  if (filters.status) where.push({ sql: CASE_FILTERS[filters.status], params: [] });
+  const { rows, total } = await repo.listReportViews(deps.db, READER, {
+    where,
+    orderBy: 'r.escalated_at DESC, r.id DESC',
+    limit: filters.perPage,
+    offset: (filters.page - 1) * filters.perPage,
+  });
+  const attachments = await repo.selectAttachmentsOf(deps.db, READER, rows.map((r) => r.id));
+  const items = rows.map((row) => toReportJson(row, READER, principal, attachments.get(row.id) ?? []));
+  return { items, total, page: filters.page, perPage: filters.perPage };
+}
+
+interface LockedCase {
+  id: number;
+  tracking_id: string;
+  title: string;
+  body_id: number | null;
+  ombudsman_body_id: number | null;
+  ombudsman_taken_at: Date | null;
+  ombudsman_findings: string | null;
+  ombudsman_recommendation: string | null;
+  ombudsman_closed_at: Date | null;
+}
+
+/**
+ * The escalated report, locked for the rest of the transaction, if it is in the office's scope.
+ * Otherwise: 409 for a report anyone may read that was simply never escalated (the public view
+ * already says so), 404 for everything else, so a report outside the office reveals nothing.
+ */
+async function lockCase(tx: Queryable, principal: Principal, trackingId: string): Promise<LockedCase> {
+  const scope = officeScope(principal, 1);
+  const rows = await tx.query<LockedCase>(
+    `SELECT r.id, r.tracking_id, r.title, r.body_id, r.ombudsman_body_id, r.ombudsman_taken_at,
+            r.ombudsman_findings, r.ombudsman_recommendation, r.ombudsman_closed_at
+       FROM reports r
+      WHERE r.tracking_id = $1 AND ${scope.sql}
+        FOR UPDATE OF r`,
+    [trackingId, ...scope.params],
+  );
+  if (rows[0]) return rows[0];
+  const other = await tx.query<{ escalated: boolean; is_public: boolean }>(
+    'SELECT r.escalated_at IS NOT NULL AS escalated, r.is_public FROM reports r WHERE r.tracking_id = $1',
+    [trackingId],
+  );
+  if (other[0] && !other[0].escalated && other[0].is_public) {
+    throw refused(
+      'Laporan ini belum dieskalasi ke Ombudsman (belum lewat 60 hari tanpa penyelesaian) / ' +
+        'This report has not been escalated to the Ombudsman (not 60 days without completion)',
+    );
+  }
+  throw notFound();
+}
+
+/** Why this step cannot happen now, or null. The order of the checks is the order of the case. */
+function refusal(c: LockedCase, step: OmbudsmanStep): string | null {
+  if (c.ombudsman_closed_at !== null) {
+    return 'Penanganan Ombudsman atas laporan ini sudah ditutup / The Ombudsman case on this report is already closed';
+  }
+  if (step === 'take_over') {
+    return c.ombudsman_taken_at !== null
+      ? 'Laporan ini sudah diambil alih oleh Ombudsman / This report has already been taken over by the Ombudsman'
+      : null;
+  }
+  if (c.ombudsman_taken_at === null) {
+    return 'Ambil alih laporan terlebih dahulu / Take the report over first';
+  }
+  if (step === 'recommendation' && c.ombudsman_findings === null) {
+    return 'Catat temuan terlebih dahulu; rekomendasi didasarkan pada temuan / Record the findings first; a recommendation rests on them';
+  }
+  if (step === 'close') {
+    const missing: string[] = [];
+    if (c.ombudsman_findings === null) missing.push('temuan / findings');
+    if (c.ombudsman_recommendation === null) missing.push('rekomendasi / recommendation');
+    if (missing.length > 0) {
+      return `Belum dapat ditutup, belum ada: ${missing.map((m) => m.split(' / ')[0]).join(', ')} / ` +
+        `Cannot close yet, missing: ${missing.map((m) => m.split(' / ')[1]).join(', ')}`;
+    }
+  }
+  return null;
+}
+
+interface StepPlan {
+  /** Columns to set besides updated_at. */
+  columns: Record<string, unknown>;
+  event: { type: string; visibility: Visibility; message: string | null; data: Record<string, unknown> };
+  template: string;
+  /** Steps that can happen once are keyed by step; repeatable ones (updates) by their event. */
+  once: boolean;
+}
+
+function requireText(value: string | undefined, field: string): string {
+  const text = value?.trim();
+  if (!text) throw new AppError('invalid_input', 'Input tidak valid / Invalid input', { [field]: 'Wajib diisi / Required' });
+  return text;
+}
+
+function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, input: StepInput, now: Date): StepPlan {
+  switch (step) {
+    case 'take_over':
+      // Public: people should see that the Ombudsman has taken the report up.
+      return {
+        columns: { ombudsman_taken_at: now, ombudsman_officer_id: principal.userId },
+        event: { type: 'ombudsman_taken_over', visibility: 'public', message: null, data: { officeId: principal.bodyId } },
+        template: 'ombudsman.taken_over',
+        once: true,
+      };
+    case 'findings': {
+      const findings = requireText(input.findings, 'findings');
+      // The parties (the reporter and the handling body) read findings as they are written;
+      // the public reads them with the close.
+      return {
+        columns: { ombudsman_findings: findings },
+        event: {
+          type: 'ombudsman_findings_recorded',
+          visibility: 'reporter',
+          message: findings,
+          data: { revised: c.ombudsman_findings !== null },
+        },
+        template: 'ombudsman.findings',
+        once: false,
+      };
+    }
+    case 'recommendation': {
+      const recommendation = requireText(input.recommendation, 'recommendation');
+      return {
+        columns: { ombudsman_recommendation: recommendation },
+        event: {
+          type: 'ombudsman_recommendation_issued',
+          visibility: 'reporter',
+          message: recommendation,
+          data: { revised: c.ombudsman_recommendation !== null },
+        },
+        template: 'ombudsman.recommendation',
+        once: false,
+      };
+    }
+    case 'close':
+      // The public close carries the final findings and recommendation, which become public with it.
+      return {
+        columns: { ombudsman_closed_at: now },
+        event: {
+          type: 'ombudsman_closed',
+          visibility: 'public',
+          message: input.message?.trim() || null,
+          data: { findings: c.ombudsman_findings, recommendation: c.ombudsman_recommendation },
+        },
+        template: 'ombudsman.closed',
+        once: true,
+      };
+  }
+}
+
+/** Whoever holds the report: the handling body's agency admins, or the national desk while it has no body. */
+async function recipientsFor(tx: Queryable, c: LockedCase): Promise<number[]> {
+  const rows =
+    c.body_id === null
+      ? await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'national_admin' AND disabled_at IS NULL ORDER BY id`)
+      : await tx.query<{ id: number }>(
+          `SELECT id FROM users WHERE role = 'agency_admin' AND body_id = $1 AND disabled_at IS NULL ORDER BY id`,
+          [c.body_id],
+        );
+  return rows.map((r) => r.id);
+}
+
+const STEP_KEYS: Record<OmbudsmanStep, string> = {
+  take_over: 'taken_over',
+  findings: 'findings',
+  recommendation: 'recommendation',
+  close: 'closed',
+};
+
+/**
+ * One step of the Ombudsman's handling: lock the report, check the office's scope and the order
+ * of the case, write the change, its timeline event and the notifications in one transaction.
+ */
+export async function performStep(
+  deps: AppDeps,
+  principal: Principal,
+  rawTrackingId: string,
+  step: OmbudsmanStep,
+  input: StepInput = {},
+): Promise<ReportJson> {
+  officeScope(principal, 0);
+  const trackingId = normalizeTrackingId(rawTrackingId);
+  if (!trackingId) throw notFound();
+  const now = deps.now();
+  const reportId = await deps.db.transaction(async (tx) => {
+    const c = await lockCase(tx, principal, trackingId);
+    const reason = refusal(c, step);
+    if (reason) throw refused(reason);
+    const plan = planStep(c, principal, step, input, now);
+    const sets: string[] = ['updated_at = $2'];
+    const params: unknown[] = [c.id, now];
+    for (const [column, value] of Object.entries(plan.columns)) {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    await tx.query(`UPDATE reports SET ${sets.join(', ')} WHERE id = $1`, params);
+    const eventId = await repo.insertEvent(tx, {
+      reportId: c.id,
+      at: now,
+      actorId: principal.userId,
+      actorRole: 'ombudsman',
+      actorBodyId: principal.bodyId,
+      fromStatus: null,
+      toStatus: null,
+      ...plan.event,
+    });
+    const office = await tx.query<{ name: string }>('SELECT name FROM bodies WHERE id = $1', [principal.bodyId]);
+    // No reporter identity and no free text: the message says what happened and where to look.
+    await notifyUsers(tx, await recipientsFor(tx, c), {
+      template: plan.template,
+      payload: { reportId: c.id, trackingId: c.tracking_id, title: c.title, office: office[0]?.name ?? null, at: now.toISOString() },
+      key: plan.once ? `ombudsman:${c.id}:${STEP_KEYS[step]}` : `ombudsman:${c.id}:${STEP_KEYS[step]}:${eventId}`,
+      at: now,
+    });
+    return c.id;
+  });
+  return viewReport(deps.db, READER, principal, reportId);
+}

@@ -1,0 +1,78 @@
+import { PgBoss, fromPglite } from 'pg-boss';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { dispatchOutbox } from './features/notifications/dispatcher.ts';
+import type { EmailTransport } from './features/notifications/email.ts';
+import { sweepDueClocks } from './features/sla/sweep.ts';
+
+/** Delivers due outbox rows until a batch comes back short. */
+export async function drainOutbox(deps: { db: Db; now: () => Date; email: EmailTransport | null }): Promise<void> {
+  const batchSize = 50;
+  for (let round = 0; round < 100; round++) {
+    const r = await dispatchOutbox(deps, { batchSize });
+    if (r.delivered + r.failed + r.retried < batchSize) return;
+  }
+}
+
+export const JOBS = {
+  sweep: 'sla.sweep',
+  dispatch: 'outbox.dispatch',
+} as const;
+
+export interface WorkerDeps {
+  db: Db;
+  config: Config;
+  now: () => Date;
+  /** Delivers due outbox rows; wired by main.ts. */
+  dispatch?: () => Promise<unknown>;
+  log?: (line: string) => void;
+}
+
+export interface Worker {
+  readonly boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/**
+ * The background worker: pg-boss on the same database (in-process on the embedded one), a cron
+ * schedule that makes one sweep job a minute however many workers run, and workers for it.
+ * The sweep itself is safe to run concurrently and to repeat (see sweep.ts), so pg-boss's
+ * at-least-once delivery never turns into a double effect.
+ */
+export async function startWorker(deps: WorkerDeps): Promise<Worker> {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const boss =
+    deps.db.kind === 'embedded'
+      ? new PgBoss({ db: fromPglite(deps.db.pglite! as never), backend: 'pglite', schema: 'pgboss' })
+      : new PgBoss({ connectionString: deps.db.url!, schema: 'pgboss', max: 4 });
+  boss.on('error', (err: Error) => console.error('worker error:', err.message));
+  await boss.start();
+  for (const name of Object.values(JOBS)) {
+    // 'singleton': at most one job of each kind is active at a time across all workers.
+    await boss.createQueue(name, { policy: 'singleton' }).catch((err: Error) => {
+      if (!/already exists/i.test(err.message)) throw err;
+    });
+  }
+  await boss.schedule(JOBS.sweep, '* * * * *');
+  await boss.schedule(JOBS.dispatch, '* * * * *');
+
+  await boss.work(JOBS.sweep, async () => {
+    const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla }, deps.now());
+    if (result.reminders + result.breaches + result.escalated + result.autoClosed + result.archivedIncomplete > 0) {
+      log(`sla.sweep: ${JSON.stringify(result)}`);
+    }
+    // What the sweep wrote to the outbox goes out now rather than at the next dispatch tick.
+    if (deps.dispatch) await deps.dispatch();
+  });
+  await boss.work(JOBS.dispatch, async () => {
+    if (deps.dispatch) await deps.dispatch();
+  });
+  // A first sweep at start catches up after downtime without waiting for the next minute.
+  await boss.send(JOBS.sweep, {});
+  return {
+    boss,
+    stop: async () => {
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}
