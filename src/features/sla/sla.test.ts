@@ -114,6 +114,10 @@ test('the full path: reminder, missed deadline recorded once, routing, escalatio
   assert.ok(inbox.body.items[0].escalatedAt);
   const timeline = await t.request('GET', `/api/v1/reports/${id}/timeline`);
   assert.ok(timeline.body.some((e: { type: string }) => e.type === 'escalated_to_ombudsman'));
+  const taken = await t.request('POST', `/api/v1/reports/${id}/ombudsman/take-over`, { token: ombudsman.token, json: {} });
+  assert.equal(taken.status, 200, taken.text);
+  const mine = await t.request('GET', '/api/v1/ombudsman/reports?status=taken', { token: ombudsman.token });
+  assert.ok(mine.body.items.some((r: { trackingId: string }) => r.trackingId === id));
 });
 
 test('on hold the clocks pause and resume where they stopped; the reporter has 10 working days to complete', async () => {
