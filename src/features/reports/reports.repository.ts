@@ -278,6 +278,22 @@ export async function insertEvent(db: Queryable, e: NewEvent): Promise<number> {
   return rows[0]!.id;
 }
 
+/** An event written by the system (clocks, the sweep): no person acts, so no actor and no body. */
+export function insertSystemEvent(
+  db: Queryable,
+  e: { reportId: number; at: Date; type: string; visibility: Visibility; data: Record<string, unknown>; message?: string | null; fromStatus?: string | null; toStatus?: string | null },
+): Promise<number> {
+  return insertEvent(db, {
+    actorId: null,
+    actorRole: 'system',
+    actorBodyId: null,
+    fromStatus: null,
+    toStatus: null,
+    message: null,
+    ...e,
+  });
+}
+
 export interface NewAttachment {
   reportId: number;
   eventId: number | null;

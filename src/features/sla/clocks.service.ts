@@ -12,7 +12,7 @@ import { CLOCK_LABELS, type ClockKind, type ClockOp, type LimitUnit, type SlaLim
 import type { Status } from '../../domain/workflow.ts';
 import { selectLayers } from '../calendars/calendars.repository.ts';
 import { layersOf } from '../calendars/calendars.service.ts';
-import { insertEvent } from '../reports/reports.repository.ts';
+import { insertSystemEvent } from '../reports/reports.repository.ts';
 
 const NATIONAL_TIME_ZONE = 'Asia/Jakarta';
 const DAY_MS = 86_400_000;
@@ -108,18 +108,12 @@ export interface PlanContext {
 }
 
 async function clockEvent(tx: Queryable, ctx: PlanContext, type: string, clock: { kind: ClockKind; due: Date | null; timeZone: string; cycle: number }) {
-  await insertEvent(tx, {
+  // Clocks are the system's bookkeeping, whoever's action moved them.
+  await insertSystemEvent(tx, {
     reportId: ctx.report.id,
     at: ctx.now,
     type,
-    // Clocks are the system's bookkeeping, whoever's action moved them.
-    actorId: null,
-    actorRole: 'system',
-    actorBodyId: null,
     visibility: 'staff',
-    fromStatus: null,
-    toStatus: null,
-    message: null,
     data: {
       clock: clock.kind,
       cycle: clock.cycle,
@@ -251,17 +245,11 @@ export async function recomputeClocks(
       `UPDATE report_clocks SET due_at = $2, reminder_at = $3, next_fire_at = $4, breached_at = breached_at WHERE id = $1`,
       [clock.id, due, reminder, clock.breached_at ? null : nextFire(reminder, due)],
     );
-    await insertEvent(tx, {
+    await insertSystemEvent(tx, {
       reportId: clock.report_id,
       at: now,
       type: 'clock_recomputed',
-      actorId: null,
-      actorRole: 'system',
-      actorBodyId: null,
       visibility: 'staff',
-      fromStatus: null,
-      toStatus: null,
-      message: null,
       data: { clock: clock.kind, cycle: clock.cycle, dueAt: formatInstant(due, clock.time_zone), previousDueAt: clock.due_at && formatInstant(clock.due_at, clock.time_zone) },
     });
     moved += 1;

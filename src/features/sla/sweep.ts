@@ -3,7 +3,7 @@ import { formatInstant } from '../../domain/calendar.ts';
 import { type ClockKind, type SlaLimits, clockPlan, countsAgainstBody } from '../../domain/sla.ts';
 import { type Status, decideTransition } from '../../domain/workflow.ts';
 import { notifyUsers } from '../notifications/outbox.ts';
-import { insertEvent } from '../reports/reports.repository.ts';
+import { insertSystemEvent } from '../reports/reports.repository.ts';
 import { CalendarCache, applyClockPlan } from './clocks.service.ts';
 
 interface DueClock {
@@ -90,17 +90,11 @@ async function fireClock(
     timeZone: clock.time_zone,
   };
   const event = (type: string, visibility: 'staff' | 'public', data: Record<string, unknown> = {}) =>
-    insertEvent(tx, {
+    insertSystemEvent(tx, {
       reportId: clock.report_id,
       at: now,
       type,
-      actorId: null,
-      actorRole: 'system',
-      actorBodyId: null,
       visibility,
-      fromStatus: null,
-      toStatus: null,
-      message: null,
       data: { clock: clock.kind, cycle: clock.cycle, dueAt: payload.dueAt, ...data },
     });
 
@@ -190,13 +184,10 @@ async function transitionEvent(
   message: string,
   data: Record<string, unknown> = {},
 ) {
-  await insertEvent(tx, {
+  await insertSystemEvent(tx, {
     reportId: clock.report_id,
     at: now,
     type: decision.event,
-    actorId: null,
-    actorRole: 'system',
-    actorBodyId: null,
     visibility: decision.visibility,
     fromStatus: decision.from,
     toStatus: decision.to,
