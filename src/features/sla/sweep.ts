@@ -65,8 +65,16 @@ export async function sweepDueClocks(deps: SweepDeps, now: Date, options: { batc
           FOR UPDATE OF c, r SKIP LOCKED`,
         [now, batchSize],
       );
-      const calendars = new CalendarCache(tx);
-      for (const clock of due) await fireClock(tx, clock, now, deps.limits, calendars, result);
+      if (due.length === 0) return 0;
+      // Set-based: a handful of statements per batch, whatever its size.
+      const reminders = due.filter((c) => c.due_at > now);
+      const expired = due.filter((c) => c.due_at <= now);
+      if (reminders.length > 0) await fireReminders(tx, reminders, now, result);
+      if (expired.length > 0) {
+        await fireBreaches(tx, expired, now, result);
+        const calendars = new CalendarCache(tx);
+        for (const clock of expired) await followUp(tx, clock, now, deps.limits, calendars, result);
+      }
       return due.length;
     });
     result.batches += 1;
@@ -74,7 +82,143 @@ export async function sweepDueClocks(deps: SweepDeps, now: Date, options: { batc
   }
 }
 
-async function fireClock(
+function payloadOf(clock: DueClock) {
+  return {
+    trackingId: clock.tracking_id,
+    title: clock.title,
+    clock: clock.kind,
+    dueAt: formatInstant(clock.due_at, clock.time_zone),
+    timeZone: clock.time_zone,
+  };
+}
+
+/** One INSERT for many system events on clocks. */
+async function insertClockEvents(tx: Queryable, clocks: DueClock[], type: string, visibility: string, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
+     SELECT x.report_id, $3, $4, NULL, 'system', NULL, $5, NULL, NULL, NULL, x.data
+       FROM unnest($1::bigint[], $2::jsonb[]) AS x(report_id, data)`,
+    [
+      clocks.map((c) => c.report_id),
+      clocks.map((c) => JSON.stringify({ clock: c.kind, cycle: c.cycle, dueAt: formatInstant(c.due_at, c.time_zone) })),
+      now,
+      type,
+      visibility,
+    ],
+  );
+}
+
+type Audience = { users: number[] } | { unitOrAdmins: { unit: number; body: number | null } } | { admins: number | null };
+
+/** Who hears about each clock (holdersOf / adminsOf for a whole batch): one SELECT, then one INSERT into the outbox. */
+async function notifyAudiences(
+  tx: Queryable,
+  items: { clock: DueClock; audience: Audience }[],
+  template: string,
+  keyPart: string,
+  now: Date,
+): Promise<void> {
+  const units = new Set<number>();
+  const bodies = new Set<number>();
+  const userIds = new Set<number>();
+  let national = false;
+  for (const { audience } of items) {
+    if ('users' in audience) for (const id of audience.users) userIds.add(id);
+    else if ('unitOrAdmins' in audience) {
+      units.add(audience.unitOrAdmins.unit);
+      if (audience.unitOrAdmins.body === null) national = true;
+      else bodies.add(audience.unitOrAdmins.body);
+    } else if (audience.admins === null) national = true;
+    else bodies.add(audience.admins);
+  }
+  const users = await tx.query<{ id: number; role: string; body_id: number | null; email: string | null }>(
+    `SELECT id, role, body_id, email FROM users
+      WHERE disabled_at IS NULL AND (
+        id = ANY($1::bigint[])
+        OR (role = 'unit_officer' AND body_id = ANY($2::bigint[]))
+        OR (role = 'agency_admin' AND body_id = ANY($3::bigint[]))
+        OR (role = 'national_admin' AND $4))
+      ORDER BY id`,
+    [[...userIds], [...units], [...bodies], national],
+  );
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const admins = (body: number | null) =>
+    users.filter((u) => (body === null ? u.role === 'national_admin' : u.role === 'agency_admin' && u.body_id === body));
+  const rows: { channel: string; user: number; address: string | null; payload: string; key: string }[] = [];
+  for (const { clock, audience } of items) {
+    let to: { id: number; email: string | null }[];
+    if ('users' in audience) to = audience.users.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    else if ('unitOrAdmins' in audience) {
+      const unit = audience.unitOrAdmins.unit;
+      const officers = users.filter((u) => u.role === 'unit_officer' && u.body_id === unit);
+      to = officers.length > 0 ? officers : admins(audience.unitOrAdmins.body);
+    } else to = admins(audience.admins);
+    const payload = JSON.stringify(payloadOf(clock));
+    const key = `clock:${clock.id}:${keyPart}`;
+    for (const u of to) {
+      rows.push({ channel: 'in_app', user: u.id, address: null, payload, key: `${key}:in_app:${u.id}` });
+      if (u.email) rows.push({ channel: 'email', user: u.id, address: u.email, payload, key: `${key}:email:${u.id}` });
+    }
+  }
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO outbox (channel, recipient_user_id, recipient_address, template, payload, idempotency_key, available_at, created_at)
+     SELECT x.channel, x.user_id, x.address, $6, x.payload, x.key, $7, $7
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::text[]) AS x(channel, user_id, address, payload, key)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [rows.map((r) => r.channel), rows.map((r) => r.user), rows.map((r) => r.address), rows.map((r) => r.payload), rows.map((r) => r.key), template, now],
+  );
+}
+
+function holderAudience(clock: DueClock): Audience {
+  if (clock.kind === 'reply_window' || clock.kind === 'completion') return { users: [clock.reporter_id] };
+  if (clock.kind !== 'verification' && clock.unit_id !== null) return { unitOrAdmins: { unit: clock.unit_id, body: clock.body_id } };
+  return { admins: clock.kind === 'verification' ? null : clock.body_id };
+}
+
+async function fireReminders(tx: Queryable, clocks: DueClock[], now: Date, result: SweepResult): Promise<void> {
+  await tx.query('UPDATE report_clocks SET reminded_at = $2, reminder_at = NULL, next_fire_at = due_at WHERE id = ANY($1::bigint[])', [
+    clocks.map((c) => c.id),
+    now,
+  ]);
+  await insertClockEvents(tx, clocks, 'deadline_reminder', 'staff', now);
+  await notifyAudiences(tx, clocks.map((clock) => ({ clock, audience: holderAudience(clock) })), 'deadline.reminder', 'reminder', now);
+  result.reminders += clocks.length;
+}
+
+async function fireBreaches(tx: Queryable, clocks: DueClock[], now: Date, result: SweepResult): Promise<void> {
+  await tx.query(
+    `UPDATE report_clocks SET state = 'expired', breached_at = $2, reminder_at = NULL, next_fire_at = NULL WHERE id = ANY($1::bigint[])`,
+    [clocks.map((c) => c.id), now],
+  );
+  const counted = clocks.filter((c) => countsAgainstBody(c.kind));
+  if (counted.length === 0) return;
+  const inserted = await tx.query<{ clock_id: number }>(
+    `INSERT INTO sla_breaches (report_id, clock_id, kind, body_id, unit_id, due_at, breached_at)
+     SELECT x.report_id, x.clock_id, x.kind, x.body_id, x.unit_id, x.due_at, $7
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[])
+            AS x(report_id, clock_id, kind, body_id, unit_id, due_at)
+     ON CONFLICT (clock_id) DO NOTHING RETURNING clock_id`,
+    [
+      counted.map((c) => c.report_id),
+      counted.map((c) => c.id),
+      counted.map((c) => c.kind),
+      counted.map((c) => c.body_id),
+      counted.map((c) => c.unit_id),
+      counted.map((c) => c.due_at),
+      now,
+    ],
+  );
+  const fresh = new Set(inserted.map((r) => r.clock_id));
+  const missed = counted.filter((c) => fresh.has(c.id));
+  if (missed.length === 0) return;
+  await insertClockEvents(tx, missed, 'deadline_missed', 'public', now);
+  await notifyAudiences(tx, missed.map((clock) => ({ clock, audience: { admins: clock.body_id } })), 'deadline.missed', 'missed', now);
+  result.breaches += missed.length;
+}
+
+/** What a missed deadline does beyond the breach (auto-close, archive, escalation): rare, so one clock at a time. */
+async function followUp(
   tx: Queryable,
   clock: DueClock,
   now: Date,
@@ -82,13 +226,7 @@ async function fireClock(
   calendars: CalendarCache,
   result: SweepResult,
 ): Promise<void> {
-  const payload = {
-    trackingId: clock.tracking_id,
-    title: clock.title,
-    clock: clock.kind,
-    dueAt: formatInstant(clock.due_at, clock.time_zone),
-    timeZone: clock.time_zone,
-  };
+  const payload = payloadOf(clock);
   const event = (type: string, visibility: 'staff' | 'public', data: Record<string, unknown> = {}) =>
     insertSystemEvent(tx, {
       reportId: clock.report_id,
@@ -97,43 +235,6 @@ async function fireClock(
       visibility,
       data: { clock: clock.kind, cycle: clock.cycle, dueAt: payload.dueAt, ...data },
     });
-
-  if (clock.due_at > now) {
-    // Only the reminder is due. (A reminder whose deadline has also passed is skipped: the breach says more.)
-    await tx.query('UPDATE report_clocks SET reminded_at = $2, reminder_at = NULL, next_fire_at = due_at WHERE id = $1', [clock.id, now]);
-    await event('deadline_reminder', 'staff');
-    await notifyUsers(tx, await holdersOf(tx, clock), {
-      template: 'deadline.reminder',
-      payload,
-      key: `clock:${clock.id}:reminder`,
-      at: now,
-    });
-    result.reminders += 1;
-    return;
-  }
-
-  await tx.query(
-    `UPDATE report_clocks SET state = 'expired', breached_at = $2, reminder_at = NULL, next_fire_at = NULL WHERE id = $1`,
-    [clock.id, now],
-  );
-  if (countsAgainstBody(clock.kind)) {
-    const inserted = await tx.query(
-      `INSERT INTO sla_breaches (report_id, clock_id, kind, body_id, unit_id, due_at, breached_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (clock_id) DO NOTHING RETURNING id`,
-      [clock.report_id, clock.id, clock.kind, clock.body_id, clock.unit_id, clock.due_at, now],
-    );
-    if (inserted.length > 0) {
-      await event('deadline_missed', 'public');
-      await notifyUsers(tx, await adminsOf(tx, clock.body_id), {
-        template: 'deadline.missed',
-        payload,
-        key: `clock:${clock.id}:missed`,
-        at: now,
-      });
-      result.breaches += 1;
-    }
-  }
-
   const report = { id: clock.report_id, body_id: clock.body_id, resolution_class: clock.resolution_class };
   if (clock.kind === 'reply_window' && clock.status === 'answered') {
     const decision = decideTransition(clock.status, 'auto_close', 'system');
@@ -209,18 +310,6 @@ async function ombudsmanOfficeFor(tx: Queryable, clock: DueClock): Promise<{ id:
     [clock.region_code ?? '', clock.body_id],
   );
   return rows[0]!;
-}
-
-/** Whoever holds the report: the reporter for their own windows, else the unit, the body, or the national desk. */
-async function holdersOf(tx: Queryable, clock: DueClock): Promise<number[]> {
-  if (clock.kind === 'reply_window' || clock.kind === 'completion') return [clock.reporter_id];
-  if (clock.kind !== 'verification' && clock.unit_id !== null) {
-    const officers = await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'unit_officer' AND body_id = $1 AND disabled_at IS NULL`, [
-      clock.unit_id,
-    ]);
-    if (officers.length > 0) return officers.map((u) => u.id);
-  }
-  return adminsOf(tx, clock.kind === 'verification' ? null : clock.body_id);
 }
 
 /** A body's admins, or the national admins for reports no body holds yet. */
