@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -26,6 +27,7 @@ export interface Db extends Tx {
   readonly url?: string;
 }
 
+const MAX_NAMED_STATEMENTS = 500;
 const OID_INT8 = 20;
 const OID_NUMERIC = 1700;
 const OID_DATE = 1082;
@@ -64,8 +66,21 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   pool.on('error', (err) => console.error('postgres pool error:', err.message));
+  // Named statements are parsed and planned once per connection instead of on every call; for the
+  // nine-way join of a report view that is most of the query's cost (docs/benchmarks.md). The
+  // name is a hash of the text, so one name always means one text; past the bound, SQL built on
+  // the fly runs unnamed rather than filling every connection with plans.
+  const names = new Map<string, string>();
+  const nameFor = (sql: string): string | undefined => {
+    let name = names.get(sql);
+    if (!name && names.size < MAX_NAMED_STATEMENTS) {
+      name = `lapor_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
   const run = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
-    (await client.query(sql, params as unknown[])).rows as T[];
+    (await client.query({ name: nameFor(sql), text: sql, values: params as unknown[] })).rows as T[];
   // Fail at start, with the server's own message, rather than on the first request.
   await pool.query('SELECT 1');
   return {

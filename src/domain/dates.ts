@@ -1,6 +1,14 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date ('YYYY-MM-DD') of an instant in a time zone. */
 export function dateInZone(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  // Building a formatter costs ~75 µs, using one ~1 µs: keep one per zone.
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /**
