@@ -8,6 +8,9 @@
 --   :now     the request's clock (deps.now())
 --   :classification :title :body :incident_date :region :anonymous :secret :channel :data
 --   :event_type :actor_role :visibility :to_status   the values submitReport passes
+--   :scope_keys :cal_from :cal_to                     the national calendar the clocks count on
+--   :v_* :o_*   the verification and Ombudsman clocks: kind, days, unit, time zone, due, reminder,
+--               next fire, and the data of their clock_started events
 \set k :client_id % :nusers
 \set off :k * 64 + 1
 -- A random tracking ID per call. 16 digits rather than the API's 8 letters: pgbench has no
@@ -33,4 +36,24 @@ INSERT INTO reports (tracking_id, classification, title, body, incident_date, re
 -- $6 actor_body_id, $8 from_status, $10 message are NULL.
 INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
      VALUES (:report_id, :now, :event_type, :user_id, :actor_role, NULL, :visibility, NULL, :to_status, NULL, :data) RETURNING id;
+-- src/features/sla/clocks.service.ts applyClockPlan(clockPlan('submitted')): start the
+-- verification and the Ombudsman clocks. Both count on the national calendar, loaded once per
+-- request by CalendarCache (src/features/calendars/calendars.repository.ts selectLayers).
+SELECT id, scope, province_code, body_id, scope_key, date, kind, name, provisional FROM calendar_days WHERE scope_key = ANY(:scope_keys::text[]) AND date BETWEEN :cal_from AND :cal_to ORDER BY date;
+-- startClock; $5 calendar_body_id is NULL (the report has no body yet).
+INSERT INTO report_clocks (report_id, kind, cycle, state, limit_days, limit_unit, calendar_body_id, time_zone,
+                                started_at, counted_from, count_days, due_at, reminder_at, next_fire_at)
+     SELECT :report_id, :v_kind, COALESCE(MAX(cycle), 0) + 1, 'running', :v_days, :v_unit, NULL, :v_tz, :now, :now, :v_days, :v_due, :v_reminder, :v_next
+       FROM report_clocks WHERE report_id = :report_id AND kind = :v_kind
+     RETURNING cycle;
+-- clockEvent → insertSystemEvent → insertEvent: actor NULL, role 'system', visibility 'staff'.
+INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
+     VALUES (:report_id, :now, :clock_event_type, NULL, :system_role, NULL, :staff_visibility, NULL, NULL, NULL, :v_data) RETURNING id;
+INSERT INTO report_clocks (report_id, kind, cycle, state, limit_days, limit_unit, calendar_body_id, time_zone,
+                                started_at, counted_from, count_days, due_at, reminder_at, next_fire_at)
+     SELECT :report_id, :o_kind, COALESCE(MAX(cycle), 0) + 1, 'running', :o_days, :o_unit, NULL, :o_tz, :now, :now, :o_days, :o_due, :o_reminder, :o_next
+       FROM report_clocks WHERE report_id = :report_id AND kind = :o_kind
+     RETURNING cycle;
+INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
+     VALUES (:report_id, :now, :clock_event_type, NULL, :system_role, NULL, :staff_visibility, NULL, NULL, NULL, :o_data) RETURNING id;
 COMMIT;

@@ -240,10 +240,17 @@ export async function getReport(deps: AppDeps, principal: Principal | null, trac
   return viewReport(deps.db, kind, principal, reportId);
 }
 
-export async function viewReport(db: Queryable, kind: ReaderKind, principal: Principal | null, reportId: number) {
+/** `attachments` may be passed when the caller knows them (a report just filed without files has none). */
+export async function viewReport(
+  db: Queryable,
+  kind: ReaderKind,
+  principal: Principal | null,
+  reportId: number,
+  attachments?: repo.AttachmentRow[],
+) {
   const row = await repo.selectReportView(db, kind, reportId);
   if (!row) throw new AppError('not_found', 'Laporan tidak ditemukan / Report not found');
-  return toReportJson(row, kind, principal, await repo.selectAttachments(db, kind, reportId));
+  return toReportJson(row, kind, principal, attachments ?? (await repo.selectAttachments(db, kind, reportId)));
 }
 
 function filterConditions(f: ListFilters): SqlCondition[] {
