@@ -28,12 +28,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { type Db, type Queryable, type Tx, openDb } from '../src/db/db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedReference } from '../src/db/seed/reference.ts';
 import { DEFAULT_SLA_LIMITS } from '../src/domain/sla.ts';
 import type { SweepResult, sweepDueClocks as SweepFn } from '../src/features/sla/sweep.ts';
+import { recreateDatabase } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const env = process.env;
@@ -70,22 +70,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - started };
 }
 
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`BENCH_DATABASE_URL: unusual database name "${name}"`);
-  if (name === 'postgres') throw new Error('BENCH_DATABASE_URL must not name the postgres database: it is dropped');
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // CPU accounting from /proc: who used the cores during a sweep (other work on the machine skews it)
