@@ -26,10 +26,10 @@ CREATE TABLE report_clocks (
   -- the next instant the sweep must look at this clock: the reminder or the due time, whichever
   -- comes first and has not fired. Null when nothing is left to fire (the sweep never reads it).
   next_fire_at    timestamptz,
+  -- also the index for "the clocks of a report" (report_id leads): no second index to maintain
   UNIQUE (report_id, kind, cycle)
 );
 CREATE INDEX report_clocks_next_fire_idx ON report_clocks (next_fire_at) WHERE next_fire_at IS NOT NULL;
-CREATE INDEX report_clocks_report_idx ON report_clocks (report_id);
 CREATE INDEX report_clocks_calendar_idx ON report_clocks (calendar_body_id) WHERE state IN ('running', 'paused');
 
 -- The breach ledger: one row per missed target, never two; kept for evaluation.
