@@ -37,6 +37,28 @@ export async function enqueue(tx: Queryable, message: OutboundMessage): Promise<
 }
 
 /**
+ * The messages one user gets for one event: in-app always, email where they have an address.
+ * Every path that notifies (here, and the sweep's batch insert) builds its keys this way, so the
+ * same event can never reach the same person twice by two routes.
+ */
+export interface UserMessage {
+  channel: 'in_app' | 'email';
+  recipientUserId: number;
+  recipientAddress: string | null;
+  idempotencyKey: string;
+}
+
+export function messagesFor(user: { id: number; email: string | null }, key: string): UserMessage[] {
+  const messages: UserMessage[] = [
+    { channel: 'in_app', recipientUserId: user.id, recipientAddress: null, idempotencyKey: `${key}:in_app:${user.id}` },
+  ];
+  if (user.email) {
+    messages.push({ channel: 'email', recipientUserId: user.id, recipientAddress: user.email, idempotencyKey: `${key}:email:${user.id}` });
+  }
+  return messages;
+}
+
+/**
  * Notifies users in-app and, where they have an email address, by email: one outbox row per
  * user and channel, keyed so that the same event never notifies anyone twice.
  */
@@ -51,24 +73,8 @@ export async function notifyUsers(
     [userIds],
   );
   for (const user of users) {
-    await enqueue(tx, {
-      channel: 'in_app',
-      recipientUserId: user.id,
-      template: message.template,
-      payload: message.payload,
-      idempotencyKey: `${message.key}:in_app:${user.id}`,
-      availableAt: message.at,
-    });
-    if (user.email) {
-      await enqueue(tx, {
-        channel: 'email',
-        recipientUserId: user.id,
-        recipientAddress: user.email,
-        template: message.template,
-        payload: message.payload,
-        idempotencyKey: `${message.key}:email:${user.id}`,
-        availableAt: message.at,
-      });
+    for (const m of messagesFor(user, message.key)) {
+      await enqueue(tx, { ...m, template: message.template, payload: message.payload, availableAt: message.at });
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../../db/db.ts';
 import { formatInstant } from '../../domain/calendar.ts';
 import { type ClockKind, type SlaLimits, clockPlan, countsAgainstBody } from '../../domain/sla.ts';
 import { type Status, decideTransition } from '../../domain/workflow.ts';
-import { notifyUsers } from '../notifications/outbox.ts';
+import { messagesFor, notifyUsers } from '../notifications/outbox.ts';
 import { insertSystemEvent } from '../reports/reports.repository.ts';
 import { CalendarCache, applyClockPlan } from './clocks.service.ts';
 
@@ -110,7 +110,7 @@ async function insertClockEvents(tx: Queryable, clocks: DueClock[], type: string
 
 type Audience = { users: number[] } | { unitOrAdmins: { unit: number; body: number | null } } | { admins: number | null };
 
-/** Who hears about each clock (holdersOf / adminsOf for a whole batch): one SELECT, then one INSERT into the outbox. */
+/** Who hears about each clock (the holder, or a body's admins) for a whole batch: one SELECT, then one INSERT into the outbox. */
 async function notifyAudiences(
   tx: Queryable,
   items: { clock: DueClock; audience: Audience }[],
@@ -156,8 +156,9 @@ async function notifyAudiences(
     const payload = JSON.stringify(payloadOf(clock));
     const key = `clock:${clock.id}:${keyPart}`;
     for (const u of to) {
-      rows.push({ channel: 'in_app', user: u.id, address: null, payload, key: `${key}:in_app:${u.id}` });
-      if (u.email) rows.push({ channel: 'email', user: u.id, address: u.email, payload, key: `${key}:email:${u.id}` });
+      for (const m of messagesFor(u, key)) {
+        rows.push({ channel: m.channel, user: u.id, address: m.recipientAddress, payload, key: m.idempotencyKey });
+      }
     }
   }
   if (rows.length === 0) return;
