@@ -20,6 +20,7 @@
  *   BENCH_DATABASE_URL   postgres://postgres@127.0.0.1:5432/lapor_bench_sla — DROPPED and re-created
  *   BENCH_OPEN           open reports in the large runs, default 1000000 (the small run has a tenth)
  *   BENCH_BATCH_SIZE     the sweep's batch size, default its own (200)
+ *   BENCH_CONCURRENCY    batches the sweep runs at once, default its own (2)
  *   BENCH_SRC_DIR        checkout whose src/features/sla/sweep.ts is timed, default this one (A/B runs
  *                        of a changed sweep against the same data)
  *   BENCH_QUIET_WAIT     seconds to wait before each sweep for other work on the machine to settle, default 20
@@ -46,6 +47,7 @@ function posInt(raw: string | undefined, fallback: number): number {
 }
 const OPEN = posInt(env.BENCH_OPEN, 1_000_000);
 const BATCH_SIZE = env.BENCH_BATCH_SIZE ? posInt(env.BENCH_BATCH_SIZE, 200) : undefined;
+const CONCURRENCY = env.BENCH_CONCURRENCY ? posInt(env.BENCH_CONCURRENCY, 2) : undefined;
 const SRC_DIR = path.resolve(env.BENCH_SRC_DIR?.trim() || ROOT);
 const TARGET_MS = 1000;
 const QUIET_WAIT_SECONDS = env.BENCH_QUIET_WAIT ? Number(env.BENCH_QUIET_WAIT) : 20;
@@ -283,12 +285,12 @@ async function load(db: Db, reporterId: number, open: number, due: number): Prom
 }
 
 async function clear(db: Db): Promise<void> {
-  await db.exec('TRUNCATE report_clocks, sla_breaches, notifications, outbox, report_events, reports RESTART IDENTITY CASCADE');
+  await db.exec('TRUNCATE report_clocks, notifications, outbox, report_events, reports RESTART IDENTITY CASCADE');
 }
 
 async function vacuumAnalyze(db: Db): Promise<number> {
   const started = performance.now();
-  for (const table of ['reports', 'report_clocks', 'sla_breaches', 'outbox', 'report_events', 'notifications']) {
+  for (const table of ['reports', 'report_clocks', 'outbox', 'report_events', 'notifications']) {
     await db.exec(`VACUUM ANALYZE ${table}`);
   }
   return performance.now() - started;
@@ -305,20 +307,10 @@ async function counts(db: Queryable): Promise<{ open: number; due: number }> {
 }
 
 /** The sweep's SELECT as sweep.ts sends it, explained in a transaction that is rolled back (it takes row locks). */
-async function explainSweepSelect(db: Db, batchSize: number): Promise<string[]> {
+async function explainSweepSelect(db: Db, claimSql: string, batchSize: number): Promise<string[]> {
   return db
     .transaction(async (tx) => {
-      const rows = await tx.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-         SELECT c.id, c.report_id, c.kind, c.cycle, c.time_zone, c.due_at, c.reminder_at, c.reminded_at, c.breached_at,
-                r.status, r.tracking_id, r.title, r.body_id, r.unit_id, r.reporter_id, r.region_code, r.resolution_class
-           FROM report_clocks c JOIN reports r ON r.id = c.report_id
-          WHERE c.next_fire_at <= $1 AND c.state = 'running'
-          ORDER BY c.next_fire_at
-          LIMIT $2
-          FOR UPDATE OF c, r SKIP LOCKED`,
-        [NOW, batchSize],
-      );
+      const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${claimSql}`, [NOW, batchSize]);
       throw Object.assign(new Error('rollback'), { plan: rows.map((r) => r['QUERY PLAN']) });
     })
     .catch((err: { plan?: string[] }) => {
@@ -362,7 +354,7 @@ async function sweepRun(label: string, db: Db, sweep: typeof SweepFn): Promise<R
   const busyBefore = await waitForQuiet();
   const wal0 = await walMark(db);
   const cpu0 = sampleCpu();
-  const { value: result, ms } = await timed(() => sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE }));
+  const { value: result, ms } = await timed(() => sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE, concurrency: CONCURRENCY }));
   const cpu = cpuShare(cpu0, sampleCpu());
   const wal1 = await walMark(db);
   const [wal] = await db.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) AS bytes', [wal1.lsn, wal0.lsn]);
@@ -423,14 +415,17 @@ function printProfile(run: Run): void {
 async function main(): Promise<void> {
   const began = performance.now();
   const sweepModule = path.join(SRC_DIR, 'src/features/sla/sweep.ts');
-  const { sweepDueClocks } = (await import(pathToFileURL(sweepModule).href)) as { sweepDueClocks: typeof SweepFn };
+  const { sweepDueClocks, CLAIM_DUE_CLOCKS_SQL } = (await import(pathToFileURL(sweepModule).href)) as {
+    sweepDueClocks: typeof SweepFn;
+    CLAIM_DUE_CLOCKS_SQL: string;
+  };
 
   console.log(`Deadline sweep benchmark — ${new Date().toISOString()}`);
   console.log(
     `Node ${process.version}, ${os.type()} ${os.release()}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
   );
-  console.log(`database ${DATABASE_URL.replace(/\/\/[^@/]*@/, '//…@')}; sweep ${path.relative(process.cwd(), sweepModule) || sweepModule}; batch size ${BATCH_SIZE ?? 'default (200)'}`);
+  console.log(`database ${DATABASE_URL.replace(/\/\/[^@/]*@/, '//…@')}; sweep ${path.relative(process.cwd(), sweepModule) || sweepModule}; batch size ${BATCH_SIZE ?? 'default (200)'}; concurrency ${CONCURRENCY ?? 'default (2)'}`);
 
   await recreateDatabase(DATABASE_URL);
   const db = await openDb({ databaseUrl: DATABASE_URL, poolSize: 4 });
@@ -473,7 +468,7 @@ async function main(): Promise<void> {
     console.log(`  sizes: reports ${sizes!.reports}, report_clocks ${sizes!.clocks}, partial index on next_fire_at ${sizes!.idx}`);
 
     console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the sweep's SELECT, batch of ${BATCH_SIZE ?? 200} (rolled back):`);
-    for (const line of await explainSweepSelect(db, BATCH_SIZE ?? 200)) console.log(`  ${line}`);
+    for (const line of await explainSweepSelect(db, CLAIM_DUE_CLOCKS_SQL, BATCH_SIZE ?? 200)) console.log(`  ${line}`);
 
     console.log('\nSweeps (each at the same instant; every due clock is a missed deadline):');
     runs.push(await sweepRun('a', db, sweepDueClocks));

@@ -23,7 +23,7 @@ Commands:
                  Create a staff account (the first national_admin is made this way).
   seed [--demo]  Load reference data (regions, bodies, categories); --demo adds demo accounts and reports.
   migrate        Apply database migrations.
-  sla:sweep --now ISO [--batch-size N]
+  sla:sweep --now ISO [--batch-size N] [--concurrency N]
                  Run every timer due at that instant, as the worker would (catching up after an outage).
   deadline --from ISO (--working-days N | --calendar-days N) --tz ZONE [--calendar FILE]
                  Print the due instant of an H+N limit (see \`npm run lapor -- deadline --help\`).
@@ -96,10 +96,21 @@ async function run(argv: string[]): Promise<number> {
       }
     }
     case 'sla:sweep': {
-      const { values } = parseArgs({ args: rest, options: { now: { type: 'string' }, 'batch-size': { type: 'string' } }, strict: true });
-      const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
-      if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
-        console.error(`--batch-size must be a positive integer\n\n${USAGE}`);
+      const { values } = parseArgs({
+        args: rest,
+        options: { now: { type: 'string' }, 'batch-size': { type: 'string' }, concurrency: { type: 'string' } },
+        strict: true,
+      });
+      const positive = (flag: 'batch-size' | 'concurrency') => {
+        const raw = values[flag];
+        if (raw === undefined) return undefined;
+        const n = Number(raw);
+        return Number.isInteger(n) && n >= 1 ? n : null;
+      };
+      const batchSize = positive('batch-size');
+      const concurrency = positive('concurrency') ?? config.slaSweepConcurrency;
+      if (batchSize === null || positive('concurrency') === null) {
+        console.error(`--batch-size and --concurrency must be positive integers\n\n${USAGE}`);
         return 2;
       }
       const now = values.now ? new Date(values.now) : new Date();
@@ -109,7 +120,7 @@ async function run(argv: string[]): Promise<number> {
       }
       const db = await openReadyDb(config);
       try {
-        const result = await sweepDueClocks({ db, limits: config.sla }, now, { batchSize });
+        const result = await sweepDueClocks({ db, limits: config.sla }, now, { batchSize, concurrency });
         // Then deliver what the sweep wrote to the outbox, as the worker does after each sweep.
         const email = createEmailTransport(config);
         try {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_SLA_LIMITS, type SlaLimits } from './domain/sla.ts';
 import { checkEmailConfig } from './features/notifications/email.ts';
+import { DEFAULT_SWEEP_CONCURRENCY } from './features/sla/sweep.ts';
 
 export interface Config {
   port: number;
@@ -26,6 +27,8 @@ export interface Config {
   publicOrigin: string | null;
   /** Time limits of domain.md; each can be changed by an environment variable. */
   sla: SlaLimits;
+  /** Batches the deadline sweep runs at once on PostgreSQL (each holds one connection while it runs). */
+  slaSweepConcurrency: number;
   /** Outgoing mail (smtp://host:port or smtps://user:pass@host:465); null turns email off. */
   smtpUrl: string | null;
   /** The From address, e.g. "LAPOR! <noreply@lapor.go.id>"; required with SMTP_URL. */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: readBool(env, 'TRUST_PROXY', false, problems),
     publicOrigin: null,
     sla: readSla(env, problems),
+    slaSweepConcurrency: readInt(env, 'SLA_SWEEP_CONCURRENCY', DEFAULT_SWEEP_CONCURRENCY, problems),
     smtpUrl: env.SMTP_URL?.trim() || null,
     smtpFrom: env.SMTP_FROM?.trim() || null,
   };

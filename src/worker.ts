@@ -57,7 +57,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   await boss.schedule(JOBS.dispatch, '* * * * *');
 
   await boss.work(JOBS.sweep, async () => {
-    const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla }, deps.now());
+    const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla }, deps.now(), {
+      concurrency: deps.config.slaSweepConcurrency,
+    });
     if (result.reminders + result.breaches + result.escalated + result.autoClosed + result.archivedIncomplete > 0) {
       log(`sla.sweep: ${JSON.stringify(result)}`);
     }

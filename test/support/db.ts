@@ -23,6 +23,25 @@ function templateKey(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/**
+ * An empty database, for tests of migrations and seeding themselves: in memory on the embedded
+ * engine, or, with DATABASE_URL, that database with its public schema dropped and re-created (its
+ * name must contain "test").
+ */
+export async function openEmptyDb(): Promise<Db> {
+  const databaseUrl = process.env.DATABASE_URL?.trim() || null;
+  const db = await openDb(databaseUrl ? { databaseUrl, poolSize: 2 } : { databaseUrl: null, memory: {} });
+  if (databaseUrl) {
+    const name = new URL(databaseUrl).pathname.slice(1);
+    if (!/test/i.test(name)) {
+      await db.close();
+      throw new Error(`Refusing to reset database "${name}": its name must contain "test"`);
+    }
+    await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  }
+  return db;
+}
+
 export interface TestDb {
   db: Db;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDb, type Db } from '../db.ts';
+import type { Db } from '../db.ts';
+import { openEmptyDb } from '../../../test/support/db.ts';
 import { migrate } from '../migrate.ts';
 import { DEMO_GOVERNMENT_CODES, timeZoneForProvince } from './bodies.ts';
 import { parseCsv, readRegionSource } from './regions.ts';
@@ -49,7 +50,6 @@ describe('timeZoneForProvince', () => {
   });
 });
 
-const databaseUrl = process.env.DATABASE_URL?.trim() || null;
 
 // node-postgres hands back bigint[] elements as strings while PGlite gives numbers (db.ts only
 // maps scalar int8), so paths are compared as numbers.
@@ -60,12 +60,7 @@ describe('seedReference', () => {
   let first: ReferenceSummary;
 
   before(async () => {
-    db = await openDb(databaseUrl ? { databaseUrl, poolSize: 2 } : { databaseUrl: null, memory: {} });
-    if (databaseUrl) {
-      const name = new URL(databaseUrl).pathname.slice(1);
-      if (!/test/i.test(name)) throw new Error(`Refusing to reset database "${name}": its name must contain "test"`);
-      await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-    }
+    db = await openEmptyDb();
     await migrate(db);
     first = await seedReference(db);
     console.log(`seedReference on ${db.kind}: ${first.ms} ms`);

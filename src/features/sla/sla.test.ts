@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type TestApp, type TestUser, reportInput, startTestApp } from '../../../test/support/app.ts';
+import { CLOCK_KINDS, countsAgainstBody } from '../../domain/sla.ts';
 import { sweepDueClocks } from './sweep.ts';
 
 let t: TestApp;
@@ -102,6 +103,18 @@ test('the full path: reminder, missed deadline recorded once, routing, escalatio
   assert.equal(row.code, 'ombudsman-61');
   assert.equal(row.status, 'dispositioned', 'escalation is a flag beside the state');
   assert.equal(await count(`SELECT count(*)::int AS n FROM sla_breaches WHERE report_id = $1`, [reportId]), 4, 'verification, follow-up, resolution, ombudsman');
+  // Each breach counts against whoever held the report when the deadline passed: the national desk
+  // for verification (no body yet), the city and its unit for the later ones.
+  const ledger = await t.deps.db.query<{ kind: string; body_id: number | null; unit_id: number | null }>(
+    `SELECT kind, body_id, unit_id FROM sla_breaches WHERE report_id = $1 ORDER BY breached_at, kind`,
+    [reportId],
+  );
+  assert.deepEqual(ledger, [
+    { kind: 'verification', body_id: null, unit_id: null },
+    { kind: 'first_follow_up', body_id: pontianak, unit_id: pupr },
+    { kind: 'ombudsman', body_id: pontianak, unit_id: pupr },
+    { kind: 'resolution', body_id: pontianak, unit_id: pupr },
+  ]);
   const missed = await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'deadline.missed' AND recipient_user_id = $1`, [agency.principal.userId]);
   assert.ok(missed >= 2, 'the body admin hears of its missed deadlines');
 
@@ -190,4 +203,24 @@ test('a holiday added after the clock started moves the deadline that falls on i
   const removed = await t.request('DELETE', `/api/v1/calendar/days/${added.body.id}`, { token: agency.token });
   assert.equal(removed.status, 204);
   assert.equal((await clocks(id, '2026-11-25T02:00:00Z')).first_follow_up!.dueAt, '2026-12-01T23:59:59+07:00');
+});
+
+test('the breach ledger (sla_breaches) lists expired clocks of exactly the kinds that count against a body', async () => {
+  const id = await file('2026-11-24T03:00:00Z');
+  const reportId = (await t.deps.db.query<{ id: number }>('SELECT id FROM reports WHERE tracking_id = $1', [id]))[0]!.id;
+  // One expired clock of every kind, in a cycle of their own.
+  for (const kind of CLOCK_KINDS) {
+    await t.deps.db.query(
+      `INSERT INTO report_clocks (report_id, kind, cycle, state, limit_days, limit_unit, time_zone, started_at, counted_from,
+                                  count_days, due_at, breached_at, breach_body_id)
+       VALUES ($1, $2, 90, 'expired', 1, 'working', 'Asia/Jakarta', $3, $3, 1, $3, $3, $4)`,
+      [reportId, kind, new Date('2026-11-25T17:00:00Z'), pontianak],
+    );
+  }
+  const listed = await t.deps.db.query<{ kind: string }>(`SELECT kind FROM sla_breaches WHERE report_id = $1 AND cycle = 90 ORDER BY kind`, [reportId]);
+  assert.deepEqual(
+    listed.map((r) => r.kind),
+    CLOCK_KINDS.filter(countsAgainstBody).toSorted(),
+    'the view and countsAgainstBody (src/domain/sla.ts) name the same kinds',
+  );
 });
