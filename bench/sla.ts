@@ -387,7 +387,9 @@ function printRun(run: Run): void {
   );
   console.log(
     `    ${int(run.statements)} statements (${fired > 0 ? (run.statements / fired).toFixed(2) : '–'} per clock) in ${run.transactions} transactions; ` +
-      `${f0(run.dbMs)} ms awaiting the database (${f0((100 * run.dbMs) / run.ms)} %), ${f0(run.ms - run.dbMs)} ms in JavaScript between statements`,
+      (run.dbMs <= run.ms
+        ? `${f0(run.dbMs)} ms awaiting the database (${f0((100 * run.dbMs) / run.ms)} %), ${f0(run.ms - run.dbMs)} ms in JavaScript between statements`
+        : `${f0(run.dbMs)} ms awaiting the database, summed over the batches that ran side by side (${f1(run.dbMs / run.ms)}× the sweep's time)`),
   );
   console.log(
     `    WAL written ${f1(run.walBytes / 2 ** 20)} MiB (${fired > 0 ? int(Math.round(run.walBytes / fired)) : '–'} bytes per clock)` +
