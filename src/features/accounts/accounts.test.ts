@@ -491,6 +491,33 @@ describe('the command line and the data-folder lock', { skip: process.env.DATABA
     }
   });
 
+  test('sla:sweep with bad arguments → exit 2 naming the problem, before touching the database', async () => {
+    const cases: [string[], RegExp][] = [
+      [['sla:sweep', '--now', '2026-11-28T00:00:00'], /--now must be an ISO instant with an offset/],
+      [['sla:sweep', '--now', 'kemarin'], /--now must be an ISO instant with an offset/],
+      [['sla:sweep', '--batch-size', '0'], /--batch-size and --concurrency must be positive integers/],
+      [['sla:sweep', '--concurrency', 'dua'], /--batch-size and --concurrency must be positive integers/],
+      [['sla:sweep', '--concurrency', '-1'], /--concurrency|positive integers/],
+      [['sla:sweep', '--bogus'], /bogus/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await cli(...args);
+      assert.equal(res.code, 2, `${args.join(' ')} → ${res.code}: ${res.stderr}`);
+      assert.match(res.stderr, message, args.join(' '));
+      assert.equal(res.stdout, '');
+    }
+  });
+
+  test('sla:sweep --now --concurrency runs and prints what it fired (one batch at a time on the embedded database)', async () => {
+    const res = await cli('sla:sweep', '--now', '2026-11-28T00:00:00+07:00', '--concurrency', '3', '--batch-size', '50');
+    assert.equal(res.code, 0, res.stderr);
+    const summary = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
+    assert.equal(summary.now, '2026-11-27T17:00:00.000Z');
+    assert.equal(summary.breaches, 0, 'nothing is due in this data folder');
+    // Each lane ends with one short batch; three lanes would make three.
+    assert.equal(summary.batches, 1, 'the embedded database runs one lane whatever --concurrency says');
+  });
+
   test('while a server holds DATA_DIR a second process is refused; after the server is killed -9 the stale lock is taken over', async () => {
     server = spawn(process.execPath, [path.join(ROOT, 'src', 'main.ts')], { cwd: ROOT, env: childEnv() });
     let out = '';
