@@ -19,6 +19,23 @@ UPDATE report_clocks c
 
 DROP TABLE sla_breaches;
 
+-- A recorded breach is kept for evaluation: once a clock has breached, what the ledger shows of it
+-- cannot change, and the clock cannot be deleted. The WHEN clause is checked without calling the
+-- function, so the sweep's own update (breached_at still null before it) pays nothing for it.
+CREATE FUNCTION keep_clock_breach() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'report_clocks %: a clock with a recorded breach is kept for evaluation and cannot be deleted', OLD.id;
+  END IF;
+  IF (NEW.report_id, NEW.kind, NEW.cycle, NEW.due_at, NEW.breached_at, NEW.breach_body_id, NEW.breach_unit_id)
+     IS DISTINCT FROM (OLD.report_id, OLD.kind, OLD.cycle, OLD.due_at, OLD.breached_at, OLD.breach_body_id, OLD.breach_unit_id) THEN
+    RAISE EXCEPTION 'report_clocks %: a recorded breach cannot be changed', OLD.id;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER report_clocks_keep_breach BEFORE UPDATE OR DELETE ON report_clocks
+  FOR EACH ROW WHEN (OLD.breached_at IS NOT NULL) EXECUTE FUNCTION keep_clock_breach();
+
 -- Evaluation reads breaches per body and period.
 CREATE INDEX report_clocks_breach_idx ON report_clocks (breach_body_id, breached_at) WHERE breached_at IS NOT NULL;
 

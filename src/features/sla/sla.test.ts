@@ -224,3 +224,21 @@ test('the breach ledger (sla_breaches) lists expired clocks of exactly the kinds
     'the view and countsAgainstBody (src/domain/sla.ts) name the same kinds',
   );
 });
+
+test('a recorded breach is kept: its clock cannot be deleted, nor what the ledger shows of it changed', async () => {
+  const id = await file('2026-11-24T03:00:00Z');
+  await sweep('2026-11-28T00:00:00Z');
+  const [clock] = await t.deps.db.query<{ id: number }>(
+    `SELECT c.id FROM report_clocks c JOIN reports r ON r.id = c.report_id WHERE r.tracking_id = $1 AND c.kind = 'verification'`,
+    [id],
+  );
+  const [breach] = await t.deps.db.query<{ clock_id: number }>('SELECT clock_id FROM sla_breaches WHERE clock_id = $1', [clock!.id]);
+  assert.ok(breach, 'the missed verification deadline is in the ledger');
+  await assert.rejects(t.deps.db.query('DELETE FROM report_clocks WHERE id = $1', [clock!.id]), /kept for evaluation/);
+  for (const set of ['breached_at = NULL', `breach_body_id = ${pontianak}`, `due_at = due_at + interval '1 day'`, 'cycle = 7']) {
+    await assert.rejects(t.deps.db.query(`UPDATE report_clocks SET ${set} WHERE id = $1`, [clock!.id]), /cannot be changed/, set);
+  }
+  // Anything else on the row may change (e.g. it is stopped later); the breach stays as it was.
+  await t.deps.db.query(`UPDATE report_clocks SET stopped_at = now() WHERE id = $1`, [clock!.id]);
+  assert.equal(await count('SELECT count(*)::int AS n FROM sla_breaches WHERE clock_id = $1', [clock!.id]), 1);
+});
