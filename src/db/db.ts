@@ -45,14 +45,20 @@ export interface OpenDbOptions {
   /** An embedded database held only in memory, optionally started from a dumped data dir. */
   memory?: { loadDataDir?: Blob };
   poolSize?: number;
+  /**
+   * PostgreSQL only: the server ends a session left idle inside a transaction this long (ms; 0:
+   * never), which releases its row locks. Default one minute: no transaction here waits on
+   * anything but the database, so only a hung or vanished process ever reaches it.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export async function openDb(options: OpenDbOptions): Promise<Db> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.idleInTransactionTimeoutMs ?? 60_000);
   return openEmbedded(options);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Db> {
+async function openPostgres(url: string, poolSize: number, idleInTransactionTimeoutMs: number): Promise<Db> {
   const parsers = new Map<number, (v: string) => unknown>([
     [OID_INT8, parseNumber],
     [OID_NUMERIC, parseNumber],
@@ -66,6 +72,20 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   pool.on('error', (err) => console.error('postgres pool error:', err.message));
+  // A worker that hangs or whose machine vanishes in the middle of a sweep batch must not keep the
+  // batch's clocks locked (other workers skip locked clocks): the server ends such a session after
+  // the idle-in-transaction timeout, and notices a dead peer by TCP keepalive within about two
+  // minutes instead of the operating system's default two hours. Set per session with SET rather
+  // than as startup options, which connection poolers such as PgBouncer refuse. The client runs
+  // queries in order, so this runs before anything else on the connection.
+  pool.on('connect', (client) => {
+    client
+      .query(
+        `SET idle_in_transaction_session_timeout = ${Math.max(0, Math.floor(idleInTransactionTimeoutMs))};
+         SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6`,
+      )
+      .catch((err: Error) => console.error('postgres session settings:', err.message));
+  });
   // Named statements are parsed and planned once per connection instead of on every call; for the
   // nine-way join of a report view that is most of the query's cost (docs/benchmarks.md). The
   // name is a hash of the text, so one name always means one text; past the bound, SQL built on
@@ -92,6 +112,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     },
     transaction: async (fn) => {
       const client = await pool.connect();
+      // A checked-out client that loses its connection (server restart, an ended session) emits
+      // 'error'; unheard, that would crash the process. The statement in flight fails anyway, and
+      // the broken client is dropped from the pool below.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -103,10 +131,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),
