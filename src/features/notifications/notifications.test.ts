@@ -6,6 +6,7 @@ import type { EmailMessage, EmailTransport } from './email.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import { enqueue, notifyUsers } from './outbox.ts';
 import { formatDue, renderMessage } from './templates.ts';
+import { CLOCK_KINDS } from '../../domain/sla.ts';
 
 let t: TestApp;
 let alice: TestUser;
@@ -111,9 +112,15 @@ describe('templates', () => {
       completion: 'kelengkapan laporan',
       ombudsman: 'Ombudsman',
     };
+    assert.deepEqual(Object.keys(names).sort(), [...CLOCK_KINDS].sort(), 'every clock kind is named here');
     for (const [kind, name] of Object.entries(names)) {
       const { title } = renderMessage('deadline.missed', { ...reminderPayload, clock: kind });
       assert.ok(title.startsWith(`Batas waktu terlewati: ${name} laporan 7KMX3PRA`), title);
+    }
+    // A kind from a newer version, or a name that is also an Object property, reads as plain words.
+    for (const [kind, words] of [['site_visit', 'site visit'], ['constructor', 'constructor'], ['__proto__', 'proto']]) {
+      const { title } = renderMessage('deadline.missed', { ...reminderPayload, clock: kind });
+      assert.ok(title.startsWith(`Batas waktu terlewati: ${words} laporan 7KMX3PRA`), title);
     }
     // The same instant, where each clock runs; the month names differ between the languages.
     assert.deepEqual(formatDue('2026-05-01T16:59:00Z', 'Asia/Makassar'), { id: '2 Mei 2026 00:59 WITA', en: '2 May 2026 00:59 WITA' });

@@ -8,12 +8,19 @@
  * rendered would otherwise be retried until it fails, and the person would hear nothing at all.
  */
 
+import type { ClockKind } from '../../domain/sla.ts';
+
 export interface RenderedMessage {
   title: string;
   body: string;
 }
 
-const CLOCK_NAMES: Record<string, { id: string; en: string }> = {
+/**
+ * Clock names as they read mid-sentence ("Batas waktu tindak lanjut pertama laporan …"); the
+ * labels shown on their own are CLOCK_LABELS in domain/sla.ts. Typed by ClockKind, so a new clock
+ * cannot go unnamed in messages.
+ */
+const CLOCK_NAMES: Record<ClockKind, { id: string; en: string }> = {
   verification: { id: 'verifikasi', en: 'verification' },
   first_follow_up: { id: 'tindak lanjut pertama', en: 'first follow-up' },
   resolution: { id: 'penyelesaian', en: 'resolution' },
@@ -184,7 +191,8 @@ function deadlineParts(p: Record<string, unknown>) {
 
 function clockName(kind: string | null): { id: string; en: string } {
   if (!kind) return { id: 'penanganan', en: 'handling' };
-  return CLOCK_NAMES[kind] ?? { id: kind.replace(/_/g, ' '), en: kind.replace(/_/g, ' ') };
+  if (Object.hasOwn(CLOCK_NAMES, kind)) return CLOCK_NAMES[kind as ClockKind];
+  return { id: kind.replace(/_/g, ' '), en: kind.replace(/_/g, ' ') };
 }
 
 function trackingOf(p: Record<string, unknown>): string {
