@@ -3,22 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { type Db, openDb } from '../../src/db/db.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { seedReference } from '../../src/db/seed/reference.ts';
+import { listMigrations, migrate } from '../../src/db/migrate.ts';
+import { referenceFingerprint, seedReference } from '../../src/db/seed/reference.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Changes to the schema or the reference seed make a new template; nothing else does. */
+/** Changes to the schema or the reference data make a new template; nothing else does. */
 function templateKey(): string {
-  const hash = createHash('sha256');
-  const dirs = [path.join(ROOT, 'src/db/migrations'), path.join(ROOT, 'src/db/seed'), path.join(ROOT, 'src/domain/calendars')];
-  for (const dir of dirs) {
-    if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).sort()) {
-      if (f.endsWith('.test.ts') || f === 'demo.ts') continue;
-      hash.update(f).update(fs.readFileSync(path.join(dir, f)));
-    }
-  }
+  const hash = createHash('sha256').update(referenceFingerprint());
+  for (const m of listMigrations()) hash.update(m.name).update(m.sql);
   hash.update(JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version);
   return hash.digest('hex').slice(0, 12);
 }

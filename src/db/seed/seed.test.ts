@@ -5,7 +5,7 @@ import { openEmptyDb } from '../../../test/support/db.ts';
 import { migrate } from '../migrate.ts';
 import { DEMO_GOVERNMENT_CODES, timeZoneForProvince } from './bodies.ts';
 import { parseCsv, readRegionSource } from './regions.ts';
-import { seedReference, type ReferenceSummary } from './reference.ts';
+import { ensureReference, referenceFingerprint, seedReference, type ReferenceSummary } from './reference.ts';
 
 describe('parseCsv', () => {
   test('reads quoted fields with commas, doubled quotes and line breaks', () => {
@@ -242,5 +242,17 @@ describe('seedReference', () => {
     assert.deepEqual(second.regions, first.regions);
     assert.equal(first.bodies.inserted, first.bodies.total);
     assert.equal(before.bodies, first.bodies.total);
+  });
+
+  test('a start skips the seed when the database holds this code’s reference data, and seeds again when it changed', async () => {
+    const held = () => one<{ value: string }>(`SELECT value FROM system_state WHERE key = 'reference_fingerprint'`);
+    assert.equal((await held()).value, referenceFingerprint(), 'a complete seed records what it built');
+    assert.equal(await ensureReference(db), null, 'same fingerprint: nothing to do');
+    // An older version of the code (or of the region package) built what is there: seed again.
+    await db.query(`UPDATE system_state SET value = 'older' WHERE key = 'reference_fingerprint'`);
+    const again = await ensureReference(db);
+    assert.ok(again, 'a changed fingerprint seeds');
+    assert.deepEqual(again.regions, first.regions);
+    assert.equal((await held()).value, referenceFingerprint());
   });
 });
