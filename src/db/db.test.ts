@@ -4,6 +4,8 @@ import { type Db, openDb } from './db.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || null;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(w.message));
 
 describe('PostgreSQL sessions', { skip: databaseUrl ? false : 'PostgreSQL only (set DATABASE_URL)' }, () => {
   const table = `idle_probe_${process.pid}`;
@@ -19,6 +21,20 @@ describe('PostgreSQL sessions', { skip: databaseUrl ? false : 'PostgreSQL only (
     await other?.exec(`DROP TABLE IF EXISTS ${table}`);
     await hung?.close();
     await other?.close();
+  });
+
+  test('the session settings are in place before a new connection is used, without queueing on a busy client', async () => {
+    const fresh = await openDb({ databaseUrl, poolSize: 3, idleInTransactionTimeoutMs: 4321 });
+    try {
+      const rows = await Promise.all(
+        Array.from({ length: 6 }, () => fresh.query<{ idle: string }>(`SELECT current_setting('idle_in_transaction_session_timeout') AS idle`)),
+      );
+      assert.deepEqual(new Set(rows.map((r) => r[0]!.idle)), new Set(['4321ms']));
+    } finally {
+      await fresh.close();
+    }
+    // Node emits a deprecation once per process, so this listens from the file's first connection on.
+    assert.deepEqual(warnings, [], 'node-postgres deprecates sending a query while the client runs another');
   });
 
   test('every session keeps TCP keepalives short and a one-minute idle-in-transaction limit by default', async () => {

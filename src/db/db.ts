@@ -70,22 +70,24 @@ async function openPostgres(url: string, poolSize: number, idleInTransactionTime
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       parsers.get(oid) ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
-  pool.on('error', (err) => console.error('postgres pool error:', err.message));
   // A worker that hangs or whose machine vanishes in the middle of a sweep batch must not keep the
   // batch's clocks locked (other workers skip locked clocks): the server ends such a session after
   // the idle-in-transaction timeout, and notices a dead peer by TCP keepalive within about two
   // minutes instead of the operating system's default two hours. Set per session with SET rather
-  // than as startup options, which connection poolers such as PgBouncer refuse. The client runs
-  // queries in order, so this runs before anything else on the connection.
-  pool.on('connect', (client) => {
-    client
-      .query(
-        `SET idle_in_transaction_session_timeout = ${Math.max(0, Math.floor(idleInTransactionTimeoutMs))};
-         SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6`,
-      )
-      .catch((err: Error) => console.error('postgres session settings:', err.message));
+  // than as startup options, which connection poolers such as PgBouncer refuse; pg-pool awaits
+  // onConnect before it hands the connection out.
+  const sessionSettings =
+    `SET idle_in_transaction_session_timeout = ${Math.max(0, Math.floor(idleInTransactionTimeoutMs))}; ` +
+    'SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6';
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    onConnect: async (client) => {
+      await client.query(sessionSettings);
+    },
   });
+  pool.on('error', (err) => console.error('postgres pool error:', err.message));
   // Named statements are parsed and planned once per connection instead of on every call; for the
   // nine-way join of a report view that is most of the query's cost (docs/benchmarks.md). The
   // name is a hash of the text, so one name always means one text; past the bound, SQL built on
