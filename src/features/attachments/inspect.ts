@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { AppError } from '../../errors.ts';
+import { cfbStreamNames } from './cfb.ts';
 
 type Kind =
   | 'jpg' | 'png' | 'webp' | 'gif' | 'heic' | 'pdf'
@@ -220,14 +221,10 @@ function capBaseName(base: string): string {
 // ---------------------------------------------------------------------------------------------
 // Legacy Office (OLE / Compound File Binary)
 
-const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-const MAX_REGULAR_SECTOR = 0xfffffffa;
-
 /**
  * Reads the stream names of an OLE compound file ([MS-CFB]) to tell Word, Excel and PowerPoint
  * apart from the other things that share the container. Returns undefined for anything else,
- * including a structure too broken to read. Every read is bounds-checked and every chain walk is
- * capped by the number of sectors in the file, so hostile input cannot loop.
+ * including a structure too broken to read (see cfb.ts).
  */
 function legacyOfficeKind(b: Uint8Array): Kind | undefined {
   const names = cfbStreamNames(b);
@@ -238,62 +235,3 @@ function legacyOfficeKind(b: Uint8Array): Kind | undefined {
   return undefined;
 }
 
-function cfbStreamNames(b: Uint8Array): Set<string> | undefined {
-  if (b.length < 512 || !CFB_SIGNATURE.every((byte, i) => b[i] === byte)) return undefined;
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const u16 = (o: number): number | undefined => (o + 2 <= b.length ? view.getUint16(o, true) : undefined);
-  const u32 = (o: number): number | undefined => (o + 4 <= b.length ? view.getUint32(o, true) : undefined);
-
-  if (u16(0x1c) !== 0xfffe) return undefined;
-  const shift = u16(0x1e);
-  if (shift !== 9 && shift !== 12) return undefined;
-  const sectorSize = 1 << shift;
-  const entriesPerSector = sectorSize / 4;
-  const sectorCount = Math.floor(b.length / sectorSize);
-  const sectorOffset = (s: number): number | undefined => {
-    const offset = (s + 1) * sectorSize; // sector 0 starts right after the header sector
-    return offset + sectorSize <= b.length ? offset : undefined;
-  };
-
-  // FAT sector numbers: 109 in the header, the rest in the DIFAT chain.
-  const fatSectors: number[] = [];
-  for (let i = 0; i < 109; i++) {
-    const s = u32(0x4c + i * 4)!;
-    if (s <= MAX_REGULAR_SECTOR) fatSectors.push(s);
-  }
-  let difat = u32(0x44)!;
-  for (let steps = 0; difat <= MAX_REGULAR_SECTOR; steps++) {
-    const offset = sectorOffset(difat);
-    if (offset === undefined || steps > sectorCount) return undefined;
-    for (let i = 0; i < entriesPerSector - 1; i++) {
-      const s = u32(offset + i * 4)!;
-      if (s <= MAX_REGULAR_SECTOR) fatSectors.push(s);
-    }
-    difat = u32(offset + sectorSize - 4)!;
-  }
-
-  const nextSector = (s: number): number => {
-    const fatSector = fatSectors[Math.floor(s / entriesPerSector)];
-    if (fatSector === undefined) return 0xfffffffe;
-    const offset = sectorOffset(fatSector);
-    if (offset === undefined) return 0xfffffffe;
-    return u32(offset + (s % entriesPerSector) * 4)!;
-  };
-
-  const names = new Set<string>();
-  const decoder = new TextDecoder('utf-16le');
-  let dirSector = u32(0x30)!;
-  for (let steps = 0; dirSector <= MAX_REGULAR_SECTOR; steps++) {
-    const offset = sectorOffset(dirSector);
-    if (offset === undefined || steps > sectorCount) return undefined;
-    for (let entry = offset; entry < offset + sectorSize; entry += 128) {
-      const nameBytes = u16(entry + 0x40)!; // including the UTF-16 terminator
-      const objectType = b[entry + 0x42];
-      if (objectType === 2 && nameBytes >= 4 && nameBytes <= 64 && nameBytes % 2 === 0) {
-        names.add(decoder.decode(b.subarray(entry, entry + nameBytes - 2)));
-      }
-    }
-    dirSector = nextSector(dirSector);
-  }
-  return names;
-}

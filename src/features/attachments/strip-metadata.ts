@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { AppError } from '../../errors.ts';
+import { stripOdf, stripOle, stripOoxml, stripPdf } from './strip-documents.ts';
 
 /**
  * Removes metadata that can identify a reporter (GPS position, camera serials, owner names,
@@ -7,11 +8,13 @@ import { AppError } from '../../errors.ts';
  * re-encoded: only whole metadata containers are dropped, so evidence stays bit-exact.
  *
  * JPEG, PNG and WebP are rewritten. HEIC/HEIF keeps its exact length and layout: the payloads of
- * its EXIF, XMP and other metadata items are overwritten in place (see stripHeif). Every other
- * type is returned unchanged, so PDF/Office document properties (author names) survive.
+ * its EXIF, XMP and other metadata items are overwritten in place (see stripHeif). PDF and Office
+ * documents lose their author, editor and comment-author names (see strip-documents.ts); PDF goes
+ * through stripAttachmentMetadata, which is asynchronous. GIF is returned unchanged.
  */
 export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array {
-  const type = mediaType.split(';')[0]!.trim().toLowerCase();
+  const type = baseType(mediaType);
+  if (type === 'application/pdf') throw new TypeError('PDF metadata is stripped asynchronously: call stripAttachmentMetadata');
   try {
     switch (type) {
       case 'image/jpeg':
@@ -26,6 +29,17 @@ export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array 
       case 'image/heic-sequence':
       case 'image/heif-sequence':
         return stripHeif(bytes);
+      case 'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+      case 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet':
+      case 'application/vnd.openxmlformats-officedocument.presentationml.presentation':
+        return stripOoxml(bytes);
+      case 'application/vnd.oasis.opendocument.text':
+      case 'application/vnd.oasis.opendocument.spreadsheet':
+        return stripOdf(bytes);
+      case 'application/msword':
+      case 'application/vnd.ms-excel':
+      case 'application/vnd.ms-powerpoint':
+        return stripOle(bytes);
       default:
         return bytes;
     }
@@ -34,6 +48,19 @@ export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array 
     // The parsers check bounds explicitly; this only turns an unforeseen bug into a clean 400.
     throw malformed();
   }
+}
+
+/**
+ * What every attachment goes through before it is stored: stripMetadata, and for PDF the
+ * rewrite in a worker thread (see stripPdf), which is why this one is asynchronous.
+ */
+export async function stripAttachmentMetadata(mediaType: string, bytes: Uint8Array): Promise<Uint8Array> {
+  if (baseType(mediaType) === 'application/pdf') return stripPdf(bytes);
+  return stripMetadata(mediaType, bytes);
+}
+
+function baseType(mediaType: string): string {
+  return mediaType.split(';')[0]!.trim().toLowerCase();
 }
 
 function malformed(): AppError {

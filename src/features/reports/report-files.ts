@@ -5,7 +5,7 @@ import type { Visibility } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
 import { formatMegabytes, inspectAttachment } from '../attachments/inspect.ts';
 import { type BlobStorage, newStorageKey } from '../attachments/storage.ts';
-import { stripMetadata } from '../attachments/strip-metadata.ts';
+import { stripAttachmentMetadata } from '../attachments/strip-metadata.ts';
 import { insertAttachment } from './reports.repository.ts';
 
 export interface StoredFile {
@@ -40,7 +40,7 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
         { fileName: file.name, declaredType: file.type || undefined, bytes },
         { maxBytes: config.maxAttachmentBytes },
       );
-      checked.push({ bytes: stripMetadata(info.mediaType, bytes), fileName: info.fileName, mediaType: info.mediaType });
+      checked.push({ bytes: await stripAttachmentMetadata(info.mediaType, bytes), fileName: info.fileName, mediaType: info.mediaType });
     } catch (err) {
       if (err instanceof AppError) throw new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
       throw err;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { PDFDocument, PDFString } from '@cantoo/pdf-lib';
 import { type TestApp, type TestUser, reportInput, startTestApp } from '../../../test/support/app.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/attachments');
@@ -107,4 +108,45 @@ test('one report from submission to rating, through the HTTP API', async () => {
   assert.ok(!publicTypes.includes('dispositioned'));
   assert.ok(!publicTypes.includes('reporter_replied'));
   assert.ok(publicTypes.includes('answered'));
+});
+
+test('an anonymous reporter’s files reach the body without the identity inside them (photo owner and camera, PDF author)', async () => {
+  const NAME = 'Budi Santoso Rahasia';
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  pdf.addPage().drawText('Bukti pungutan liar');
+  // A plain-text Info dictionary, as scanners and office suites write it.
+  const info = pdf.context.obj({ Author: PDFString.of(NAME), Creator: PDFString.of(`Dipindai oleh ${NAME}`) });
+  pdf.context.trailerInfo.Info = pdf.context.register(info);
+  const pdfBytes = await pdf.save({ useObjectStreams: false });
+  assert.ok(Buffer.from(pdfBytes).includes(NAME), 'the upload carries the name');
+  const photo = fs.readFileSync(path.join(FIXTURES, 'photo-gps.jpg'));
+  for (const text of ['Budi Santoso', 'SM-A546E', 'R58T90ABCDE']) assert.ok(photo.includes(text), `the photo carries ${text}`);
+
+  const form = new FormData();
+  for (const [k, v] of Object.entries(reportInput({ anonymous: true }))) form.set(k, String(v));
+  form.append('attachments', new File([pdfBytes], 'bukti.pdf', { type: 'application/pdf' }));
+  form.append('attachments', new File([photo], 'foto.jpg', { type: 'image/jpeg' }));
+  const created = await t.request('POST', '/api/v1/reports', { token: citizen.token, form });
+  assert.equal(created.status, 201, created.text);
+  const id: string = created.body.trackingId;
+  for (const [action, json] of [
+    ['verify', { resolutionClass: 5 }],
+    ['route', { bodyId: await t.bodyId('pemkot-61.71') }],
+  ] as const) {
+    assert.equal((await t.request('POST', `/api/v1/reports/${id}/${action}`, { token: national.token, json })).status, 200, action);
+  }
+  const seen = await t.request('GET', `/api/v1/reports/${id}`, { token: agency.token });
+  assert.equal(seen.status, 200);
+  assert.equal(seen.body.reporter, null, 'the body does not see who filed it');
+  assert.equal(seen.body.attachments.length, 2);
+  for (const attachment of seen.body.attachments as { url: string }[]) {
+    const res = await t.app.request(attachment.url, { headers: { authorization: `Bearer ${agency.token}` } });
+    assert.equal(res.status, 200, attachment.url);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    assert.ok(!bytes.includes(NAME), `${attachment.url}: no name inside`);
+    for (const text of ['Budi Santoso', 'SM-A546E', 'R58T90ABCDE']) assert.ok(!bytes.includes(text), `${attachment.url}: no ${text} (owner, camera, serial)`);
+    if (res.headers.get('content-type') === 'application/pdf') {
+      assert.equal((await PDFDocument.load(bytes)).getPageCount(), 1, 'the PDF still opens');
+    }
+  }
 });
