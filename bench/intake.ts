@@ -40,7 +40,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { recreateDatabase } from './support.ts';
+import { type MachineTicks, TICKS_PER_SECOND, machinePercent, machineTicks, readTicks, recreateDatabase, waitForQuiet } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BENCH_DIR = import.meta.dirname;
@@ -187,19 +187,6 @@ async function stopServer(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // CPU accounting from /proc: who used the 2 cores during a phase
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** utime + stime, plus cutime + cstime with `children`: what exited children (reaped) used. */
-function readTicks(pid: number | 'self', children = false): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * PostgreSQL's CPU for this database: its backends and the server's own helper processes (WAL
  * writer, checkpointer…). Backends come and go (pgbench's, and the pool closes idle connections
@@ -245,20 +232,9 @@ function postgresTicks(): number {
   return pgAccumulated;
 }
 
-function machineTicks(): { busy: number; total: number } {
-  try {
-    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-    const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = v.reduce((a, b) => a + b, 0);
-    return { busy: total - v[3]! - v[4]!, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
 interface CpuSample {
   at: number;
-  machine: { busy: number; total: number };
+  machine: MachineTicks;
   server: number;
   postgres: number;
   /** This process's reaped children: pgbench. */
@@ -292,9 +268,7 @@ function sampleCpu(): CpuSample {
 function cpuShare(a: CpuSample, b: CpuSample): CpuShare {
   const seconds = (b.at - a.at) / 1000;
   const pct = (ticks: number) => (100 * ticks) / TICKS_PER_SECOND / seconds;
-  const cores = os.availableParallelism();
-  const machineBusy =
-    b.machine.total > a.machine.total ? ((b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total)) * 100 * cores : 0;
+  const machineBusy = machinePercent(a.machine, b.machine);
   const server = pct(b.server - a.server);
   const postgres = pct(b.postgres - a.postgres);
   const loadgen = (100 * (b.self - a.self)) / 1e6 / seconds;
@@ -304,30 +278,6 @@ function cpuShare(a: CpuSample, b: CpuSample): CpuShare {
 
 /** CPU milliseconds per unit of work, from a share in % of one core and a rate per second. */
 const perReq = (pctOfCore: number, rate: number) => (rate > 0 ? ((10 * pctOfCore) / rate).toFixed(2) : '–');
-
-/**
- * Waits (up to `maxSeconds`) until the machine has been quiet for two seconds in a row: other work
- * on the same cores skews every figure. Returns the busy share seen last, in % of one core.
- */
-async function waitForQuiet(maxSeconds: number): Promise<number> {
-  const deadline = performance.now() + maxSeconds * 1000;
-  let quiet = 0;
-  let busy = 0;
-  let said = false;
-  for (;;) {
-    const a = machineTicks();
-    await sleep(1000);
-    const b = machineTicks();
-    busy = b.total > a.total ? ((b.busy - a.busy) / (b.total - a.total)) * 100 * os.availableParallelism() : 0;
-    quiet = busy < QUIET_BUSY_PCT ? quiet + 1 : 0;
-    if (quiet >= 2) return busy;
-    if (performance.now() > deadline) return busy;
-    if (!said && busy >= QUIET_BUSY_PCT) {
-      console.log(`  the machine is busy (${busy.toFixed(0)}% of one core) with other work; waiting up to ${maxSeconds} s for it to settle…`);
-      said = true;
-    }
-  }
-}
 
 const fmtCpu = (c: CpuShare) =>
   `cpu (% of one core, ${os.availableParallelism() * 100}% = all): machine ${c.machineBusy.toFixed(0)}%, ` +
@@ -800,7 +750,7 @@ async function main(): Promise<void> {
   const probe = await submit(base, reporters[0]!);
   if (probe !== '201') throw new Error(`a test submission answered ${probe}, not 201:\n${serverLog.slice(-20).join('\n')}`);
 
-  const idle = await waitForQuiet(QUIET_WAIT_SECONDS);
+  const idle = await waitForQuiet(QUIET_WAIT_SECONDS, QUIET_BUSY_PCT);
   console.log(`machine before measuring: ${idle.toFixed(0)}% of one core busy${idle >= QUIET_BUSY_PCT ? ' — NOT QUIET, figures will be low and noisy' : ''}`);
 
   const warmupClients = Math.max(...LEVELS.filter((n) => n <= 8), 1);

@@ -34,7 +34,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { seedReference } from '../src/db/seed/reference.ts';
 import { DEFAULT_SLA_LIMITS } from '../src/domain/sla.ts';
 import type { SweepResult, sweepDueClocks as SweepFn } from '../src/features/sla/sweep.ts';
-import { recreateDatabase } from './support.ts';
+import { type MachineTicks, TICKS_PER_SECOND, machinePercent, machineTicks, readTicks, recreateDatabase, waitForQuiet } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const env = process.env;
@@ -76,18 +76,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 // ---------------------------------------------------------------------------------------------
 // CPU accounting from /proc: who used the cores during a sweep (other work on the machine skews it)
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-function readTicks(pid: number, children = false): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
-  } catch {
-    return 0;
-  }
-}
-
 /** All PostgreSQL processes, reaped children included. */
 function postgresTicks(): number {
   let total = 0;
@@ -101,15 +89,9 @@ function postgresTicks(): number {
   return total;
 }
 
-function machineTicks(): { busy: number; iowait: number; total: number } {
-  const v = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - v[3]! - v[4]!, iowait: v[4]!, total };
-}
-
 interface CpuSample {
   at: number;
-  machine: { busy: number; iowait: number; total: number };
+  machine: MachineTicks;
   postgres: number;
   self: number;
 }
@@ -129,29 +111,11 @@ function sampleCpu(): CpuSample {
 /** Shares in % of one core over the interval. */
 function cpuShare(a: CpuSample, b: CpuSample): CpuShare {
   const secs = (b.at - a.at) / 1000;
-  const cores = os.availableParallelism();
-  const dt = b.machine.total - a.machine.total;
-  const machine = dt > 0 ? ((b.machine.busy - a.machine.busy) / dt) * 100 * cores : 0;
-  const iowait = dt > 0 ? ((b.machine.iowait - a.machine.iowait) / dt) * 100 * cores : 0;
+  const machine = machinePercent(a.machine, b.machine);
+  const iowait = machinePercent(a.machine, b.machine, 'iowait');
   const postgres = (100 * (b.postgres - a.postgres)) / TICKS_PER_SECOND / secs;
   const bench = (100 * (b.self - a.self)) / 1e6 / secs;
   return { machine, iowait, postgres, bench, other: Math.max(0, machine - postgres - bench) };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits (up to QUIET_WAIT_SECONDS) until the machine has been quiet for two seconds in a row; returns the busy share seen last. */
-async function waitForQuiet(): Promise<number> {
-  const deadline = performance.now() + QUIET_WAIT_SECONDS * 1000;
-  let quiet = 0;
-  for (;;) {
-    const a = machineTicks();
-    await sleep(1000);
-    const b = machineTicks();
-    const busy = b.total > a.total ? ((b.busy - a.busy) / (b.total - a.total)) * 100 * os.availableParallelism() : 0;
-    quiet = busy < QUIET_BUSY_PCT ? quiet + 1 : 0;
-    if (quiet >= 2 || performance.now() > deadline) return busy;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,7 +315,7 @@ async function sweepRun(label: string, db: Db, sweep: typeof SweepFn): Promise<R
   const before = await counts(db);
   const profiler = new Profiler();
   const wrapped = profiled(db, profiler);
-  const busyBefore = await waitForQuiet();
+  const busyBefore = await waitForQuiet(QUIET_WAIT_SECONDS, QUIET_BUSY_PCT);
   const wal0 = await walMark(db);
   const cpu0 = sampleCpu();
   const { value: result, ms } = await timed(() => sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE, concurrency: CONCURRENCY }));

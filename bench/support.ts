@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import pg from 'pg';
 
 /** Drops and creates the benchmark's own database (never `postgres`), so every run starts empty. */
@@ -15,5 +17,66 @@ export async function recreateDatabase(url: string): Promise<void> {
     await client.query(`CREATE DATABASE "${name}"`);
   } finally {
     await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting from /proc: who used the cores during a measurement
+
+export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime, plus cutime + cstime with `children`: what exited children (reaped) used. */
+export function readTicks(pid: number | 'self', children = false): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+  } catch {
+    return 0;
+  }
+}
+
+export interface MachineTicks {
+  busy: number;
+  iowait: number;
+  total: number;
+}
+
+/** The whole machine's CPU ticks so far: busy (neither idle nor waiting on I/O), I/O wait, total. */
+export function machineTicks(): MachineTicks {
+  try {
+    const v = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = v.reduce((a, b) => a + b, 0);
+    return { busy: total - v[3]! - v[4]!, iowait: v[4]!, total };
+  } catch {
+    return { busy: 0, iowait: 0, total: 0 };
+  }
+}
+
+/** A share of the machine between two samples, in % of one core (200 % is both cores of two). */
+export function machinePercent(a: MachineTicks, b: MachineTicks, field: 'busy' | 'iowait' = 'busy'): number {
+  const dt = b.total - a.total;
+  return dt > 0 ? ((b[field] - a[field]) / dt) * 100 * os.availableParallelism() : 0;
+}
+
+/**
+ * Waits (up to `maxSeconds`) until the machine has been quiet (under `quietPct` of one core) for
+ * two seconds in a row: other work on the same cores skews every figure. Says once that it waits.
+ * Returns the busy share seen last, in % of one core.
+ */
+export async function waitForQuiet(maxSeconds: number, quietPct: number): Promise<number> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  let quiet = 0;
+  let said = false;
+  for (;;) {
+    const a = machineTicks();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const busy = machinePercent(a, machineTicks());
+    quiet = busy < quietPct ? quiet + 1 : 0;
+    if (quiet >= 2 || performance.now() > deadline) return busy;
+    if (!said && busy >= quietPct) {
+      console.log(`  the machine is busy (${busy.toFixed(0)}% of one core) with other work; waiting up to ${maxSeconds} s for it to settle…`);
+      said = true;
+    }
   }
 }
