@@ -108,8 +108,8 @@ async function run(argv: string[]): Promise<number> {
         return Number.isInteger(n) && n >= 1 ? n : null;
       };
       const batchSize = positive('batch-size');
-      const concurrency = positive('concurrency') ?? config.slaSweepConcurrency;
-      if (batchSize === null || positive('concurrency') === null) {
+      const concurrency = positive('concurrency');
+      if (batchSize === null || concurrency === null) {
         console.error(`--batch-size and --concurrency must be positive integers\n\n${USAGE}`);
         return 2;
       }
@@ -120,7 +120,10 @@ async function run(argv: string[]): Promise<number> {
       }
       const db = await openReadyDb(config);
       try {
-        const result = await sweepDueClocks({ db, limits: config.sla }, now, { batchSize, concurrency });
+        const result = await sweepDueClocks({ db, limits: config.sla }, now, {
+          batchSize,
+          concurrency: concurrency ?? config.slaSweepConcurrency,
+        });
         // Then deliver what the sweep wrote to the outbox, as the worker does after each sweep.
         const email = createEmailTransport(config);
         try {
