@@ -33,7 +33,11 @@ export interface Config {
   smtpUrl: string | null;
   /** The From address, e.g. "LAPOR! <noreply@lapor.go.id>"; required with SMTP_URL. */
   smtpFrom: string | null;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -108,7 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaSweepConcurrency: readInt(env, 'SLA_SWEEP_CONCURRENCY', DEFAULT_SWEEP_CONCURRENCY, problems),
     smtpUrl: env.SMTP_URL?.trim() || null,
     smtpFrom: env.SMTP_FROM?.trim() || null,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
+  if (!LOG_LEVELS.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
   problems.push(...checkEmailConfig(config));
   const publicUrl = env.PUBLIC_URL?.trim();
   if (publicUrl) {

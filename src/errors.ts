@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'attachment_type_mismatch'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'idempotency_key_reused' // an Idempotency-Key sent again with another request
+  | 'idempotency_in_progress' // the first request with this key has not finished yet
   | 'data_dir_locked';
 
 export class AppError extends Error {

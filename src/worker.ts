@@ -4,6 +4,7 @@ import type { Db } from './db/db.ts';
 import { dispatchOutbox } from './features/notifications/dispatcher.ts';
 import type { EmailTransport } from './features/notifications/email.ts';
 import { sweepDueClocks } from './features/sla/sweep.ts';
+import { purgeExpiredIdempotencyKeys } from './http/idempotency.ts';
 
 /** Delivers due outbox rows until a batch comes back short. */
 export async function drainOutbox(deps: { db: Db; now: () => Date; email: EmailTransport | null }): Promise<void> {
@@ -63,6 +64,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     if (result.reminders + result.breaches + result.escalated + result.autoClosed + result.archivedIncomplete > 0) {
       log(`sla.sweep: ${JSON.stringify(result)}`);
     }
+    await purgeExpiredIdempotencyKeys(deps.db, deps.now());
     // What the sweep wrote to the outbox goes out now rather than at the next dispatch tick.
     if (deps.dispatch) await deps.dispatch();
   });

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../errors.ts';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
@@ -13,6 +11,15 @@ import { registerReportRoutes } from '../features/reports/reports.routes.ts';
 import { authenticate } from './auth.ts';
 import type { App, AppDeps, AppEnv } from './context.ts';
 import { errorBody, findNulFields, handleError, validationFailed } from './errors.ts';
+import { idempotency } from './idempotency.ts';
+import { createLogger } from '../logger.ts';
+import { requestBody } from './request-body.ts';
+import { requestContext } from './request-context.ts';
+import { securityHeaders } from './security-headers.ts';
+
+/** JSON bodies: sign-in, registration and most actions; the actions that carry a long message; uploads. */
+export const JSON_BODY_LIMIT = 16 * 1024;
+export const TEXT_BODY_LIMIT = 96 * 1024;
 
 export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({
@@ -20,32 +27,34 @@ export function createApp(deps: AppDeps): App {
       if (!result.success) return validationFailed(c, result.error);
       const nul = findNulFields(result.data);
       if (Object.keys(nul).length > 0) {
-        return c.json(errorBody('invalid_input', 'Input tidak valid / Invalid input', nul), 400);
+        return c.json(errorBody(c, 'invalid_input', 'Input tidak valid / Invalid input', nul), 400);
       }
     },
   });
   app.onError(handleError);
-  app.notFound((c) => c.json(errorBody('not_found', 'Tidak ditemukan / Not found'), 404));
+  app.notFound((c) => c.json(errorBody(c, 'not_found', 'Tidak ditemukan / Not found'), 404));
 
-  // Room for the attachments plus the form fields; each file is checked against its own limit later.
-  const maxBody = deps.config.maxAttachmentBytes * deps.config.maxAttachments + 1024 * 1024;
+  app.use('*', requestContext(deps.logger ?? createLogger(deps.config.logLevel)));
+  app.use('*', securityHeaders(deps.config));
+  app.use('/api/*', authenticate(deps));
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: maxBody,
-      onError: () => {
-        throw new AppError('payload_too_large', `Permintaan terlalu besar / Request too large (max ${maxBody} bytes)`);
-      },
+    requestBody(app, {
+      small: JSON_BODY_LIMIT,
+      text: TEXT_BODY_LIMIT,
+      // Room for the attachments plus the form fields; each file is checked against its own limit later.
+      upload: deps.config.maxAttachmentBytes * deps.config.maxAttachments + 1024 * 1024,
     }),
   );
-  app.use('/api/*', authenticate(deps));
+  app.use('/api/*', idempotency(deps));
 
   app.get('/healthz', async (c) => {
     try {
       await deps.db.query('SELECT 1');
       return c.json({ status: 'ok', database: deps.db.kind }, 200);
     } catch (err) {
-      return c.json({ status: 'unavailable', error: (err as Error).message }, 503);
+      c.get('log').error({ err: { message: (err as Error).message } }, 'health check failed');
+      return c.json({ status: 'unavailable' }, 503);
     }
   });
 
@@ -79,6 +88,13 @@ function mountDocs(app: App): void {
     'swagger-ui.css': 'text/css; charset=utf-8',
     'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   };
+  // The start script is a file of its own, so the page's Content-Security-Policy needs no inline script.
+  app.get('/docs/init.js', (c) =>
+    c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });\n", 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+    }),
+  );
   for (const [file, type] of Object.entries(assets)) {
     let cached: Buffer | null = null;
     app.get(`/docs/${file}`, (c) => {
@@ -90,7 +106,6 @@ function mountDocs(app: App): void {
     c.html(`<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Dokumentasi API LAPOR! / LAPOR! API docs</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
-<body><div id="ui"></div><script src="/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script></body></html>`),
+<body><div id="ui"></div><script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`),
   );
 }

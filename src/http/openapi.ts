@@ -36,4 +36,16 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { 'application/json': { schema } } };
 }
 
+/** A positive whole number from a query string, with its default. */
+export const listInt = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: (iss) => (iss.code === 'invalid_type' ? 'Harus angka / Must be a number' : undefined) })
+    .int()
+    .min(1)
+    .max(max)
+    .default(fallback);
+
+/** `page` and `perPage` of every list. */
+export const pagingQuery = { page: listInt(10_000, 1), perPage: listInt(100, 20) };
+
 export const bearerSecurity: Record<string, string[]>[] = [{ Bearer: [] }, { Cookie: [] }];

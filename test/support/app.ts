@@ -49,7 +49,7 @@ let counter = 0;
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const { db, close } = await createTestDb();
   const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lapor-test-'));
-  const config: Config = { ...loadConfig({}), attachmentsDir, demo: false, ...overrides };
+  const config: Config = { ...loadConfig({}), attachmentsDir, demo: false, logLevel: 'silent', ...overrides };
   let now = new Date('2026-11-24T03:00:00Z');
   const deps: AppDeps = { db, config, storage: new LocalDiskStorage(attachmentsDir), now: () => now };
   const app = createApp(deps);
@@ -106,6 +106,14 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
       fs.rmSync(attachmentsDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An error body without its request ID, to compare two answers that must be the same. */
+export function withoutRequestId<T>(body: T): T {
+  const error = (body as { error?: Record<string, unknown> } | null)?.error;
+  if (!error || typeof error !== 'object') return body;
+  const { requestId: _id, ...rest } = error;
+  return { ...body, error: rest } as T;
 }
 
 /** A valid submission; override any field. */

@@ -8,7 +8,7 @@ import * as service from './calendars.service.ts';
 
 const KINDS = ['holiday', 'cuti_bersama', 'regional', 'workday'] as const;
 
-const ScopeQuery = z.object({
+const ScopeQuery = z.strictObject({
   scope: z.enum(['national', 'province', 'body']).default('national'),
   provinceCode: z.string().regex(/^\d{2}$/, 'Kode provinsi dua angka, mis. 61 / Two-digit province code, e.g. 61').optional(),
   bodyId: z.coerce.number().int().positive().optional(),
@@ -32,7 +32,7 @@ const CalendarSchema = z
   .openapi('Calendar');
 
 const NewDaySchema = z
-  .object({
+  .strictObject({
     scope: z.enum(['national', 'province', 'body']),
     provinceCode: z.string().regex(/^\d{2}$/).optional(),
     bodyId: z.number().int().positive().optional(),
@@ -82,6 +82,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       summary: 'Import (replace) one year of one calendar layer from CSV (`date,kind,name`) or JSON',
       description: 'A format error names the line. The year’s source (e.g. the SKB) and status go in the query.',
       security: bearerSecurity,
+      'x-body-limit': 'text',
       request: {
         query: ScopeQuery.extend({
           status: z.enum(['decreed', 'provisional']).default('decreed'),
@@ -152,7 +153,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       request: {
         params: IdParam,
         body: jsonBody(
-          z.object({
+          z.strictObject({
             date: z.string().max(10).optional(),
             kind: z.enum(KINDS).optional(),
             name: z.string().trim().min(1).max(200).optional(),
@@ -197,7 +198,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       path: '/api/v1/bodies/{id}/calendar',
       tags: ['Calendars'],
       summary: 'A body’s effective working calendar for a year: national, province and body days merged',
-      request: { params: IdParam, query: z.object({ year: z.coerce.number().int().min(1900).max(2200) }) },
+      request: { params: IdParam, query: z.strictObject({ year: z.coerce.number().int().min(1900).max(2200) }) },
       responses: {
         200: jsonResponse(z.object({ timeZone: z.string(), layers: z.array(z.string()), days: z.array(DaySchema) }), 'Days off and extra working days'),
         ...errors(400, 404),

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
 import { requirePrincipal } from '../../http/auth.ts';
 import type { App, AppDeps } from '../../http/context.ts';
-import { bearerSecurity, errors, jsonResponse } from '../../http/openapi.ts';
+import { bearerSecurity, errors, jsonResponse, pagingQuery } from '../../http/openapi.ts';
 import * as repository from './notifications.repository.ts';
 
 const NotificationSchema = z
@@ -27,13 +27,9 @@ const NotificationListSchema = z
   })
   .openapi('NotificationList');
 
-const listInt = (max: number, fallback: number) =>
-  z.coerce.number({ error: 'Harus angka / Must be a number' }).int().min(1).max(max).default(fallback);
-
-const ListQuery = z.object({
+const ListQuery = z.strictObject({
   unread: z.enum(['true', 'false']).optional().openapi({ description: 'true: unread only' }),
-  page: listInt(10_000, 1),
-  perPage: listInt(100, 20),
+  ...pagingQuery,
 });
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });

@@ -2,21 +2,19 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { requireRole } from '../../http/auth.ts';
 import type { App, AppDeps, AppEnv } from '../../http/context.ts';
-import { bearerSecurity, errors, jsonBody, jsonResponse } from '../../http/openapi.ts';
+import { bearerSecurity, errors, jsonBody, jsonResponse, pagingQuery } from '../../http/openapi.ts';
 import { ReportListSchema, ReportSchema, TrackingIdParam } from '../reports/reports.schema.ts';
 import { CASE_STATUSES, type OmbudsmanStep, type StepInput, listEscalated, performStep } from './ombudsman.service.ts';
 
-const text = (max: number) => z.string({ error: 'Wajib diisi (teks) / Required (text)' }).trim().min(1, 'Wajib diisi / Required').max(max);
-const listInt = (max: number, fallback: number) =>
-  z.coerce.number({ error: 'Harus angka / Must be a number' }).int().min(1).max(max).default(fallback);
+const text = (max: number) =>
+  z.string({ error: (iss) => (iss.code === 'invalid_type' ? 'Wajib diisi (teks) / Required (text)' : undefined) }).trim().min(1, 'Wajib diisi / Required').max(max);
 
-const CaseListQuery = z.object({
+const CaseListQuery = z.strictObject({
   status: z
     .enum(CASE_STATUSES, { error: 'open, taken atau closed / open, taken or closed' })
     .optional()
     .openapi({ description: 'open: not yet taken over; taken: taken over, not closed; closed: the Ombudsman closed its case' }),
-  page: listInt(10_000, 1),
-  perPage: listInt(100, 20),
+  ...pagingQuery,
 });
 
 /** Each step of the case: its path, what it carries, and whether a body is required. */
@@ -31,19 +29,19 @@ const STEPS: { path: string; step: OmbudsmanStep; summary: string; schema: z.Zod
     path: 'findings',
     step: 'findings',
     summary: 'Record the findings (after take-over; may be revised until closed)',
-    schema: z.object({ findings: text(20_000) }),
+    schema: z.strictObject({ findings: text(20_000) }),
   },
   {
     path: 'recommendation',
     step: 'recommendation',
     summary: 'Issue the recommendation (after the findings; may be revised until closed)',
-    schema: z.object({ recommendation: text(20_000) }),
+    schema: z.strictObject({ recommendation: text(20_000) }),
   },
   {
     path: 'close',
     step: 'close',
     summary: 'Close the Ombudsman case (needs findings and a recommendation; the report’s own status is unchanged)',
-    schema: z.object({ message: z.string({ error: 'Harus berupa teks / Must be text' }).trim().max(10_000).optional() }),
+    schema: z.strictObject({ message: z.string({ error: (iss) => (iss.code === 'invalid_type' ? 'Harus berupa teks / Must be text' : undefined) }).trim().max(10_000).optional() }),
   },
 ];
 
@@ -77,6 +75,7 @@ export function registerOmbudsmanRoutes(app: App, deps: AppDeps): void {
       tags: ['Ombudsman'],
       summary: def.summary,
       security: bearerSecurity,
+      'x-body-limit': 'text',
       request: def.schema
         ? { params: TrackingIdParam, body: def.step === 'close' ? { ...jsonBody(def.schema), required: false } : jsonBody(def.schema) }
         : { params: TrackingIdParam },

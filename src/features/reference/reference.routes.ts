@@ -28,7 +28,7 @@ export function registerReferenceRoutes(app: App, deps: AppDeps): void {
       tags: ['Reference'],
       summary: 'Regions (Kemendagri codes): provinces, or the children of `parent`',
       request: {
-        query: z.object({
+        query: z.strictObject({
           parent: z
             .string()
             .regex(/^\d{2}(\.\d{2}(\.\d{2})?)?$/, 'Kode wilayah / Region code')
@@ -57,7 +57,7 @@ export function registerReferenceRoutes(app: App, deps: AppDeps): void {
       tags: ['Reference'],
       summary: 'The body directory: search by name, or list the units of a body',
       request: {
-        query: z.object({
+        query: z.strictObject({
           q: z.string().trim().max(100).optional(),
           parentId: z.coerce.number().int().positive().optional(),
           regionCode: z.string().max(13).optional(),

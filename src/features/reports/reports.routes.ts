@@ -50,7 +50,7 @@ const ACTION_ROUTES: { path: string; action: Action; summary: string; schema: z.
     path: 'verify',
     action: 'verify',
     summary: 'Verify: set classification, category, resolution class, anonim/rahasia, edit the title',
-    schema: z.object({
+    schema: z.strictObject({
       resolutionClass: z.union([z.literal(5), z.literal(14), z.literal(60)], { error: '5, 14 atau 60 / 5, 14 or 60' }),
       classification: z.enum(CLASSIFICATIONS).optional(),
       categoryId: z.number().int().positive().nullable().optional(),
@@ -59,55 +59,55 @@ const ACTION_ROUTES: { path: string; action: Action; summary: string; schema: z.
       secret: z.boolean().optional(),
     }),
   },
-  { path: 'hold', action: 'hold', summary: 'Hold for completion by the reporter', schema: z.object({ message }) },
+  { path: 'hold', action: 'hold', summary: 'Hold for completion by the reporter', schema: z.strictObject({ message }) },
   {
     path: 'archive',
     action: 'archive',
     summary: 'Archive with a reason (a duplicate links to its original)',
-    schema: z.object({ reason: z.enum(ARCHIVE_REASONS), duplicateOf: z.string().max(20).optional(), message: optionalMessage }),
+    schema: z.strictObject({ reason: z.enum(ARCHIVE_REASONS), duplicateOf: z.string().max(20).optional(), message: optionalMessage }),
   },
   {
     path: 'route',
     action: 'route',
     summary: 'Route to a body (an agency admin takes it into its own body)',
-    schema: z.object({ bodyId: z.number().int().positive().optional(), message: optionalMessage }),
+    schema: z.strictObject({ bodyId: z.number().int().positive().optional(), message: optionalMessage }),
   },
   {
     path: 'disposition',
     action: 'disposition',
     summary: 'Disposition to a unit, or from a unit to a sub-unit',
-    schema: z.object({ unitId: z.number().int().positive(), message: optionalMessage }),
+    schema: z.strictObject({ unitId: z.number().int().positive(), message: optionalMessage }),
   },
   {
     path: 'forward',
     action: 'forward',
     summary: 'Forward to another body, or back to the national admin, with a reason',
-    schema: z.object({ bodyId: z.number().int().positive().optional(), toNational: z.boolean().optional(), message }),
+    schema: z.strictObject({ bodyId: z.number().int().positive().optional(), toNational: z.boolean().optional(), message }),
   },
   {
     path: 'follow-ups',
     action: 'follow_up',
     summary: 'Post a follow-up (internal ones are seen by staff only)',
-    schema: z.object({ message, internal: z.boolean().optional() }),
+    schema: z.strictObject({ message, internal: z.boolean().optional() }),
     files: true,
   },
   {
     path: 'answer',
     action: 'answer',
     summary: 'Post the final answer with evidence; promises of action are refused',
-    schema: z.object({ message }),
+    schema: z.strictObject({ message }),
     files: true,
   },
-  { path: 'reply', action: 'reply', summary: 'Reporter: reply or add information', schema: z.object({ message }), files: true },
-  { path: 'reopen', action: 'reopen', summary: 'Reporter: reopen an answered report', schema: z.object({ message }) },
-  { path: 'accept', action: 'accept', summary: 'Reporter: accept the answer', schema: z.object({ message: optionalMessage }) },
+  { path: 'reply', action: 'reply', summary: 'Reporter: reply or add information', schema: z.strictObject({ message }), files: true },
+  { path: 'reopen', action: 'reopen', summary: 'Reporter: reopen an answered report', schema: z.strictObject({ message }) },
+  { path: 'accept', action: 'accept', summary: 'Reporter: accept the answer', schema: z.strictObject({ message: optionalMessage }) },
   {
     path: 'rate',
     action: 'rate',
     summary: 'Reporter: rate 1–5 (1–2 reopens the report)',
-    schema: z.object({ rating: z.number().int().min(1).max(5), message: optionalMessage }),
+    schema: z.strictObject({ rating: z.number().int().min(1).max(5), message: optionalMessage }),
   },
-  { path: 'close', action: 'close', summary: 'Reporter: close the report', schema: z.object({ message: optionalMessage }) },
+  { path: 'close', action: 'close', summary: 'Reporter: close the report', schema: z.strictObject({ message: optionalMessage }) },
 ];
 
 /** A multipart form's text fields, coerced to what the JSON schema of the same action expects. */
@@ -132,6 +132,7 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       path: '/api/v1/reports',
       tags: ['Reports'],
       summary: 'Submit a report (JSON, or a multipart form with attachments)',
+      'x-body-limit': 'text',
       security: bearerSecurity,
       request: {
         // Not `required`: with two media types the validator would otherwise run both on every
@@ -287,7 +288,7 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       security: bearerSecurity,
       request: {
         params: TrackingIdParam,
-        body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(10).max(500) }) } } },
+        body: { required: true, content: { 'application/json': { schema: z.strictObject({ reason: z.string().trim().min(10).max(500) }) } } },
       },
       responses: {
         200: jsonResponse(
@@ -311,13 +312,14 @@ function registerActionRoute(app: App, deps: AppDeps, def: (typeof ACTION_ROUTES
   if (def.files) {
     // Form fields arrive as text; the handler coerces them and validates against def.schema.
     const textFields = Object.fromEntries(Object.keys(def.schema.shape).map((k) => [k, z.string().optional()]));
-    content['multipart/form-data'] = { schema: z.object({ ...textFields, attachments: FilesField }) };
+    content['multipart/form-data'] = { schema: z.strictObject({ ...textFields, attachments: FilesField }) };
   }
   const route = createRoute({
     method: 'post',
     path: `/api/v1/reports/{trackingId}/${def.path}`,
     tags: ['Lifecycle'],
     summary: def.summary,
+    'x-body-limit': 'text',
     security: bearerSecurity,
     request: { params: TrackingIdParam, body: { required: !def.files, content } },
     responses: { 200: jsonResponse(ReportSchema, 'The report after the action'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },

@@ -1,13 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import { ACTIONS, STATUSES } from '../../domain/workflow.ts';
+import { pagingQuery } from '../../http/openapi.ts';
 
 export const CLASSIFICATIONS = ['pengaduan', 'aspirasi', 'permintaan_informasi'] as const;
 export const ARCHIVE_REASONS = ['duplicate', 'incomplete', 'not_public_service', 'spam_hoax', 'abusive'] as const;
 export const CHANNELS = ['web', 'mobile', 'sms', 'x', 'whatsapp', 'telegram', 'email', 'integration', 'open311'] as const;
 
 const REQUIRED = 'Wajib diisi / Required';
-/** "Required" only when the field is missing; a value of the wrong type says so. */
-const textError = (iss: { input?: unknown }) => (iss.input === undefined ? REQUIRED : 'Harus berupa teks / Must be text');
+/**
+ * "Required" only when the field is missing, "must be text" only for another type; every other
+ * problem (too long, too short) gets the global bilingual message that says so.
+ */
+const textError = (iss: { code?: string; input?: unknown }) =>
+  iss.code !== 'invalid_type' ? undefined : iss.input === undefined ? REQUIRED : 'Harus berupa teks / Must be text';
 const regionCode = z
   .string()
   .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, 'Kode wilayah Kemendagri, mis. 61.71.01.1001 / Kemendagri region code, e.g. 61.71.01.1001');
@@ -18,7 +23,7 @@ const isoDate = z.iso
 
 /** The fields of a new report, as JSON. Multipart forms send the same names as text fields. */
 export const SubmitReportSchema = z
-  .object({
+  .strictObject({
     classification: z.enum(CLASSIFICATIONS).default('pengaduan'),
     title: z.string({ error: textError }).trim().min(5, 'Minimal 5 karakter / At least 5 characters').max(200),
     body: z.string({ error: textError }).trim().min(20, 'Minimal 20 karakter / At least 20 characters').max(10_000),
@@ -63,7 +68,7 @@ export const FilesField = z
 
 /** The same report as an HTML form would post it: text fields plus `attachments` files. */
 export const SubmitReportFormSchema = z
-  .object({
+  .strictObject({
     classification: z.enum(CLASSIFICATIONS).default('pengaduan'),
     title: z.string({ error: textError }),
     body: z.string({ error: textError }),
@@ -164,10 +169,7 @@ export const TimelineEventSchema = z
   })
   .openapi('TimelineEvent');
 
-const listInt = (max: number, fallback: number) =>
-  z.coerce.number({ error: 'Harus angka / Must be a number' }).int().min(1).max(max).default(fallback);
-
-export const ListQuerySchema = z.object({
+export const ListQuerySchema = z.strictObject({
   q: z.string().trim().max(200).optional().openapi({ description: 'Keyword(s) or a tracking ID' }),
   regionCode: regionCode.optional().openapi({ description: 'A region and everything inside it' }),
   bodyId: z.coerce.number().int().positive().optional(),
@@ -182,6 +184,5 @@ export const ListQuerySchema = z.object({
     .openapi({ description: 'Comma-separated statuses' }),
   from: isoDate.optional().openapi({ description: 'Filed on or after this date' }),
   to: isoDate.optional().openapi({ description: 'Filed on or before this date' }),
-  page: listInt(10_000, 1),
-  perPage: listInt(100, 20),
+  ...pagingQuery,
 });
