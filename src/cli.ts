@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { openReadyDb } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
-import { seedDemo } from './db/seed/demo.ts';
+import { seedDemo } from './demo.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { ROLES, type Role } from './domain/roles.ts';
 import { runDeadline } from './cli/deadline.ts';

@@ -1,7 +1,5 @@
 import path from 'node:path';
 import { DEFAULT_SLA_LIMITS, type SlaLimits } from './domain/sla.ts';
-import { checkEmailConfig } from './features/notifications/email.ts';
-import { DEFAULT_SWEEP_CONCURRENCY } from './features/sla/sweep.ts';
 
 export interface Config {
   port: number;
@@ -35,6 +33,43 @@ export interface Config {
   smtpFrom: string | null;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+}
+
+/** Deadline-sweep batches run at once on PostgreSQL, by default. */
+export const DEFAULT_SWEEP_CONCURRENCY = 2;
+
+export interface EmailConfig {
+  /** smtp://host:port or smtps://user:pass@host:port; null: email delivery is switched off. */
+  smtpUrl: string | null;
+  /** The From header, e.g. "LAPOR! <noreply@lapor.go.id>"; required with smtpUrl. */
+  smtpFrom: string | null;
+}
+
+/** The domain of a From address ("LAPOR! <noreply@lapor.go.id>" → lapor.go.id). */
+export function emailDomainOf(from: string): string | null {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+/** Checks SMTP_URL and SMTP_FROM; returns the problems, for loadConfig to report with the rest. */
+export function checkEmailConfig(config: EmailConfig): string[] {
+  const problems: string[] = [];
+  if (config.smtpUrl) {
+    let protocol = '';
+    try {
+      protocol = new URL(config.smtpUrl).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+      problems.push('SMTP_URL must look like smtp://host:port or smtps://user:pass@host:port');
+    }
+    if (!config.smtpFrom) problems.push('SMTP_FROM is required when SMTP_URL is set (e.g. "LAPOR! <noreply@lapor.go.id>")');
+  }
+  if (config.smtpFrom && !emailDomainOf(config.smtpFrom)) {
+    problems.push('SMTP_FROM must contain an email address, e.g. "LAPOR! <noreply@lapor.go.id>"');
+  }
+  return problems;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { describeOn } from '../../test/support/engine.ts';
 import { type Db, openDb } from './db.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || null;
@@ -7,7 +8,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const warnings: string[] = [];
 process.on('warning', (w) => warnings.push(w.message));
 
-describe('PostgreSQL sessions', { skip: databaseUrl ? false : 'PostgreSQL only (set DATABASE_URL)' }, () => {
+describeOn('postgres', 'PostgreSQL sessions', 'set DATABASE_URL to run on PostgreSQL', () => {
   const table = `idle_probe_${process.pid}`;
   let hung: Db;
   let other: Db;

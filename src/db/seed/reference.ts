@@ -48,7 +48,7 @@ export function referenceFingerprint(): string {
   const files = [
     ...fs
       .readdirSync(path.join(SRC, 'db/seed'))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'demo.ts')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => path.join(SRC, 'db/seed', f)),
     ...fs.readdirSync(path.join(SRC, 'domain/calendars')).map((f) => path.join(SRC, 'domain/calendars', f)),
     path.join(SRC, 'domain/calendar.ts'),

@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/db.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Role } from '../../domain/roles.ts';
 import { AppError, invalidInput } from '../../errors.ts';
-import type { Principal } from '../../http/context.ts';
+import type { Principal } from '../../domain/principal.ts';
 import * as repo from './accounts.repository.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 

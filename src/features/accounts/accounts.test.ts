@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { describeOn } from '../../../test/support/engine.ts';
 import { type TestApp, type TestUser, reportInput, startTestApp } from '../../../test/support/app.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -409,7 +410,7 @@ describe('POST /api/v1/users', () => {
 });
 
 // The command line and the data-folder lock are about the embedded database.
-describe('the command line and the data-folder lock', { skip: process.env.DATABASE_URL ? 'embedded database only' : false }, () => {
+describeOn('embedded', 'the command line and the data-folder lock', 'the data-folder lock guards the embedded database', () => {
   let dataDir: string;
   let server: ChildProcess | null = null;
 

@@ -3,15 +3,9 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.ts';
 
-/**
- * Where attachment bytes live. Keys are opaque to callers beyond the rules in
- * `assertValidKey`, so an S3-compatible implementation can use them as object keys unchanged.
- */
-export interface BlobStorage {
-  put(key: string, data: Uint8Array): Promise<void>;
-  get(key: string): Promise<Uint8Array | null>;
-  delete(key: string): Promise<void>;
-}
+import type { BlobStorage } from '../../deps.ts';
+
+export type { BlobStorage };
 
 const KEY_PATTERN = /^[a-z0-9/_.-]+$/;
 const MAX_KEY_LENGTH = 512;

@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts';
 import { requirePrincipal } from '../../http/auth.ts';
 import type { App, AppDeps } from '../../http/context.ts';
 import { bearerSecurity, errors, jsonBody, jsonResponse } from '../../http/openapi.ts';
-import { recomputeClocks } from '../sla/clocks.service.ts';
+import { addCalendarDay, changeCalendarDay, importCalendarYear, removeCalendarDay } from '../sla/calendar-changes.service.ts';
 import * as service from './calendars.service.ts';
 
 const KINDS = ['holiday', 'cuti_bersama', 'regional', 'workday'] as const;
@@ -105,17 +105,10 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const principal = requirePrincipal(c);
       const q = c.req.valid('query');
-      const ref = await service.resolveScope(deps.db, q);
       const contentType = c.req.header('content-type') ?? '';
       const format = contentType.startsWith('text/csv') ? 'csv' : contentType.startsWith('application/json') ? 'json' : null;
       if (!format) throw new AppError('unsupported_media_type', 'Kirim text/csv atau application/json / Send text/csv or application/json');
-      const days = service.parseExchange(await c.req.text(), format);
-      const result = await deps.db.transaction(async (tx) => {
-        const imported = await service.importYear(tx, principal, ref, q.year, days, q, deps.now());
-        const moved = await recomputeClocks(tx, { scopeKey: service.scopeKeyOf(ref), dates: [`${q.year}-01-01`, `${q.year}-12-31`] }, deps.config.sla, deps.now());
-        return { ...imported, deadlinesMoved: moved };
-      });
-      return c.json(result, 200);
+      return c.json(await importCalendarYear(deps, principal, q, q.year, await c.req.text(), format, q), 200);
     },
   );
 
@@ -130,16 +123,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       responses: { 201: jsonResponse(StoredDaySchema, 'Added'), ...errors(400, 401, 403, 409) },
     }),
     async (c) => {
-      const principal = requirePrincipal(c);
-      const input = c.req.valid('json');
-      const ref = await service.resolveScope(deps.db, input);
-      const day = service.validateDay({ date: input.date, kind: input.kind, name: input.name });
-      const row = await deps.db.transaction(async (tx) => {
-        const created = await service.createDay(tx, principal, ref, { ...day, provisional: input.provisional });
-        await recomputeClocks(tx, { scopeKey: created.scope_key, dates: [created.date] }, deps.config.sla, deps.now());
-        return created;
-      });
-      return c.json(toStored(row), 201);
+      return c.json(toStored(await addCalendarDay(deps, requirePrincipal(c), c.req.valid('json'))), 201);
     },
   );
 
@@ -164,12 +148,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       responses: { 200: jsonResponse(StoredDaySchema, 'Changed'), ...errors(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      const row = await deps.db.transaction(async (tx) => {
-        const { before, after } = await service.changeDay(tx, requirePrincipal(c), c.req.valid('param').id, c.req.valid('json'), deps.now());
-        await recomputeClocks(tx, { scopeKey: after.scope_key, dates: [before.date, after.date] }, deps.config.sla, deps.now());
-        return after;
-      });
-      return c.json(toStored(row), 200);
+      return c.json(toStored(await changeCalendarDay(deps, requirePrincipal(c), c.req.valid('param').id, c.req.valid('json'))), 200);
     },
   );
 
@@ -184,10 +163,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       responses: { 204: { description: 'Removed' }, ...errors(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deps.db.transaction(async (tx) => {
-        const removed = await service.removeDay(tx, requirePrincipal(c), c.req.valid('param').id);
-        await recomputeClocks(tx, { scopeKey: removed.scope_key, dates: [removed.date] }, deps.config.sla, deps.now());
-      });
+      await removeCalendarDay(deps, requirePrincipal(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

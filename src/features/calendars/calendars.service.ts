@@ -8,7 +8,7 @@ import {
   toCalendarCsv,
 } from '../../domain/calendar.ts';
 import { AppError, invalidInput } from '../../errors.ts';
-import type { Principal } from '../../http/context.ts';
+import type { Principal } from '../../domain/principal.ts';
 import * as repo from './calendars.repository.ts';
 
 export type ScopeRef = repo.ScopeRef;

@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
 import { type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
 import { dispatchOutbox, retryDelayMs } from './dispatcher.ts';
-import { checkEmailConfig, createEmailTransport, messageIdFor, SmtpTransport } from './email.ts';
+import { checkEmailConfig } from '../../config.ts';
+import { createEmailTransport, messageIdFor, SmtpTransport } from './email.ts';
 import { notifyUsers } from './outbox.ts';
 
 interface Received {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { type EmailConfig, emailDomainOf } from '../../config.ts';
 
 export interface EmailMessage {
   to: string;
@@ -14,13 +15,6 @@ export interface EmailTransport {
   send(msg: EmailMessage): Promise<{ id: string }>;
   /** The domain for Message-IDs (the sender's); 'lapor.invalid' when absent. */
   readonly messageIdDomain?: string;
-}
-
-export interface EmailConfig {
-  /** smtp://host:port or smtps://user:pass@host:port; null: email delivery is switched off. */
-  smtpUrl: string | null;
-  /** The From header, e.g. "LAPOR! <noreply@lapor.go.id>"; required with smtpUrl. */
-  smtpFrom: string | null;
 }
 
 // The whole send must end well inside the dispatcher's one-minute lease, or another dispatcher
@@ -39,7 +33,7 @@ export class SmtpTransport implements EmailTransport {
 
   constructor(options: { url: string; from: string }) {
     this.from = options.from;
-    this.messageIdDomain = domainOf(options.from) ?? 'lapor.invalid';
+    this.messageIdDomain = emailDomainOf(options.from) ?? 'lapor.invalid';
     this.mailer = nodemailer.createTransport({
       url: options.url,
       pool: true,
@@ -98,28 +92,3 @@ export function messageIdFor(idempotencyKey: string, domain: string): string {
   return `<lapor.${readable ? `${readable}.` : ''}${hash}@${domain}>`;
 }
 
-function domainOf(from: string): string | null {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
-  return match ? match[1]!.toLowerCase() : null;
-}
-
-/** Checks SMTP_URL and SMTP_FROM; returns the problems, for loadConfig to report with the rest. */
-export function checkEmailConfig(config: EmailConfig): string[] {
-  const problems: string[] = [];
-  if (config.smtpUrl) {
-    let protocol = '';
-    try {
-      protocol = new URL(config.smtpUrl).protocol;
-    } catch {
-      // reported below
-    }
-    if (protocol !== 'smtp:' && protocol !== 'smtps:') {
-      problems.push('SMTP_URL must look like smtp://host:port or smtps://user:pass@host:port');
-    }
-    if (!config.smtpFrom) problems.push('SMTP_FROM is required when SMTP_URL is set (e.g. "LAPOR! <noreply@lapor.go.id>")');
-  }
-  if (config.smtpFrom && !domainOf(config.smtpFrom)) {
-    problems.push('SMTP_FROM must contain an email address, e.g. "LAPOR! <noreply@lapor.go.id>"');
-  }
-  return problems;
-}

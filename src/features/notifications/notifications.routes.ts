@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError } from '../../errors.ts';
 import { requirePrincipal } from '../../http/auth.ts';
 import type { App, AppDeps } from '../../http/context.ts';
 import { bearerSecurity, errors, jsonResponse, pagingQuery } from '../../http/openapi.ts';
-import * as repository from './notifications.repository.ts';
+import * as service from './notifications.service.ts';
 
 const NotificationSchema = z
   .object({
@@ -34,18 +33,6 @@ const ListQuery = z.strictObject({
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
 
-function toNotification(row: repository.NotificationRow) {
-  return {
-    id: row.id,
-    template: row.template,
-    title: row.title,
-    body: row.body,
-    trackingId: row.tracking_id,
-    createdAt: new Date(row.created_at).toISOString(),
-    readAt: row.read_at ? new Date(row.read_at).toISOString() : null,
-  };
-}
-
 /** The caller's own in-app notifications. Every query names the caller's user id; nobody reads another's. */
 export function registerNotificationRoutes(app: App, deps: AppDeps): void {
   app.openapi(
@@ -58,16 +45,7 @@ export function registerNotificationRoutes(app: App, deps: AppDeps): void {
       request: { query: ListQuery },
       responses: { 200: jsonResponse(NotificationListSchema, 'A page of notifications'), ...errors(400, 401) },
     }),
-    async (c) => {
-      const principal = requirePrincipal(c);
-      const q = c.req.valid('query');
-      const { rows, total, unread } = await repository.selectNotifications(deps.db, principal.userId, {
-        unreadOnly: q.unread === 'true',
-        limit: q.perPage,
-        offset: (q.page - 1) * q.perPage,
-      });
-      return c.json({ items: rows.map(toNotification), total, page: q.page, perPage: q.perPage, unreadCount: unread }, 200);
-    },
+    async (c) => c.json(await service.listNotifications(deps, requirePrincipal(c), c.req.valid('query')), 200),
   );
 
   app.openapi(
@@ -79,11 +57,7 @@ export function registerNotificationRoutes(app: App, deps: AppDeps): void {
       security: bearerSecurity,
       responses: { 200: jsonResponse(z.object({ marked: z.number().int() }), 'How many were unread'), ...errors(401) },
     }),
-    async (c) => {
-      const principal = requirePrincipal(c);
-      const marked = await repository.markAllNotificationsRead(deps.db, principal.userId, deps.now());
-      return c.json({ marked }, 200);
-    },
+    async (c) => c.json(await service.markAllRead(deps, requirePrincipal(c)), 200),
   );
 
   app.openapi(
@@ -97,11 +71,6 @@ export function registerNotificationRoutes(app: App, deps: AppDeps): void {
       request: { params: IdParam },
       responses: { 200: jsonResponse(NotificationSchema, 'The notification, read'), ...errors(400, 401, 404) },
     }),
-    async (c) => {
-      const principal = requirePrincipal(c);
-      const row = await repository.markNotificationRead(deps.db, principal.userId, c.req.valid('param').id, deps.now());
-      if (!row) throw new AppError('not_found', 'Pemberitahuan tidak ditemukan / Notification not found');
-      return c.json(toNotification(row), 200);
-    },
+    async (c) => c.json(await service.markRead(deps, requirePrincipal(c), c.req.valid('param').id), 200),
   );
 }

@@ -2,10 +2,13 @@ import type { Queryable } from '../../db/db.ts';
 import { normalizeTrackingId } from '../../domain/tracking-id.ts';
 import type { Visibility } from '../../domain/workflow.ts';
 import { AppError } from '../../errors.ts';
-import type { AppDeps, Principal } from '../../http/context.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { Principal } from '../../domain/principal.ts';
 import { notifyUsers } from '../notifications/outbox.ts';
-import { type ReaderKind, type SqlCondition, staffScope } from '../reports/access.ts';
+import { type Sql, query, rawSql, sql } from '../../db/sql.ts';
+import { type ReaderKind, staffScope } from '../reports/access.ts';
 import * as repo from '../reports/reports.repository.ts';
+import { insertEvent } from '../timeline/timeline.repository.ts';
 import { type ReportJson, toReportJson, viewReport } from '../reports/reports.service.ts';
 
 /**
@@ -39,8 +42,8 @@ const notFound = () => new AppError('not_found', 'Laporan tidak ditemukan / Repo
 const refused = (message: string) => new AppError('illegal_transition', message);
 
 /** The office's scope as a SQL condition; any other role is refused before anything is read. */
-function officeScope(principal: Principal, offset: number): SqlCondition {
-  const scope = principal.role === 'ombudsman' ? staffScope(principal, offset) : null;
+function officeScope(principal: Principal): Sql {
+  const scope = principal.role === 'ombudsman' ? staffScope(principal) : null;
   if (!scope) throw new AppError('forbidden', 'Hanya untuk Ombudsman / Ombudsman only');
   return scope;
 }
@@ -53,11 +56,11 @@ const CASE_FILTERS: Record<CaseStatus, string> = {
 
 /** The reports escalated to my office (every office's, for Ombudsman RI), newest escalation first. */
 export async function listEscalated(deps: AppDeps, principal: Principal, filters: CaseListFilters) {
-  const where: SqlCondition[] = [officeScope(principal, 0)];
-  if (filters.status) where.push({ sql: CASE_FILTERS[filters.status], params: [] });
+  const where: Sql[] = [officeScope(principal)];
+  if (filters.status) where.push(rawSql(CASE_FILTERS[filters.status]));
   const { rows, total } = await repo.listReportViews(deps.db, READER, {
     where,
-    orderBy: 'r.escalated_at DESC, r.id DESC',
+    orderBy: 'newestEscalation',
     limit: filters.perPage,
     offset: (filters.page - 1) * filters.perPage,
   });
@@ -84,14 +87,13 @@ interface LockedCase {
  * already says so), 404 for everything else, so a report outside the office reveals nothing.
  */
 async function lockCase(tx: Queryable, principal: Principal, trackingId: string): Promise<LockedCase> {
-  const scope = officeScope(principal, 1);
-  const rows = await tx.query<LockedCase>(
-    `SELECT r.id, r.tracking_id, r.title, r.body_id, r.ombudsman_body_id, r.ombudsman_taken_at,
-            r.ombudsman_findings, r.ombudsman_recommendation, r.ombudsman_closed_at
-       FROM reports r
-      WHERE r.tracking_id = $1 AND ${scope.sql}
-        FOR UPDATE OF r`,
-    [trackingId, ...scope.params],
+  const rows = await query<LockedCase>(
+    tx,
+    sql`SELECT r.id, r.tracking_id, r.title, r.body_id, r.ombudsman_body_id, r.ombudsman_taken_at,
+               r.ombudsman_findings, r.ombudsman_recommendation, r.ombudsman_closed_at
+          FROM reports r
+         WHERE r.tracking_id = ${trackingId} AND ${officeScope(principal)}
+           FOR UPDATE OF r`,
   );
   if (rows[0]) return rows[0];
   const other = await tx.query<{ escalated: boolean; is_public: boolean }>(
@@ -136,8 +138,8 @@ function refusal(c: LockedCase, step: OmbudsmanStep): string | null {
 }
 
 interface StepPlan {
-  /** Columns to set besides updated_at. */
-  columns: Record<string, unknown>;
+  /** What changes on the report besides updatedAt. */
+  columns: Omit<repo.ReportPatch, 'updatedAt'>;
   event: { type: string; visibility: Visibility; message: string | null; data: Record<string, unknown> };
   template: string;
   /** Steps that can happen once are keyed by step; repeatable ones (updates) by their event. */
@@ -155,7 +157,7 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
     case 'take_over':
       // Public: people should see that the Ombudsman has taken the report up.
       return {
-        columns: { ombudsman_taken_at: now, ombudsman_officer_id: principal.userId },
+        columns: { ombudsmanTakenAt: now, ombudsmanOfficerId: principal.userId },
         event: { type: 'ombudsman_taken_over', visibility: 'public', message: null, data: { officeId: principal.bodyId } },
         template: 'ombudsman.taken_over',
         once: true,
@@ -165,7 +167,7 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
       // The parties (the reporter and the handling body) read findings as they are written;
       // the public reads them with the close.
       return {
-        columns: { ombudsman_findings: findings },
+        columns: { ombudsmanFindings: findings },
         event: {
           type: 'ombudsman_findings_recorded',
           visibility: 'reporter',
@@ -179,7 +181,7 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
     case 'recommendation': {
       const recommendation = requireText(input.recommendation, 'recommendation');
       return {
-        columns: { ombudsman_recommendation: recommendation },
+        columns: { ombudsmanRecommendation: recommendation },
         event: {
           type: 'ombudsman_recommendation_issued',
           visibility: 'reporter',
@@ -193,7 +195,7 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
     case 'close':
       // The public close carries the final findings and recommendation, which become public with it.
       return {
-        columns: { ombudsman_closed_at: now },
+        columns: { ombudsmanClosedAt: now },
         event: {
           type: 'ombudsman_closed',
           visibility: 'public',
@@ -236,7 +238,7 @@ export async function performStep(
   step: OmbudsmanStep,
   input: StepInput = {},
 ): Promise<ReportJson> {
-  officeScope(principal, 0);
+  officeScope(principal);
   const trackingId = normalizeTrackingId(rawTrackingId);
   if (!trackingId) throw notFound();
   const now = deps.now();
@@ -245,14 +247,8 @@ export async function performStep(
     const reason = refusal(c, step);
     if (reason) throw refused(reason);
     const plan = planStep(c, principal, step, input, now);
-    const sets: string[] = ['updated_at = $2'];
-    const params: unknown[] = [c.id, now];
-    for (const [column, value] of Object.entries(plan.columns)) {
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
-    await tx.query(`UPDATE reports SET ${sets.join(', ')} WHERE id = $1`, params);
-    const eventId = await repo.insertEvent(tx, {
+    await repo.updateReport(tx, c.id, { ...plan.columns, updatedAt: now });
+    const eventId = await insertEvent(tx, {
       reportId: c.id,
       at: now,
       actorId: principal.userId,

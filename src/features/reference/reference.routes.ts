@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../../http/context.ts';
 import { errors, jsonResponse } from '../../http/openapi.ts';
+import * as service from './reference.service.ts';
 
 const RegionSchema = z
   .object({ code: z.string(), name: z.string(), level: z.number().int(), parentCode: z.string().nullable() })
@@ -38,16 +39,7 @@ export function registerReferenceRoutes(app: App, deps: AppDeps): void {
       },
       responses: { 200: jsonResponse(z.array(RegionSchema), 'Regions, by code'), ...errors(400) },
     }),
-    async (c) => {
-      const { parent } = c.req.valid('query');
-      const rows = await deps.db.query<{ code: string; name: string; level: number; parent_code: string | null }>(
-        parent
-          ? 'SELECT code, name, level, parent_code FROM regions WHERE parent_code = $1 ORDER BY code'
-          : 'SELECT code, name, level, parent_code FROM regions WHERE level = 1 ORDER BY code',
-        parent ? [parent] : [],
-      );
-      return c.json(rows.map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parent_code })), 200);
-    },
+    async (c) => c.json(await service.listRegions(deps.db, c.req.valid('query').parent), 200),
   );
 
   app.openapi(
@@ -67,40 +59,7 @@ export function registerReferenceRoutes(app: App, deps: AppDeps): void {
       },
       responses: { 200: jsonResponse(z.array(BodySchema), 'Bodies'), ...errors(400) },
     }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const rows = await deps.db.query<{
-        id: number;
-        code: string;
-        name: string;
-        kind: string;
-        parent_id: number | null;
-        region_code: string | null;
-        time_zone: string;
-      }>(
-        `SELECT id, code, name, kind, parent_id, region_code, time_zone FROM bodies
-          WHERE active
-            AND ($1::text IS NULL OR name ILIKE '%' || $1 || '%')
-            AND ($2::bigint IS NULL OR parent_id = $2)
-            AND ($3::text IS NULL OR region_code = $3)
-            AND ($4::text IS NULL OR kind = $4)
-            AND ($2::bigint IS NOT NULL OR $4::text IS NOT NULL OR kind <> 'unit')
-          ORDER BY name LIMIT $5`,
-        [q.q ?? null, q.parentId ?? null, q.regionCode ?? null, q.kind ?? null, q.limit],
-      );
-      return c.json(
-        rows.map((b) => ({
-          id: b.id,
-          code: b.code,
-          name: b.name,
-          kind: b.kind,
-          parentId: b.parent_id,
-          regionCode: b.region_code,
-          timeZone: b.time_zone,
-        })),
-        200,
-      );
-    },
+    async (c) => c.json(await service.listBodies(deps.db, c.req.valid('query')), 200),
   );
 
   app.openapi(
@@ -111,11 +70,6 @@ export function registerReferenceRoutes(app: App, deps: AppDeps): void {
       summary: 'The category tree (flat; parents before children)',
       responses: { 200: jsonResponse(z.array(CategorySchema), 'Categories') },
     }),
-    async (c) => {
-      const rows = await deps.db.query<{ id: number; code: string; name_id: string; name_en: string; parent_id: number | null }>(
-        'SELECT id, code, name_id, name_en, parent_id FROM categories ORDER BY parent_id NULLS FIRST, code',
-      );
-      return c.json(rows.map((r) => ({ id: r.id, code: r.code, name: r.name_id, nameEn: r.name_en, parentId: r.parent_id })), 200);
-    },
+    async (c) => c.json(await service.listCategories(deps.db), 200),
   );
 }

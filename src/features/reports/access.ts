@@ -1,5 +1,6 @@
-import type { Principal } from '../../http/context.ts';
+import { type Sql, sql } from '../../db/sql.ts';
 import type { Visibility } from '../../domain/workflow.ts';
+import type { Principal } from '../../domain/principal.ts';
 
 /**
  * How a caller reads reports. Each reader is its own projection: what rows it may see (a SQL
@@ -15,42 +16,47 @@ export const VISIBLE_TO: Record<ReaderKind, readonly Visibility[]> = {
   national: ['public', 'reporter', 'staff', 'national'],
 };
 
-export interface SqlCondition {
-  sql: string;
-  params: unknown[];
-}
-
 /**
  * The rows a principal may work on as staff (or oversee), as a condition on `r` (reports).
- * `$n` placeholders are numbered from `offset + 1`. Null means "none as staff".
+ * Null means "none as staff".
  */
-export function staffScope(principal: Principal | null, offset: number): SqlCondition | null {
+export function staffScope(principal: Principal | null): Sql | null {
   if (!principal) return null;
-  const p = `$${offset + 1}`;
+  const bodyId = principal.bodyId;
   switch (principal.role) {
     case 'national_admin':
     case 'monitor':
-      return { sql: 'TRUE', params: [] };
+      return sql`TRUE`;
     case 'agency_admin':
       // its own reports, and unrouted ones suggested to it (a body may verify its own, hold it for
       // completion, and see it while it waits for the reporter)
-      return {
-        sql: `(r.body_id = ${p}::bigint OR (r.body_id IS NULL AND r.status IN ('submitted', 'on_hold') AND r.suggested_body_id = ${p}::bigint))`,
-        params: [principal.bodyId],
-      };
+      return sql`(r.body_id = ${bodyId}::bigint OR (r.body_id IS NULL AND r.status IN ('submitted', 'on_hold') AND r.suggested_body_id = ${bodyId}::bigint))`;
     case 'unit_officer':
-      return {
-        sql: `r.unit_id IN (SELECT b.id FROM bodies b WHERE b.path @> ARRAY[${p}::bigint])`,
-        params: [principal.bodyId],
-      };
+      return sql`r.unit_id IN (SELECT b.id FROM bodies b WHERE b.path @> ARRAY[${bodyId}::bigint])`;
     case 'ombudsman':
       // an office sees what was escalated to it; Ombudsman RI (the root) sees every office's
-      return {
-        sql: `(r.escalated_at IS NOT NULL AND r.ombudsman_body_id IN (SELECT b.id FROM bodies b WHERE b.path @> ARRAY[${p}::bigint]))`,
-        params: [principal.bodyId],
-      };
+      return sql`(r.escalated_at IS NOT NULL AND r.ombudsman_body_id IN (SELECT b.id FROM bodies b WHERE b.path @> ARRAY[${bodyId}::bigint]))`;
     default:
       return null;
+  }
+}
+
+/**
+ * The rows a principal may act on as their handler: the one rule, in SQL, for every lifecycle
+ * action. Narrower than reading: a reporter holds only their own reports, an overseer none, and
+ * staff exactly their scope (an agency admin of another body may read a public report, never act
+ * on it).
+ */
+export function handlerScope(principal: Principal): Sql {
+  switch (principal.role) {
+    case 'reporter':
+      return sql`r.reporter_id = ${principal.userId}::bigint`;
+    case 'national_admin':
+    case 'agency_admin':
+    case 'unit_officer':
+      return staffScope(principal)!;
+    default:
+      return sql`FALSE`;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
 import type { Status, Visibility } from '../../domain/workflow.ts';
-import { type ReaderKind, type SqlCondition, visibilitiesFor } from './access.ts';
+import { type Sql, allOf, joinSql, query, rawSql, sql } from '../../db/sql.ts';
+import { type ReaderKind, visibilitiesFor } from './access.ts';
 
 export interface ReportViewRow {
   id: number;
@@ -132,37 +133,30 @@ export async function selectReportView(db: Queryable, kind: ReaderKind, reportId
   return rows[0] ?? null;
 }
 
+/** The orders a list may be sorted in: SQL text from this fixed set only. */
+export const LIST_ORDERS = {
+  newest: 'r.created_at DESC, r.id DESC',
+  newestEscalation: 'r.escalated_at DESC, r.id DESC',
+} as const;
+
 export interface ListQuery {
-  where: SqlCondition[];
-  orderBy: string;
+  where: Sql[];
+  orderBy: keyof typeof LIST_ORDERS;
   limit: number;
   offset: number;
-}
-
-/** Renumbers each condition's $1..$n after the ones before it, and joins them with AND. */
-export function combineConditions(conditions: SqlCondition[], startAt = 0): SqlCondition {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  for (const cond of conditions) {
-    const base = startAt + params.length;
-    parts.push(`(${cond.sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`)})`);
-    params.push(...cond.params);
-  }
-  return { sql: parts.length > 0 ? parts.join(' AND ') : 'TRUE', params };
 }
 
 export async function listReportViews(
   db: Queryable,
   kind: ReaderKind,
-  query: ListQuery,
+  list: ListQuery,
 ): Promise<{ rows: ReportViewRow[]; total: number }> {
-  const where = combineConditions(query.where);
-  const n = where.params.length;
-  const rows = await db.query<ReportViewRow>(
-    `${viewSelect(kind)} WHERE ${where.sql} ORDER BY ${query.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
-    [...where.params, query.limit, query.offset],
+  const where = allOf(list.where);
+  const rows = await query<ReportViewRow>(
+    db,
+    sql`${rawSql(viewSelect(kind))} WHERE ${where} ORDER BY ${rawSql(LIST_ORDERS[list.orderBy])} LIMIT ${list.limit} OFFSET ${list.offset}`,
   );
-  const total = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM reports r WHERE ${where.sql}`, where.params);
+  const total = await query<{ total: number }>(db, sql`SELECT count(*)::int AS total FROM reports r WHERE ${where}`);
   return { rows, total: total[0]!.total };
 }
 
@@ -178,13 +172,12 @@ export async function selectAccess(
   db: Queryable,
   trackingId: string,
   userId: number | null,
-  scope: SqlCondition | null,
+  scope: Sql | null,
 ): Promise<AccessRow | null> {
-  const scopeSql = scope ? scope.sql.replace(/\$(\d+)/g, (_, n: string) => `$${2 + Number(n)}`) : 'FALSE';
-  const rows = await db.query<AccessRow>(
-    `SELECT r.id, COALESCE(r.reporter_id = $2::bigint, false) AS is_own, r.is_public, (${scopeSql}) AS in_scope
-       FROM reports r WHERE r.tracking_id = $1`,
-    [trackingId, userId, ...(scope?.params ?? [])],
+  const rows = await query<AccessRow>(
+    db,
+    sql`SELECT r.id, COALESCE(r.reporter_id = ${userId}::bigint, false) AS is_own, r.is_public, (${scope ?? sql`FALSE`}) AS in_scope
+          FROM reports r WHERE r.tracking_id = ${trackingId}`,
   );
   return rows[0] ?? null;
 }
@@ -255,43 +248,65 @@ export async function selectAttachmentsOf(db: Queryable, kind: ReaderKind, repor
   return byReport;
 }
 
-export interface NewEvent {
-  reportId: number;
-  at: Date;
-  type: string;
-  actorId: number | null;
-  actorRole: string;
-  actorBodyId: number | null;
-  visibility: Visibility;
-  fromStatus: string | null;
-  toStatus: string | null;
-  message: string | null;
-  data?: Record<string, unknown>;
+/** What a lifecycle action or an Ombudsman step may change on a report; `undefined` leaves a column as it is. */
+export interface ReportPatch {
+  status?: Status;
+  updatedAt: Date;
+  classification?: string;
+  categoryId?: number | null;
+  title?: string;
+  resolutionClass?: number;
+  verifiedAt?: Date;
+  isAnonymous?: boolean;
+  isSecret?: boolean;
+  archiveReason?: string;
+  duplicateOfId?: number;
+  bodyId?: number | null;
+  unitId?: number | null;
+  suggestedBodyId?: number | null;
+  answeredAt?: Date;
+  closedAt?: Date | null;
+  rating?: number;
+  ratedAt?: Date;
+  ombudsmanTakenAt?: Date;
+  ombudsmanOfficerId?: number;
+  ombudsmanFindings?: string;
+  ombudsmanRecommendation?: string;
+  ombudsmanClosedAt?: Date;
 }
 
-export async function insertEvent(db: Queryable, e: NewEvent): Promise<number> {
-  const rows = await db.query<{ id: number }>(
-    `INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [e.reportId, e.at, e.type, e.actorId, e.actorRole, e.actorBodyId, e.visibility, e.fromStatus, e.toStatus, e.message, JSON.stringify(e.data ?? {})],
-  );
-  return rows[0]!.id;
-}
+const PATCH_COLUMNS: Record<keyof ReportPatch, string> = {
+  status: 'status',
+  updatedAt: 'updated_at',
+  classification: 'classification',
+  categoryId: 'category_id',
+  title: 'title',
+  resolutionClass: 'resolution_class',
+  verifiedAt: 'verified_at',
+  isAnonymous: 'is_anonymous',
+  isSecret: 'is_secret',
+  archiveReason: 'archive_reason',
+  duplicateOfId: 'duplicate_of_id',
+  bodyId: 'body_id',
+  unitId: 'unit_id',
+  suggestedBodyId: 'suggested_body_id',
+  answeredAt: 'answered_at',
+  closedAt: 'closed_at',
+  rating: 'rating',
+  ratedAt: 'rated_at',
+  ombudsmanTakenAt: 'ombudsman_taken_at',
+  ombudsmanOfficerId: 'ombudsman_officer_id',
+  ombudsmanFindings: 'ombudsman_findings',
+  ombudsmanRecommendation: 'ombudsman_recommendation',
+  ombudsmanClosedAt: 'ombudsman_closed_at',
+};
 
-/** An event written by the system (clocks, the sweep): no person acts, so no actor and no body. */
-export function insertSystemEvent(
-  db: Queryable,
-  e: { reportId: number; at: Date; type: string; visibility: Visibility; data: Record<string, unknown>; message?: string | null; fromStatus?: string | null; toStatus?: string | null },
-): Promise<number> {
-  return insertEvent(db, {
-    actorId: null,
-    actorRole: 'system',
-    actorBodyId: null,
-    fromStatus: null,
-    toStatus: null,
-    message: null,
-    ...e,
-  });
+/** One typed UPDATE for every change to a report; column names come from the fixed map above. */
+export async function updateReport(db: Queryable, reportId: number, patch: ReportPatch): Promise<void> {
+  const sets = (Object.keys(PATCH_COLUMNS) as (keyof ReportPatch)[])
+    .filter((field) => patch[field] !== undefined)
+    .map((field) => sql`${rawSql(PATCH_COLUMNS[field])} = ${patch[field]}`);
+  await query(db, sql`UPDATE reports SET ${joinSql(sets, ', ')} WHERE id = ${reportId}`);
 }
 
 export interface NewAttachment {

@@ -7,9 +7,8 @@ import type { App, AppDeps, AppEnv } from '../../http/context.ts';
 import { parseInput } from '../../http/errors.ts';
 import { bearerSecurity, errors, jsonResponse } from '../../http/openapi.ts';
 import { type ActionInput, performAction } from './report-actions.service.ts';
+import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report.ts';
 import {
-  ARCHIVE_REASONS,
-  CLASSIFICATIONS,
   FilesField,
   ListQuerySchema,
   ReportListSchema,

@@ -2,9 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ACTIONS, STATUSES } from '../../domain/workflow.ts';
 import { pagingQuery } from '../../http/openapi.ts';
 
-export const CLASSIFICATIONS = ['pengaduan', 'aspirasi', 'permintaan_informasi'] as const;
-export const ARCHIVE_REASONS = ['duplicate', 'incomplete', 'not_public_service', 'spam_hoax', 'abusive'] as const;
-export const CHANNELS = ['web', 'mobile', 'sms', 'x', 'whatsapp', 'telegram', 'email', 'integration', 'open311'] as const;
+import { ARCHIVE_REASONS, CHANNELS, CLASSIFICATIONS } from '../../domain/report.ts';
 
 const REQUIRED = 'Wajib diisi / Required';
 /**

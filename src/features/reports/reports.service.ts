@@ -3,13 +3,16 @@ import { latestIndonesianDate } from '../../domain/dates.ts';
 import { generateTrackingId, normalizeTrackingId } from '../../domain/tracking-id.ts';
 import { type Actor, STATUS_LABELS, availableActions } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
-import type { AppDeps, Principal } from '../../http/context.ts';
-import { type ReaderKind, type SqlCondition, staffReaderKind, staffScope } from './access.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { Principal } from '../../domain/principal.ts';
+import { type Sql, sql } from '../../db/sql.ts';
+import { type ReaderKind, staffReaderKind, staffScope } from './access.ts';
 import { discardFiles, prepareFiles, recordFiles } from './report-files.ts';
 import { clockPlan } from '../../domain/sla.ts';
 import { CalendarCache, applyClockPlan, clockViews } from '../sla/clocks.service.ts';
 import * as repo from './reports.repository.ts';
-import type { ARCHIVE_REASONS, CHANNELS } from './reports.schema.ts';
+import { insertEvent } from '../timeline/timeline.repository.ts';
+import type { ARCHIVE_REASONS, CHANNELS } from '../../domain/report.ts';
 
 export interface SubmitInput {
   classification: 'pengaduan' | 'aspirasi' | 'permintaan_informasi';
@@ -74,7 +77,7 @@ export async function submitReport(
   try {
     return await deps.db.transaction(async (tx) => {
       const report = await insertWithFreshTrackingId(tx, principal, input, now);
-      const eventId = await repo.insertEvent(tx, {
+      const eventId = await insertEvent(tx, {
         reportId: report.id,
         at: now,
         type: 'submitted',
@@ -150,7 +153,7 @@ export async function resolveReader(
   const trackingId = normalizeTrackingId(rawTrackingId);
   const notFound = new AppError('not_found', 'Laporan tidak ditemukan / Report not found');
   if (!trackingId) throw notFound;
-  const access = await repo.selectAccess(db, trackingId, principal?.userId ?? null, staffScope(principal, 0));
+  const access = await repo.selectAccess(db, trackingId, principal?.userId ?? null, staffScope(principal));
   if (!access) throw notFound;
   if (principal?.role === 'national_admin') return { reportId: access.id, kind: 'national' };
   if (access.is_own && principal?.role === 'reporter') return { reportId: access.id, kind: 'reporter' };
@@ -253,26 +256,21 @@ export async function viewReport(
   return toReportJson(row, kind, principal, attachments ?? (await repo.selectAttachments(db, kind, reportId)));
 }
 
-function filterConditions(f: ListFilters): SqlCondition[] {
-  const out: SqlCondition[] = [];
+function filterConditions(f: ListFilters): Sql[] {
+  const out: Sql[] = [];
   if (f.q) {
     const asId = normalizeTrackingId(f.q);
-    out.push(
-      asId
-        ? { sql: `(r.tracking_id = $1 OR r.search @@ websearch_to_tsquery('indonesian', $2))`, params: [asId, f.q] }
-        : { sql: `r.search @@ websearch_to_tsquery('indonesian', $1)`, params: [f.q] },
-    );
+    const words = sql`r.search @@ websearch_to_tsquery('indonesian', ${f.q})`;
+    out.push(asId ? sql`(r.tracking_id = ${asId} OR ${words})` : words);
   }
-  if (f.regionCode) out.push({ sql: `(r.region_code = $1 OR r.region_code LIKE $2)`, params: [f.regionCode, `${f.regionCode}.%`] });
-  if (f.bodyId) out.push({ sql: `r.body_id = $1`, params: [f.bodyId] });
-  if (f.categoryId) {
-    out.push({ sql: `r.category_id IN (SELECT id FROM categories WHERE id = $1 OR parent_id = $1)`, params: [f.categoryId] });
-  }
-  if (f.classification) out.push({ sql: `r.classification = $1`, params: [f.classification] });
-  if (f.status) out.push({ sql: `r.status = ANY($1::text[])`, params: [f.status.split(',')] });
+  if (f.regionCode) out.push(sql`(r.region_code = ${f.regionCode} OR r.region_code LIKE ${`${f.regionCode}.%`})`);
+  if (f.bodyId) out.push(sql`r.body_id = ${f.bodyId}`);
+  if (f.categoryId) out.push(sql`r.category_id IN (SELECT id FROM categories WHERE id = ${f.categoryId} OR parent_id = ${f.categoryId})`);
+  if (f.classification) out.push(sql`r.classification = ${f.classification}`);
+  if (f.status) out.push(sql`r.status = ANY(${f.status.split(',')}::text[])`);
   // "from" and "to" are calendar dates in WIB, the national reference time.
-  if (f.from) out.push({ sql: `r.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Jakarta')`, params: [f.from] });
-  if (f.to) out.push({ sql: `r.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')`, params: [f.to] });
+  if (f.from) out.push(sql`r.created_at >= (${f.from}::date::timestamp AT TIME ZONE 'Asia/Jakarta')`);
+  if (f.to) out.push(sql`r.created_at < ((${f.to}::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')`);
   return out;
 }
 
@@ -280,12 +278,12 @@ async function listAs(
   deps: AppDeps,
   kind: ReaderKind,
   principal: Principal | null,
-  base: SqlCondition,
+  base: Sql,
   filters: ListFilters,
 ) {
   const { rows, total } = await repo.listReportViews(deps.db, kind, {
     where: [base, ...filterConditions(filters)],
-    orderBy: 'r.created_at DESC, r.id DESC',
+    orderBy: 'newest',
     limit: filters.perPage,
     offset: (filters.page - 1) * filters.perPage,
   });
@@ -296,16 +294,16 @@ async function listAs(
 
 /** The public feed and search: never a secret report, nor one archived as spam or abuse. */
 export function listPublic(deps: AppDeps, filters: ListFilters) {
-  return listAs(deps, 'public', null, { sql: 'r.is_public', params: [] }, filters);
+  return listAs(deps, 'public', null, sql`r.is_public`, filters);
 }
 
 export function listOwn(deps: AppDeps, principal: Principal, filters: ListFilters) {
-  return listAs(deps, 'reporter', principal, { sql: 'r.reporter_id = $1', params: [principal.userId] }, filters);
+  return listAs(deps, 'reporter', principal, sql`r.reporter_id = ${principal.userId}`, filters);
 }
 
 /** A staff member's inbox: exactly the reports in their scope, secret ones included. */
 export function listInbox(deps: AppDeps, principal: Principal, filters: ListFilters) {
-  const scope = staffScope(principal, 0);
+  const scope = staffScope(principal);
   if (!scope) throw new AppError('forbidden', 'Hanya untuk petugas / Staff only');
   return listAs(deps, staffReaderKind(principal), principal, scope, filters);
 }

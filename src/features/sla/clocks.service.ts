@@ -12,7 +12,7 @@ import { CLOCK_LABELS, type ClockKind, type ClockOp, type LimitUnit, type SlaLim
 import type { Status } from '../../domain/workflow.ts';
 import { selectLayers } from '../calendars/calendars.repository.ts';
 import { layersOf } from '../calendars/calendars.service.ts';
-import { insertSystemEvent } from '../reports/reports.repository.ts';
+import { insertSystemEvent } from '../timeline/timeline.repository.ts';
 
 const NATIONAL_TIME_ZONE = 'Asia/Jakarta';
 const DAY_MS = 86_400_000;

@@ -13,12 +13,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { describeOn } from '../../../test/support/engine.ts';
 import { type TestApp, reportInput, startTestApp } from '../../../test/support/app.ts';
 import { type Config, loadConfig } from '../../config.ts';
 import { type Db, type Queryable, openDb } from '../../db/db.ts';
 import { migrate } from '../../db/migrate.ts';
 import { seedReference } from '../../db/seed/reference.ts';
-import type { AppDeps, Principal } from '../../http/context.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { Principal } from '../../domain/principal.ts';
 import { startWorker } from '../../worker.ts';
 import { createStaffUser, registerReporter } from '../accounts/accounts.service.ts';
 import { LocalDiskStorage } from '../attachments/storage.ts';
@@ -27,7 +29,6 @@ import { type SweepResult, sweepDueClocks } from './sweep.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CLI = path.join(ROOT, 'src/cli.ts');
-const ON_POSTGRES = Boolean(process.env.DATABASE_URL?.trim());
 
 // Filed on a Tuesday morning (10:00 WIB): verification is due on Friday 27 November, 23:59:59 WIB,
 // with its reminder 24 hours earlier. The Ombudsman clock (60 days) stays far off.
@@ -209,7 +210,7 @@ describe('two sweeps racing', () => {
   });
 });
 
-describe('two pg-boss workers', { skip: ON_POSTGRES ? false : 'PostgreSQL only: the embedded database is held by one process' }, () => {
+describeOn('postgres', 'two pg-boss workers', 'the embedded database is held by one process', () => {
   const N = 30;
   let t: TestApp;
   let second: Db;
@@ -312,7 +313,7 @@ function assertAllFiredOnce(e: Effects, clocks: number, recipients: number): voi
   assert.equal(e.torn, 0);
 }
 
-describe('a sweep killed mid-way, then run again (embedded data folder)', { skip: ON_POSTGRES ? 'embedded only (see the PostgreSQL variant)' : false }, () => {
+describeOn('embedded', 'a sweep killed mid-way, then run again (embedded data folder)', 'see the PostgreSQL variant', () => {
   const BATCH = 300;
   let dataDir: string;
   let config: Config;
@@ -426,7 +427,7 @@ describe('a sweep killed mid-way, then run again (embedded data folder)', { skip
   });
 });
 
-describe('a sweep killed mid-way, then run again (PostgreSQL)', { skip: ON_POSTGRES ? false : 'set DATABASE_URL to run on PostgreSQL' }, () => {
+describeOn('postgres', 'a sweep killed mid-way, then run again (PostgreSQL)', 'set DATABASE_URL to run on PostgreSQL', () => {
   const BATCH = 300;
   const APP_NAME = `lapor-sweep-kill-${process.pid}`;
   let t: TestApp;

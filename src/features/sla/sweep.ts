@@ -1,9 +1,10 @@
+import { DEFAULT_SWEEP_CONCURRENCY } from '../../config.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import { formatInstant } from '../../domain/calendar.ts';
 import { type ClockKind, type SlaLimits, clockPlan, countsAgainstBody } from '../../domain/sla.ts';
 import { type Status, decideTransition } from '../../domain/workflow.ts';
 import { messagesFor, notifyUsers } from '../notifications/outbox.ts';
-import { insertSystemEvent } from '../reports/reports.repository.ts';
+import { insertSystemEvent } from '../timeline/timeline.repository.ts';
 import { CalendarCache, applyClockPlan } from './clocks.service.ts';
 
 interface DueClock {
@@ -43,7 +44,6 @@ export interface SweepDeps {
 }
 
 /** How many batches a sweep runs at once on PostgreSQL, each in its own transaction and connection. */
-export const DEFAULT_SWEEP_CONCURRENCY = 2;
 export const DEFAULT_SWEEP_BATCH_SIZE = 200;
 
 export interface SweepOptions {

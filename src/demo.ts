@@ -1,8 +1,9 @@
-import type { AppDeps, Principal } from '../../http/context.ts';
-import type { Role } from '../../domain/roles.ts';
-import { createStaffUser, registerReporter } from '../../features/accounts/accounts.service.ts';
-import { performAction } from '../../features/reports/report-actions.service.ts';
-import { submitReport } from '../../features/reports/reports.service.ts';
+import type { AppDeps } from './deps.ts';
+import type { Principal } from './domain/principal.ts';
+import type { Role } from './domain/roles.ts';
+import { createStaffUser, registerReporter } from './features/accounts/accounts.service.ts';
+import { performAction } from './features/reports/report-actions.service.ts';
+import { submitReport } from './features/reports/reports.service.ts';
 
 /** Printed at start in demo mode only; never use these outside a demo. */
 export const DEMO_PASSWORD = 'demo-lapor-2026';
