@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openDb } from '../../db/db.ts';
 import { createApp } from '../../http/app.ts';
+import { addressKey } from './accounts.service.ts';
 import { type Response, type TestApp, reportInput, startTestApp } from '../../../test/support/app.ts';
 
 const PASSWORD = 'kata-sandi-uji-123';
@@ -221,6 +222,28 @@ describe('slowing guesses down', () => {
     const fresh = await victim();
     assertRefusal(await guess(fresh.email, PASSWORD, sprayer));
     assert.equal((await guess(fresh.email, PASSWORD)).status, 200);
+  });
+});
+
+describe('the address a guess is counted under', () => {
+  test('behind the proxy, a forged X-Forwarded-For entry does not give a new address', async () => {
+    const { email } = await victim();
+    const real = newAddress();
+    const results: Response[] = [];
+    for (let i = 0; i < PER_PAIR + 3; i++) {
+      advance(65);
+      results.push(await guess(email, 'salah', `10.0.0.${i}, ${real}`));
+    }
+    assert.equal(results.filter((r) => r.status === 401).length, PER_PAIR, 'counted under the address the proxy saw');
+  });
+
+  test('IPv6 addresses count by their /64; IPv4-mapped ones as IPv4', () => {
+    assert.equal(addressKey('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:db8:1:2:ffff::1'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:0db8:0000:0002::'), '2001:db8:0:2::/64');
+    assert.equal(addressKey('::1'), '0:0:0:0::/64');
+    assert.equal(addressKey('::ffff:192.0.2.7'), '192.0.2.7');
+    assert.equal(addressKey('192.0.2.7'), '192.0.2.7');
   });
 });
 
