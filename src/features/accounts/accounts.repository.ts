@@ -142,6 +142,20 @@ export async function clearThrottle(db: Queryable, keys: string[]): Promise<void
   await db.query('DELETE FROM auth_throttle WHERE key = ANY($1::text[])', [keys]);
 }
 
+/**
+ * Drops what no limit reads any more: counters whose window and wait are over, and codes and reset
+ * tokens a day after they expired. Attackers make a row per address and per unknown login, so
+ * without this the table would only grow.
+ */
+export async function pruneAccountSecurity(db: Queryable, now: Date, oldestWindowStart: Date): Promise<{ counters: number; codes: number; resets: number; sessions: number }> {
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const counters = await db.query('DELETE FROM auth_throttle WHERE window_start < $1 AND next_at < $2 RETURNING 1', [oldestWindowStart, now]);
+  const codes = await db.query('DELETE FROM sign_in_codes WHERE expires_at < $1 RETURNING 1', [dayAgo]);
+  const resets = await db.query('DELETE FROM password_resets WHERE expires_at < $1 RETURNING 1', [dayAgo]);
+  const sessions = await db.query('DELETE FROM sessions WHERE expires_at < $1 RETURNING 1', [now]);
+  return { counters: counters.length, codes: codes.length, resets: resets.length, sessions: sessions.length };
+}
+
 // ---- sessions ----
 
 export async function deleteSessionsOf(db: Queryable, userId: number, except: Buffer | null = null): Promise<number> {

@@ -547,6 +547,12 @@ export async function accountEvents(db: Queryable, principal: Principal, userId:
   }));
 }
 
+/** The worker's hourly clean-up of counters, codes, reset tokens and sessions that can no longer matter. */
+export function pruneAccountSecurity(db: Queryable, config: Config, now: Date) {
+  const longestWindow = Math.max(config.loginWindowSeconds, config.registerWindowSeconds);
+  return repo.pruneAccountSecurity(db, now, new Date(now.getTime() - longestWindow * 1000));
+}
+
 export async function resolvePrincipal(
   db: Queryable,
   token: string,

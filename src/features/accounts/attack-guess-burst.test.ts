@@ -53,17 +53,14 @@ async function victim(extra: Record<string, unknown> = {}) {
   return { email, id: res.body.user.id as number };
 }
 
-function guess(login: string, password: string, address = newAddress(), app = t.app): Promise<Response> {
-  return app
-    .request('/api/v1/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-      body: JSON.stringify({ login, password }),
-    })
-    .then(async (res) => {
-      const text = await res.text();
-      return { status: res.status, text, body: JSON.parse(text), headers: res.headers };
-    });
+async function guess(login: string, password: string, address = newAddress(), app = t.app): Promise<Response> {
+  const res = await app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({ login, password }),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text), headers: res.headers };
 }
 
 const checked = (results: Response[]) => results.filter((r) => r.status !== 429);

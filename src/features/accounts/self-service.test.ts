@@ -10,6 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import { type Response, type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
 import { dispatchOutbox } from '../notifications/dispatcher.ts';
 import { SmtpTransport } from '../notifications/email.ts';
+import { pruneAccountSecurity } from './accounts.service.ts';
 
 const PASSWORD = 'kata-sandi-uji-123';
 const NEW_PASSWORD = 'kata-sandi-baru-456';
@@ -405,5 +406,31 @@ describe('Cache-Control: no-store on everything that carries a token or a sessio
       assert.ok(res.status < 500, `${what}: ${res.text}`);
       assertNoStore(res, what);
     }
+  });
+});
+
+describe('clean-up', () => {
+  test('the hourly prune drops finished counters, old codes, old reset tokens and expired sessions, and nothing live', async () => {
+    const owner = await account();
+    await login(owner.email, 'salah-salah');
+    await post('/api/v1/auth/code', { login: owner.email });
+    await post('/api/v1/auth/password-reset', { login: owner.email });
+    const count = async () =>
+      (
+        await t.deps.db.query<{ c: number; s: number; r: number }>(
+          `SELECT (SELECT count(*)::int FROM auth_throttle WHERE key = $2) AS c,
+                  (SELECT count(*)::int FROM sign_in_codes WHERE user_id = $1) AS s,
+                  (SELECT count(*)::int FROM password_resets WHERE user_id = $1) AS r`,
+          [owner.id, `acct:${owner.id}`],
+        )
+      )[0]!;
+    await pruneAccountSecurity(t.deps.db, t.deps.config, new Date(clock));
+    assert.deepEqual(await count(), { c: 1, s: 1, r: 1 }, 'live rows stay');
+    assert.equal((await me(owner.token)).status, 200);
+    const later = new Date(clock + 2 * 86_400_000);
+    await pruneAccountSecurity(t.deps.db, t.deps.config, later);
+    assert.deepEqual(await count(), { c: 0, s: 0, r: 0 });
+    const sessions = await t.deps.db.query('SELECT 1 FROM sessions WHERE expires_at < $1', [later]);
+    assert.equal(sessions.length, 0);
   });
 });
