@@ -388,9 +388,37 @@ export async function completePasswordReset(db: Db, input: { token: string; pass
     // The owner proved the mailbox: their password sign-in need not wait behind a guesser's.
     await repo.clearThrottle(tx, [`acct:${userId}`]);
     await repo.insertAccountEvent(tx, { userId, actorId: userId, action: 'password_reset', at: now });
+    const user = await repo.findUserById(tx, userId);
+    if (user) await tellOwner(tx, user, 'account.password_changed', { how: 'reset' }, now);
     return true;
   });
   if (!done) throw invalidInput({ token: 'Tautan tidak valid, sudah dipakai atau kedaluwarsa / Invalid, used or expired link' });
+}
+
+/**
+ * Tells the owner that the password or contacts of the account changed, at the address the
+ * account had before the change (so a hijacker who changes the email is still seen), and in-app.
+ */
+async function tellOwner(
+  tx: Queryable,
+  user: repo.UserRow,
+  template: 'account.password_changed' | 'account.contact_changed',
+  payload: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  const key = `${template}:${user.id}:${randomBytes(8).toString('hex')}`;
+  await enqueue(tx, { channel: 'in_app', recipientUserId: user.id, template, payload, idempotencyKey: `${key}:in_app`, availableAt: now });
+  if (user.email) {
+    await enqueue(tx, {
+      channel: 'email',
+      recipientUserId: user.id,
+      recipientAddress: user.email,
+      template,
+      payload,
+      idempotencyKey: `${key}:email`,
+      availableAt: now,
+    });
+  }
 }
 
 // ---- the signed-in account ----
@@ -416,6 +444,7 @@ export async function changePassword(
     await repo.updatePassword(tx, user.id, passwordHash);
     await repo.deleteSessionsOf(tx, user.id, input.currentSession ? hashToken(input.currentSession) : null);
     await repo.insertAccountEvent(tx, { userId: user.id, actorId: user.id, action: 'password_changed', at: now });
+    await tellOwner(tx, user, 'account.password_changed', { how: 'changed' }, now);
   });
 }
 
@@ -459,6 +488,8 @@ export async function updateProfile(
     return await db.transaction(async (tx) => {
       const updated = await repo.updateProfile(tx, user.id, next);
       await repo.insertAccountEvent(tx, { userId: user.id, actorId: user.id, action: 'profile_changed', at: now, data: { fields: changed } });
+      const contacts = changed.filter((f) => f !== 'name');
+      if (contacts.length > 0) await tellOwner(tx, user, 'account.contact_changed', { fields: contacts }, now);
       return updated;
     });
   } catch (err) {

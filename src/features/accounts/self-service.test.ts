@@ -213,6 +213,7 @@ describe('password reset by email', () => {
     assert.match(short.body.error.fields.password, /8/);
     const done = await post('/api/v1/auth/password-reset/complete', { token, password: NEW_PASSWORD });
     assert.equal(done.status, 204, done.text);
+    assert.equal((await outboxOf(owner.id, 'account.password_changed'))[0]!.payload.how, 'reset');
     for (const tok of [owner.token, second]) assert.equal((await me(tok)).status, 401, 'bearer tokens revoked');
     assert.equal((await t.request('GET', '/api/v1/me', { headers: { cookie } })).status, 401, 'cookie session ended');
     assert.equal((await login(owner.email)).status, 401, 'the old password is gone');
@@ -245,6 +246,10 @@ describe('the signed-in account', () => {
     assert.equal((await me(other)).status, 401, 'the other session ended');
     assert.equal((await login(owner.email)).status, 401);
     assert.equal((await login(owner.email, NEW_PASSWORD)).status, 200);
+    // the owner is told, by email and in-app, without the password in it
+    const told = await outboxOf(owner.id, 'account.password_changed');
+    assert.deepEqual(told.map((r) => r.recipient_address).sort(), [owner.email, null].sort());
+    assert.ok(!JSON.stringify(told).includes(NEW_PASSWORD));
   });
 
   test('change password from a cookie session keeps that cookie and ends the bearer tokens', async () => {
@@ -296,6 +301,10 @@ describe('the signed-in account', () => {
     assert.equal(changed.body.email, newEmail);
     assert.equal(changed.body.phone, '+6281233334444');
     assert.equal((await login('081233334444')).status, 200);
+    // the old address hears of it: a hijacker who changes the email is still seen
+    const told = await outboxOf(owner.id, 'account.contact_changed');
+    assert.ok(told.some((r) => r.recipient_address === owner.email), 'sent to the address the account had');
+    assert.deepEqual(told[0]!.payload.fields, ['email', 'phone']);
 
     const taken = await patch({ email: national.email, currentPassword: PASSWORD });
     assert.equal(taken.status, 409);

@@ -154,6 +154,30 @@ const TEMPLATES: Record<string, Render> = {
         `If you did not ask for it, ignore this message; your password stays as it is.`,
     };
   },
+  'account.password_changed': (p) => {
+    const reset = p.how === 'reset';
+    return {
+      title: 'Kata sandi LAPOR! Anda diubah / Your LAPOR! password was changed',
+      body:
+        `Kata sandi akun LAPOR! Anda baru saja ${reset ? 'diatur ulang lewat email' : 'diubah'}, dan sesi lain akun ini ` +
+        `telah diakhiri. Jika bukan Anda yang melakukannya, segera atur ulang kata sandi dan hubungi admin LAPOR!.\n\n` +
+        `The password of your LAPOR! account was just ${reset ? 'reset by email' : 'changed'}, and the account's other ` +
+        `sessions were ended. If this was not you, reset your password now and contact a LAPOR! admin.`,
+    };
+  },
+  'account.contact_changed': (p) => {
+    const fields = Array.isArray(p.fields) ? p.fields.filter((f) => f === 'email' || f === 'phone') : [];
+    const id = fields.map((f) => (f === 'email' ? 'email' : 'nomor telepon')).join(' dan ') || 'kontak';
+    const en = fields.map((f) => (f === 'email' ? 'email' : 'phone number')).join(' and ') || 'contact details';
+    return {
+      title: `Kontak akun LAPOR! Anda diubah / Your LAPOR! contact details were changed`,
+      body:
+        `${capitalise(id)} akun LAPOR! Anda baru saja diubah. Kode masuk dan tautan atur ulang kata sandi kini dikirim ` +
+        `ke kontak yang baru. Jika bukan Anda yang melakukannya, hubungi admin LAPOR!.\n\n` +
+        `The ${en} of your LAPOR! account ${fields.length > 1 ? 'were' : 'was'} just changed. Sign-in codes and password ` +
+        `reset links now go to the new details. If this was not you, contact a LAPOR! admin.`,
+    };
+  },
   // The Ombudsman's own steps on an escalated report (src/features/ombudsman).
   'ombudsman.taken_over': (p) => {
     const tracking = trackingOf(p);
