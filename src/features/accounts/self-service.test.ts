@@ -400,6 +400,22 @@ describe('admins: list, disable and re-enable the accounts in their scope', () =
   });
 });
 
+describe('login CSRF', () => {
+  test('a cookie sign-in takes JSON only, which a foreign page cannot send without a preflight', async () => {
+    const owner = await account();
+    for (const [url, body] of [
+      ['/api/v1/auth/session', { login: owner.email, password: PASSWORD }],
+      ['/api/v1/auth/code/session', { challenge: 'x'.repeat(43), code: '123456' }],
+    ] as const) {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+        const res = await t.request('POST', url, { raw: JSON.stringify(body), headers: { 'content-type': type } });
+        assert.equal(res.status, 415, `${url} ${type}: ${res.text}`);
+        assert.equal(res.headers.get('set-cookie'), null);
+      }
+    }
+  });
+});
+
 describe('Cache-Control: no-store on everything that carries a token or a session', () => {
   test('sign-in, registration, the account and sign-out', async () => {
     const owner = await account();
