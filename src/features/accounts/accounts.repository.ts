@@ -110,7 +110,7 @@ export interface AccountReservation {
  * Reserves one password check at an account, in one statement, before the password is looked
  * at. Granted only once the account's wait has passed; then the wait before the next one grows:
  * none for the first `free` attempts, then 1, 2, 4 … seconds, at most `maxDelaySeconds`. An
- * account left alone for a window starts again from nothing.
+ * account left alone for a window after its wait ended starts again from nothing.
  */
 export async function reserveAccountAttempt(
   db: Queryable,
@@ -121,7 +121,9 @@ export async function reserveAccountAttempt(
 ): Promise<AccountReservation> {
   const delay = (n: string) =>
     `make_interval(secs => CASE WHEN ${n} < $3::int THEN 0 ELSE LEAST(power(2, LEAST(${n} - $3::int, 30)), $4::int) END)`;
-  const fresh = 't.window_start <= $5::timestamptz';
+  // Fresh once the account could have been tried for a whole window and nobody did: a guesser who
+  // keeps coming back as soon as the longest wait ends never gets the free attempts again.
+  const fresh = 't.next_at <= $5::timestamptz';
   const attemptsAfter = `CASE WHEN ${fresh} THEN 1 ELSE t.attempts + 1 END`;
   const rows = await db.query<{ granted: boolean; attempts: number; next_at: Date }>(
     `INSERT INTO auth_throttle AS t (key, window_start, attempts, next_at, granted)

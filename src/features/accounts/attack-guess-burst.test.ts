@@ -184,9 +184,38 @@ describe('slowing guesses down', () => {
       advance(10);
       assert.equal((await guess(email, 'salah')).status, 401);
     }
-    assertRefusal(await guess(email, 'salah'));
-    advance(t.deps.config.loginWindowSeconds + 1);
+    const refused = await guess(email, 'salah');
+    assertRefusal(refused);
+    // a whole window after the wait ended
+    advance(Number(refused.headers.get('retry-after')) + t.deps.config.loginWindowSeconds);
     for (let i = 0; i < FREE; i++) assert.equal((await guess(email, 'salah')).status, 401);
+  });
+
+  test('a guesser who comes back as soon as the longest wait ends never gets the free attempts again', async () => {
+    // The longest wait as long as the window: the case where "left alone for a window" could be
+    // mistaken for a guesser who waits exactly as told.
+    const slow = await startTestApp({ trustProxy: true, loginFreeAttempts: 2, loginDelayMaxSeconds: 120, loginWindowSeconds: 120 });
+    try {
+      let now = clock;
+      slow.setNow(new Date(now));
+      const email = `sabar.${process.pid}@serangan.test`;
+      assert.equal((await slow.request('POST', '/api/v1/auth/register', { json: { name: 'Korban', email, password: PASSWORD } })).status, 201);
+      const waits: number[] = [];
+      for (let i = 0; i < 40 && waits.length < 10; i++) {
+        const res = await guess(email, 'salah', newAddress(), slow.app);
+        if (res.status === 429) {
+          const wait = Number(res.headers.get('retry-after'));
+          waits.push(wait);
+          now += wait * 1000;
+          slow.setNow(new Date(now));
+        } else {
+          assert.equal(res.status, 401);
+        }
+      }
+      assert.deepEqual(waits, [1, 2, 4, 8, 16, 32, 64, 120, 120, 120]);
+    } finally {
+      await slow.close();
+    }
   });
 
   test(`one address gets at most ${PER_PAIR} guesses at one account per window, however slowly it goes`, async () => {
