@@ -459,3 +459,27 @@ describe('clean-up', () => {
     assert.equal(sessions.length, 0);
   });
 });
+
+test('every accounts endpoint is in the OpenAPI document, with strict request schemas', async () => {
+  const doc = (await t.request('GET', '/openapi.json')).body;
+  for (const [path, method] of [
+    ['/api/v1/auth/code', 'post'],
+    ['/api/v1/auth/code/login', 'post'],
+    ['/api/v1/auth/code/session', 'post'],
+    ['/api/v1/auth/password-reset', 'post'],
+    ['/api/v1/auth/password-reset/complete', 'post'],
+    ['/api/v1/auth/logout-all', 'post'],
+    ['/api/v1/me', 'patch'],
+    ['/api/v1/me/password', 'post'],
+    ['/api/v1/users', 'get'],
+    ['/api/v1/users/{id}/disable', 'post'],
+    ['/api/v1/users/{id}/enable', 'post'],
+    ['/api/v1/users/{id}/events', 'get'],
+  ]) {
+    assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
+  }
+  assert.ok(doc.paths['/api/v1/auth/login'].post.responses['429']);
+  for (const name of ['LoginRequest', 'RegisterRequest', 'ProfileUpdate', 'ChangePasswordRequest', 'SignInCodeLogin']) {
+    assert.equal(doc.components.schemas[name].additionalProperties, false, `${name} refuses unknown fields`);
+  }
+});
