@@ -37,7 +37,7 @@ export interface Config {
   /** Registrations allowed per client address in one window. */
   registerMaxPerAddress: number;
   registerWindowSeconds: number;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  /** Behind one reverse proxy: the client address is the last X-Forwarded-For entry (the one the proxy added). */
   trustProxy: boolean;
   /** The public origin (https://lapor.example.go.id) when a proxy terminates TLS; used for same-origin checks. */
   publicOrigin: string | null;
