@@ -16,10 +16,26 @@ export interface Config {
   /** Marks session cookies Secure. Browsers accept Secure cookies on http://localhost. */
   cookieSecure: boolean;
   sessionTtlHours: number;
-  /** Sign-in attempts allowed per login and per client address in one window. */
+  /** Sign-in attempts allowed per client address and account in one window (a hard limit). */
   loginMaxAttempts: number;
+  /** Sign-in attempts allowed per client address in one window, whatever the accounts. */
+  loginMaxAttemptsPerAddress: number;
   loginWindowSeconds: number;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  /** Password attempts at one account checked at once; each further one waits 1, 2, 4 … s. */
+  loginFreeAttempts: number;
+  /** The longest wait between password attempts at one account. */
+  loginDelayMaxSeconds: number;
+  /** Lifetime of an emailed one-time sign-in code, and the guesses one code allows. */
+  signInCodeTtlSeconds: number;
+  signInCodeMaxAttempts: number;
+  /** Sign-in codes and reset links sent to one account per LOGIN_WINDOW_SECONDS. */
+  accountMailMaxPerWindow: number;
+  /** Lifetime of a password-reset link. */
+  passwordResetTtlSeconds: number;
+  /** Registrations allowed per client address in one window. */
+  registerMaxPerAddress: number;
+  registerWindowSeconds: number;
+  /** Behind one reverse proxy: the client address is the last X-Forwarded-For entry (the one the proxy added). */
   trustProxy: boolean;
   /** The public origin (https://lapor.example.go.id) when a proxy terminates TLS; used for same-origin checks. */
   publicOrigin: string | null;
@@ -140,7 +156,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: readBool(env, 'COOKIE_SECURE', true, problems),
     sessionTtlHours: readInt(env, 'SESSION_TTL_HOURS', 24 * 14, problems),
     loginMaxAttempts: readInt(env, 'LOGIN_MAX_ATTEMPTS', 10, problems),
+    loginMaxAttemptsPerAddress: readInt(env, 'LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 100, problems),
     loginWindowSeconds: readInt(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, problems),
+    loginFreeAttempts: readInt(env, 'LOGIN_FREE_ATTEMPTS', 5, problems),
+    loginDelayMaxSeconds: readInt(env, 'LOGIN_DELAY_MAX_SECONDS', 15 * 60, problems),
+    signInCodeTtlSeconds: readInt(env, 'SIGN_IN_CODE_TTL_SECONDS', 10 * 60, problems, 60),
+    signInCodeMaxAttempts: readInt(env, 'SIGN_IN_CODE_MAX_ATTEMPTS', 5, problems),
+    accountMailMaxPerWindow: readInt(env, 'ACCOUNT_MAIL_MAX_PER_WINDOW', 5, problems),
+    passwordResetTtlSeconds: readInt(env, 'PASSWORD_RESET_TTL_SECONDS', 60 * 60, problems, 300),
+    registerMaxPerAddress: readInt(env, 'REGISTER_MAX_PER_ADDRESS', 20, problems),
+    registerWindowSeconds: readInt(env, 'REGISTER_WINDOW_SECONDS', 60 * 60, problems),
     trustProxy: readBool(env, 'TRUST_PROXY', false, problems),
     publicOrigin: null,
     sla: readSla(env, problems),
@@ -160,6 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (config.port > 65535) problems.push(`PORT must be ≤ 65535`);
+  if (config.loginMaxAttemptsPerAddress < config.loginMaxAttempts) {
+    problems.push('LOGIN_MAX_ATTEMPTS_PER_ADDRESS must be ≥ LOGIN_MAX_ATTEMPTS (an address may try at least one account fully)');
+  }
+  if (config.signInCodeMaxAttempts > 10) problems.push('SIGN_IN_CODE_MAX_ATTEMPTS must be ≤ 10 (six digits, one code)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,6 +1,7 @@
 import { PgBoss, fromPglite } from 'pg-boss';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { pruneAccountSecurity } from './features/accounts/accounts.service.ts';
 import { dispatchOutbox } from './features/notifications/dispatcher.ts';
 import type { EmailTransport } from './features/notifications/email.ts';
 import { sweepDueClocks } from './features/sla/sweep.ts';
@@ -18,6 +19,7 @@ export async function drainOutbox(deps: { db: Db; now: () => Date; email: EmailT
 export const JOBS = {
   sweep: 'sla.sweep',
   dispatch: 'outbox.dispatch',
+  pruneAccounts: 'accounts.prune',
 } as const;
 
 export interface WorkerDeps {
@@ -56,6 +58,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   }
   await boss.schedule(JOBS.sweep, '* * * * *');
   await boss.schedule(JOBS.dispatch, '* * * * *');
+  await boss.schedule(JOBS.pruneAccounts, '17 * * * *');
 
   await boss.work(JOBS.sweep, async () => {
     const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla }, deps.now(), {
@@ -70,6 +73,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   });
   await boss.work(JOBS.dispatch, async () => {
     if (deps.dispatch) await deps.dispatch();
+  });
+  await boss.work(JOBS.pruneAccounts, async () => {
+    await pruneAccountSecurity(deps.db, deps.config, deps.now());
   });
   // A first sweep at start catches up after downtime without waiting for the next minute.
   await boss.send(JOBS.sweep, {});

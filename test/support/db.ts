@@ -75,7 +75,10 @@ function withDatabase(url: string, database: string): string {
 }
 
 async function createPostgresTestDb(url: string): Promise<TestDb> {
-  const template = `lapor_tpl_${templateKey()}`;
+  // Every database made here is named after the one in DATABASE_URL, so that several checkouts
+  // sharing one server (each with a database of its own) never drop or reuse each other's.
+  const prefix = new URL(url).pathname.slice(1).toLowerCase().replace(/[^a-z0-9_]/g, '_') || 'lapor';
+  const template = `${prefix}_tpl_${templateKey()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -93,12 +96,12 @@ async function createPostgresTestDb(url: string): Promise<TestDb> {
         await db.close();
         await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
         const stale = await admin.query<{ datname: string }>(
-          `SELECT datname FROM pg_database WHERE datname LIKE 'lapor\\_tpl\\_%' AND datname <> $1`,
-          [template],
+          `SELECT datname FROM pg_database WHERE starts_with(datname, $2) AND datname <> $1`,
+          [template, `${prefix}_tpl_`],
         );
         for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => undefined);
       }
-      const name = `lapor_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+      const name = `${prefix}_t_${process.pid}_${randomBytes(4).toString('hex')}`;
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
       const db = await openDb({ databaseUrl: withDatabase(url, name), poolSize: 5 });
       return {

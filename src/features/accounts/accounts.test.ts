@@ -216,8 +216,8 @@ describe('login', () => {
     assert.equal(again.status, 200, again.text);
   });
 
-  // BUG: Retry-After is a constant 60 (http/errors.ts) while the block lasts for the whole
-  // window (LOGIN_WINDOW_SECONDS, 900 s by default); a client that obeys it is refused again.
+  // Retry-After is when the refusing limit opens again (the end of the address-and-account window
+  // here), so a client that obeys it is not refused again.
   test('a client that waits as long as Retry-After says may sign in again', async () => {
     const email = uniqueEmail();
     await register({ email });

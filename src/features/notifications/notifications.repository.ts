@@ -61,9 +61,11 @@ export async function renewOutboxLease(db: Queryable, id: number, attempt: numbe
   return rows.length > 0;
 }
 
+/** Marks a sent row; its payload loses `secret` (a sign-in code, a reset token), which is needed no more. */
 export async function markOutboxSent(db: Queryable, id: number, attempt: number, externalId: string, now: Date): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE outbox SET status = 'sent', sent_at = $4, external_id = $3, locked_until = NULL, last_error = NULL
+    `UPDATE outbox SET status = 'sent', sent_at = $4, external_id = $3, locked_until = NULL, last_error = NULL,
+       payload = payload - 'secret'
      WHERE id = $1 AND status = 'sending' AND attempts = $2 RETURNING id`,
     [id, attempt, externalId, now],
   );
@@ -80,11 +82,14 @@ export async function rescheduleOutbox(db: Queryable, id: number, attempt: numbe
   return rows.length > 0;
 }
 
-/** Gives up on rows: 'failed' with the reason. attempt null: whatever state the locked row is in. */
+/**
+ * Gives up on rows: 'failed' with the reason, and without their payload's `secret`. attempt null:
+ * whatever state the locked row is in.
+ */
 export async function failOutbox(db: Queryable, ids: number[], error: string, attempt: number | null = null): Promise<number> {
   if (ids.length === 0) return 0;
   const rows = await db.query(
-    `UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = $2
+    `UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = $2, payload = payload - 'secret'
      WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'sending') AND ($3::int IS NULL OR attempts = $3::int)
      RETURNING id`,
     [ids, error, attempt],

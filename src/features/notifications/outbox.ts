@@ -8,7 +8,11 @@ export interface OutboundMessage {
   recipientAddress?: string | null;
   /** Dotted id of what is said, e.g. 'deadline.reminder'; the payload fills it in. */
   template: string;
-  payload: Record<string, unknown>;
+  /**
+   * What the template needs. Anything secret (a sign-in code, a password-reset token) goes under
+   * `secret`, which the dispatcher removes from the row once the message is sent or given up.
+   */
+  payload: Record<string, unknown> & { secret?: Record<string, unknown> };
   /** The same key twice is one message: re-running whatever caused it sends nothing new. */
   idempotencyKey: string;
   availableAt: Date;

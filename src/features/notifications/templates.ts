@@ -119,6 +119,65 @@ const TEMPLATES: Record<string, Render> = {
         `You may file a new report with the full details.`,
     };
   },
+  // The account's own secrets (src/features/accounts), sent only to the account's own address.
+  // They sit under payload.secret, which the dispatcher drops once the message is sent.
+  'account.sign_in_code': (p) => {
+    const code = textOf(secretOf(p).code) ?? '(kode tidak tersedia / code unavailable)';
+    const minutes = textOf(p.minutes) ?? '10';
+    return {
+      title: `Kode masuk LAPOR!: ${code} / LAPOR! sign-in code: ${code}`,
+      body:
+        `Kode masuk Anda: ${code}\n` +
+        `Kode ini berlaku ${minutes} menit dan hanya sekali pakai. Jangan berikan kode ini kepada siapa pun, ` +
+        `termasuk petugas LAPOR!. Jika Anda tidak meminta kode ini, abaikan pesan ini; akun Anda tetap aman.\n\n` +
+        `Your sign-in code: ${code}\n` +
+        `It is valid for ${minutes} minutes and works once. Never give it to anyone, LAPOR! staff included. ` +
+        `If you did not ask for it, ignore this message; your account is safe.`,
+    };
+  },
+  'account.password_reset': (p) => {
+    const secret = secretOf(p);
+    const token = textOf(secret.token) ?? '(tidak tersedia / unavailable)';
+    const link = textOf(secret.link);
+    const minutes = textOf(p.minutes) ?? '60';
+    const how = link
+      ? { id: `Buka tautan ini untuk membuat kata sandi baru:\n${link}`, en: `Open this link to set a new password:\n${link}` }
+      : { id: `Masukkan kode atur ulang ini di aplikasi LAPOR!:\n${token}`, en: `Enter this reset code in the LAPOR! app:\n${token}` };
+    return {
+      title: 'Atur ulang kata sandi LAPOR! / Reset your LAPOR! password',
+      body:
+        `Ada permintaan untuk mengatur ulang kata sandi akun LAPOR! Anda. ${how.id}\n` +
+        `Berlaku ${minutes} menit dan hanya sekali pakai; setelah itu semua sesi akun Anda berakhir. ` +
+        `Jika Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.\n\n` +
+        `Someone asked to reset the password of your LAPOR! account. ${how.en}\n` +
+        `It is valid for ${minutes} minutes and works once; then every session of your account ends. ` +
+        `If you did not ask for it, ignore this message; your password stays as it is.`,
+    };
+  },
+  'account.password_changed': (p) => {
+    const reset = p.how === 'reset';
+    return {
+      title: 'Kata sandi LAPOR! Anda diubah / Your LAPOR! password was changed',
+      body:
+        `Kata sandi akun LAPOR! Anda baru saja ${reset ? 'diatur ulang lewat email' : 'diubah'}, dan sesi lain akun ini ` +
+        `telah diakhiri. Jika bukan Anda yang melakukannya, segera atur ulang kata sandi dan hubungi admin LAPOR!.\n\n` +
+        `The password of your LAPOR! account was just ${reset ? 'reset by email' : 'changed'}, and the account's other ` +
+        `sessions were ended. If this was not you, reset your password now and contact a LAPOR! admin.`,
+    };
+  },
+  'account.contact_changed': (p) => {
+    const fields = Array.isArray(p.fields) ? p.fields.filter((f) => f === 'email' || f === 'phone') : [];
+    const id = fields.map((f) => (f === 'email' ? 'email' : 'nomor telepon')).join(' dan ') || 'kontak';
+    const en = fields.map((f) => (f === 'email' ? 'email' : 'phone number')).join(' and ') || 'contact details';
+    return {
+      title: `Kontak akun LAPOR! Anda diubah / Your LAPOR! contact details were changed`,
+      body:
+        `${capitalise(id)} akun LAPOR! Anda baru saja diubah. Kode masuk dan tautan atur ulang kata sandi kini dikirim ` +
+        `ke kontak yang baru. Jika bukan Anda yang melakukannya, hubungi admin LAPOR!.\n\n` +
+        `The ${en} of your LAPOR! account ${fields.length > 1 ? 'were' : 'was'} just changed. Sign-in codes and password ` +
+        `reset links now go to the new details. If this was not you, contact a LAPOR! admin.`,
+    };
+  },
   // The Ombudsman's own steps on an escalated report (src/features/ombudsman).
   'ombudsman.taken_over': (p) => {
     const tracking = trackingOf(p);
@@ -214,6 +273,11 @@ function ombudsmanOfficeOf(p: Record<string, unknown>): { id: string; en: string
     (raw !== null && typeof raw === 'object' ? textOf((raw as Record<string, unknown>).name) : null) ??
     textOf(p.ombudsmanOfficeName);
   return name ? { id: name, en: name } : { id: 'Ombudsman Republik Indonesia', en: 'the Ombudsman of the Republic of Indonesia' };
+}
+
+function secretOf(p: Record<string, unknown>): Record<string, unknown> {
+  const secret = p.secret;
+  return secret !== null && typeof secret === 'object' ? (secret as Record<string, unknown>) : {};
 }
 
 function textOf(value: unknown): string | null {
