@@ -44,6 +44,11 @@ export interface SweepDeps {
 
 /** How many batches a sweep runs at once on PostgreSQL, each in its own transaction and connection. */
 export const DEFAULT_SWEEP_CONCURRENCY = 2;
+/**
+ * The most batches one sweep may run at once: each holds a connection of the pool (ten, src/db/db.ts)
+ * for the whole batch, and the API and the worker in the same process need some of them too.
+ */
+export const MAX_SWEEP_CONCURRENCY = 8;
 export const DEFAULT_SWEEP_BATCH_SIZE = 200;
 
 export interface SweepOptions {
