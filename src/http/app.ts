@@ -5,6 +5,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
+import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
 import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): App {
   registerCalendarRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   registerOmbudsmanRoutes(app, deps);
+  registerAuditRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'Cookie', { type: 'apiKey', in: 'cookie', name: 'lapor_session' });
