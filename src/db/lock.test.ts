@@ -267,6 +267,25 @@ catch (err) { console.log(err.code ?? err.message); }`;
   });
 });
 
+describe('where the system gives less', () => {
+  test('a file system without hard links: a pid-only lock, still exclusive, still released', () => {
+    const lock = acquireDataDirLock(dir, { hardLinks: false });
+    assert.deepEqual(lockFiles(dir), ['lapor.lock']);
+    assert.equal(fs.readFileSync(path.join(dir, 'lapor.lock'), 'utf8'), String(process.pid));
+    assert.throws(() => acquireDataDirLock(dir, { hardLinks: false }), DataDirLockedError);
+    lock.release();
+    assert.deepEqual(lockFiles(dir), []);
+  });
+
+  test('without /proc, kill(pid, 0) decides: a running pid is alive, an exited one is not', async () => {
+    const other = await spawnSleeper();
+    assert.equal(ownerIsAlive({ pid: other.pid!, startTime: null, bootId: null }, { proc: false }), true);
+    const gone = spawn('true');
+    await once(gone, 'exit');
+    assert.equal(ownerIsAlive({ pid: gone.pid!, startTime: null, bootId: null }, { proc: false }), false);
+  });
+});
+
 describe('a real lapor process killed while its parent does not reap it', { skip: LINUX ? false : 'needs /proc (Linux)' }, () => {
   test('(d) the server is killed -9 and stays a zombie; a restart on the same data folder takes the lock over and runs', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, DEMO: 'false', PORT: '0', HOST: '127.0.0.1' };
