@@ -6,9 +6,7 @@ import { seedDemo } from './demo.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { ROLES, type Role } from './domain/roles.ts';
 import { runDeadline } from './cli/deadline.ts';
-import { createEmailTransport } from './features/notifications/email.ts';
-import { sweepDueClocks } from './features/sla/sweep.ts';
-import { drainOutbox } from './worker.ts';
+import { runSlaSweep, SLA_SWEEP_USAGE } from './cli/sla-sweep.ts';
 import { AppError } from './errors.ts';
 import { createStaffUser } from './features/accounts/accounts.service.ts';
 import { LocalDiskStorage } from './features/attachments/storage.ts';
@@ -23,8 +21,7 @@ Commands:
                  Create a staff account (the first national_admin is made this way).
   seed [--demo]  Load reference data (regions, bodies, categories); --demo adds demo accounts and reports.
   migrate        Apply database migrations.
-  sla:sweep --now ISO [--batch-size N] [--concurrency N]
-                 Run every timer due at that instant, as the worker would (catching up after an outage).
+${SLA_SWEEP_USAGE}
   deadline --from ISO (--working-days N | --calendar-days N) --tz ZONE [--calendar FILE]
                  Print the due instant of an H+N limit (see \`npm run lapor -- deadline --help\`).
 
@@ -95,48 +92,8 @@ async function run(argv: string[]): Promise<number> {
         await db.close();
       }
     }
-    case 'sla:sweep': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { now: { type: 'string' }, 'batch-size': { type: 'string' }, concurrency: { type: 'string' } },
-        strict: true,
-      });
-      const positive = (flag: 'batch-size' | 'concurrency') => {
-        const raw = values[flag];
-        if (raw === undefined) return undefined;
-        const n = Number(raw);
-        return Number.isInteger(n) && n >= 1 ? n : null;
-      };
-      const batchSize = positive('batch-size');
-      const concurrency = positive('concurrency');
-      if (batchSize === null || concurrency === null) {
-        console.error(`--batch-size and --concurrency must be positive integers\n\n${USAGE}`);
-        return 2;
-      }
-      const now = values.now ? new Date(values.now) : new Date();
-      if (values.now && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(values.now) || Number.isNaN(now.getTime()))) {
-        console.error(`--now must be an ISO instant with an offset, e.g. 2026-11-24T09:00:00+07:00\n\n${USAGE}`);
-        return 2;
-      }
-      const db = await openReadyDb(config);
-      try {
-        const result = await sweepDueClocks({ db, limits: config.sla }, now, {
-          batchSize,
-          concurrency: concurrency ?? config.slaSweepConcurrency,
-        });
-        // Then deliver what the sweep wrote to the outbox, as the worker does after each sweep.
-        const email = createEmailTransport(config);
-        try {
-          await drainOutbox({ db, now: () => now, email });
-        } finally {
-          email?.close();
-        }
-        console.log(JSON.stringify({ now: now.toISOString(), ...result }));
-        return 0;
-      } finally {
-        await db.close();
-      }
-    }
+    case 'sla:sweep':
+      return runSlaSweep(rest, config, USAGE);
     case 'migrate': {
       const db = await openReadyDb(config, { seed: false });
       await db.close();

@@ -1,8 +1,10 @@
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_SLA_LIMITS, type SlaLimits } from './domain/sla.ts';
 
 export interface Config {
   port: number;
+  /** The address the server listens on: loopback unless HOST says otherwise. */
   host: string;
   /** Folder for the embedded database and, by default, attachments. */
   dataDir: string;
@@ -53,6 +55,11 @@ export interface Config {
 
 /** Deadline-sweep batches run at once on PostgreSQL, by default. */
 export const DEFAULT_SWEEP_CONCURRENCY = 2;
+/**
+ * The most batches one sweep may run at once: each holds a connection of the pool (ten, src/db/db.ts)
+ * for the whole batch, and the API and the worker in the same process need some of them too.
+ */
+export const MAX_SWEEP_CONCURRENCY = 8;
 
 export interface EmailConfig {
   /** smtp://host:port or smtps://user:pass@host:port; null: email delivery is switched off. */
@@ -98,15 +105,31 @@ export class ConfigError extends Error {
   }
 }
 
-function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], min = 1): number {
+function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[], min = 1, max = Infinity): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    problems.push(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}, got "${raw}"`);
     return fallback;
   }
   return value;
+}
+
+/** The default listening address: this machine only. A server reachable from outside says so with HOST. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+/** Whether a listening address reaches this machine only: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  const family = isIP(h);
+  return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
@@ -146,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || 'data');
   const config: Config = {
     port: readInt(env, 'PORT', 3000, problems, 0),
-    host: env.HOST?.trim() || '0.0.0.0',
+    host: env.HOST?.trim() || DEFAULT_HOST,
     dataDir,
     databaseUrl,
     attachmentsDir: path.resolve(env.ATTACHMENTS_DIR?.trim() || path.join(dataDir, 'attachments')),
@@ -169,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: readBool(env, 'TRUST_PROXY', false, problems),
     publicOrigin: null,
     sla: readSla(env, problems),
-    slaSweepConcurrency: readInt(env, 'SLA_SWEEP_CONCURRENCY', DEFAULT_SWEEP_CONCURRENCY, problems),
+    slaSweepConcurrency: readInt(env, 'SLA_SWEEP_CONCURRENCY', DEFAULT_SWEEP_CONCURRENCY, problems, 1, MAX_SWEEP_CONCURRENCY),
     smtpUrl: env.SMTP_URL?.trim() || null,
     smtpFrom: env.SMTP_FROM?.trim() || null,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
@@ -189,6 +212,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('LOGIN_MAX_ATTEMPTS_PER_ADDRESS must be ≥ LOGIN_MAX_ATTEMPTS (an address may try at least one account fully)');
   }
   if (config.signInCodeMaxAttempts > 10) problems.push('SIGN_IN_CODE_MAX_ATTEMPTS must be ≤ 10 (six digits, one code)');
+  // Demo mode prints its accounts' passwords at start: never on an address others can reach.
+  if (config.demo && !isLoopbackHost(config.host)) {
+    problems.push(
+      `DEMO is on${env.DEMO ? '' : ' (the default without DATABASE_URL)'} and HOST is "${config.host}", an address other machines can reach: ` +
+        `demo accounts have published passwords. Set DEMO=false, or a loopback HOST (127.0.0.1, ::1 or localhost)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

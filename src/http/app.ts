@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
+import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
 import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): App {
   registerCalendarRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   registerOmbudsmanRoutes(app, deps);
+  registerAuditRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'Cookie', { type: 'apiKey', in: 'cookie', name: 'lapor_session' });

@@ -39,7 +39,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 /** A positive whole number from a query string, with its default. */
 export const listInt = (max: number, fallback: number) =>
   z.coerce
-    .number({ error: (iss) => (iss.code === 'invalid_type' ? 'Harus angka / Must be a number' : undefined) })
+    .number({ error: (iss) => (iss.code === 'invalid_type' && iss.expected === 'number' ? 'Harus angka / Must be a number' : undefined) })
     .int()
     .min(1)
     .max(max)

@@ -1,4 +1,4 @@
-import { DEFAULT_SWEEP_CONCURRENCY } from '../../config.ts';
+import { DEFAULT_SWEEP_CONCURRENCY, MAX_SWEEP_CONCURRENCY } from '../../config.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import { formatInstant } from '../../domain/calendar.ts';
 import { type ClockKind, type SlaLimits, clockPlan, countsAgainstBody } from '../../domain/sla.ts';
@@ -69,6 +69,9 @@ export interface SweepOptions {
 export async function sweepDueClocks(deps: SweepDeps, now: Date, options: SweepOptions = {}): Promise<SweepResult> {
   const batchSize = options.batchSize ?? DEFAULT_SWEEP_BATCH_SIZE;
   const concurrency = deps.db.kind === 'postgres' ? (options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY) : 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_SWEEP_CONCURRENCY) {
+    throw new RangeError(`sweep concurrency must be an integer from 1 to ${MAX_SWEEP_CONCURRENCY}, got ${concurrency}`);
+  }
   const result = emptyResult();
   // Each lane takes batches until it finds fewer due than it asked for: then the rest is either
   // done or locked by another lane (or worker), which carries on with it.
@@ -82,7 +85,7 @@ export async function sweepDueClocks(deps: SweepDeps, now: Date, options: SweepO
       if (processed < batchSize) return;
     }
   };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, lane));
+  const lanes = await Promise.allSettled(Array.from({ length: concurrency }, lane));
   const failed = lanes.find((l) => l.status === 'rejected');
   if (failed) throw failed.reason;
   return result;
