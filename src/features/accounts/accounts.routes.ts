@@ -5,7 +5,6 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE, requirePrincipal } from '../../http/auth.ts';
 import type { App, AppDeps, AppEnv } from '../../http/context.ts';
 import { bearerSecurity, errors, jsonBody, jsonResponse } from '../../http/openapi.ts';
-import * as repo from './accounts.repository.ts';
 import {
   AccountEventSchema,
   AdminUserSchema,
@@ -242,11 +241,7 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       security: bearerSecurity,
       responses: { 200: jsonResponse(UserSchema, 'The account'), ...errors(401) },
     }),
-    async (c) => {
-      const principal = requirePrincipal(c);
-      const user = await repo.findUserById(deps.db, principal.userId);
-      return c.json(service.toPublicUser(user!), 200);
-    },
+    async (c) => c.json(await service.myAccount(deps.db, requirePrincipal(c)), 200),
   );
 
   app.openapi(

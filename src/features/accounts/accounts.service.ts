@@ -584,6 +584,11 @@ export function pruneAccountSecurity(db: Queryable, config: Config, now: Date) {
   return repo.pruneAccountSecurity(db, now, new Date(now.getTime() - longestWindow * 1000));
 }
 
+/** The signed-in account, as the account itself sees it. */
+export async function myAccount(db: Queryable, principal: Principal): Promise<PublicUser> {
+  return toPublicUser(await currentUser(db, principal));
+}
+
 export async function resolvePrincipal(
   db: Queryable,
   token: string,
