@@ -16,7 +16,7 @@ export async function drainOutbox(deps: { db: Db; now: () => Date; email: EmailT
   }
 }
 
-export const JOBS = {
+const JOBS = {
   sweep: 'sla.sweep',
   dispatch: 'outbox.dispatch',
   pruneAccounts: 'accounts.prune',

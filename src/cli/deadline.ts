@@ -19,7 +19,7 @@ import {
   startOfLocalDay,
 } from '../domain/calendar.ts';
 
-export const DEADLINE_USAGE = `Usage: deadline --from ISO (--working-days N | --calendar-days N) --tz ZONE [--calendar FILE]
+const DEADLINE_USAGE = `Usage: deadline --from ISO (--working-days N | --calendar-days N) --tz ZONE [--calendar FILE]
 
 Prints the due instant of an H+N time limit as ISO-8601 with the zone's offset (one line).
 Day 0 is the local day of --from, whatever the hour; the limit ends at 23:59:59 local of day N.

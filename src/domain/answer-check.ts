@@ -29,7 +29,7 @@ const COURTESY = [
 
 export type ClauseKind = 'promise' | 'courtesy' | 'substance';
 
-export function splitClauses(text: string): string[] {
+function splitClauses(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/\s+/g, ' ')

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 export type DayKind = 'holiday' | 'cuti_bersama' | 'regional' | 'workday';
 
-export const DAY_KINDS: readonly DayKind[] = ['holiday', 'cuti_bersama', 'regional', 'workday'];
+const DAY_KINDS: readonly DayKind[] = ['holiday', 'cuti_bersama', 'regional', 'workday'];
 
 export interface CalendarDay {
   /** 'YYYY-MM-DD', a local date (it means the same calendar day in every zone). */
@@ -67,11 +67,6 @@ function weekdayOfDayNumber(n: number): number {
 function isWeekendDayNumber(n: number): boolean {
   const w = weekdayOfDayNumber(n);
   return w === 0 || w === 6;
-}
-
-/** True for a Saturday or Sunday ('YYYY-MM-DD'). */
-export function isWeekend(date: string): boolean {
-  return isWeekendDayNumber(requireDayNumber(date));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -655,7 +650,7 @@ export interface ShippedCalendar {
   days: CalendarDay[];
 }
 
-export const SHIPPED_CALENDAR_PATH = join(import.meta.dirname, 'calendars', 'national.json');
+const SHIPPED_CALENDAR_PATH = join(import.meta.dirname, 'calendars', 'national.json');
 
 /** Reads and checks `src/domain/calendars/national.json`. */
 export function loadShippedCalendar(): ShippedCalendar {

@@ -9,7 +9,7 @@ import { installBilingualMessages, unknownFieldMessage } from './zod-messages.ts
 installBilingualMessages();
 
 /** The one place that knows HTTP status codes. */
-export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -43,7 +43,7 @@ export function errorBody(c: Context, code: string, message: string, fields?: Re
  * Names each bad field by its path ("attachments.0", "location.latitude"); a field the schema does
  * not know is named itself, with a hint where the intended field is plain.
  */
-export function fieldsFromZod(error: ZodError): Record<string, string> {
+function fieldsFromZod(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

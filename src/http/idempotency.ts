@@ -16,7 +16,7 @@ import type { ParsedBody } from './request-body.ts';
  * same key. A claim abandoned by a crashed process is taken over after LEASE_MS.
  */
 
-export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const LEASE_MS = 60_000;
 const WAIT_MS = 15_000;
 const POLL_MS = 50;

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-export const ErrorSchema = z
+const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'invalid_input' }),
@@ -37,7 +37,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 /** A positive whole number from a query string, with its default. */
-export const listInt = (max: number, fallback: number) =>
+const listInt = (max: number, fallback: number) =>
   z.coerce
     .number({ error: (iss) => (iss.code === 'invalid_type' && iss.expected === 'number' ? 'Harus angka / Must be a number' : undefined) })
     .int()

@@ -11,12 +11,12 @@ const REMOVED = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206
 /** Whitespace, format characters and the blank "letters" (Hangul fillers, braille blank…) that render as nothing. */
 const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]*$/u;
 
-export const INVISIBLE_MESSAGE = 'Hanya berisi karakter tak terlihat / Contains only invisible characters';
+const INVISIBLE_MESSAGE = 'Hanya berisi karakter tak terlihat / Contains only invisible characters';
 
 /** Passwords are compared as typed; cleaning them would change what the owner chose. */
 const UNTOUCHED_KEY = /password/i;
 
-export function cleanText(value: string): { text: string; invisibleOnly: boolean } {
+function cleanText(value: string): { text: string; invisibleOnly: boolean } {
   const text = value.replace(REMOVED, '');
   const invisibleOnly = text.trim().length > 0 && INVISIBLE_ONLY.test(text);
   return { text, invisibleOnly };

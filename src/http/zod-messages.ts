@@ -45,7 +45,7 @@ function received(input: unknown): string {
 
 type Issue = z.core.$ZodRawIssue;
 
-export function bilingualMessage(iss: Issue): string | undefined {
+function bilingualMessage(iss: Issue): string | undefined {
   switch (iss.code) {
     case 'invalid_type': {
       if (iss.input === undefined) return 'Wajib diisi / Required';
@@ -105,7 +105,7 @@ export function bilingualMessage(iss: Issue): string | undefined {
  * A field sent under a name the API does not know is refused, never ignored; these hints name the
  * field that was probably meant (the Indonesian word, or an old spelling).
  */
-export const FIELD_HINTS: Record<string, string> = {
+const FIELD_HINTS: Record<string, string> = {
   anonim: 'anonymous',
   anonym: 'anonymous',
   rahasia: 'secret',

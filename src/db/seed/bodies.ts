@@ -194,7 +194,7 @@ function slugify(text: string): string {
 const OMBUDSMAN_OFFICE_NAMES: Record<string, string> = { '31': 'Ombudsman RI Perwakilan Jakarta Raya' };
 
 /** The whole seed, parents before children, built from the provinces and regencies already in the database. */
-export function buildBodySeeds(regions: { code: string; name: string; level: number }[]): BodySeed[] {
+function buildBodySeeds(regions: { code: string; name: string; level: number }[]): BodySeed[] {
   const seeds: BodySeed[] = [
     national('kemenpanrb', 'Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi', 'national_oversight'),
     national('ksp', 'Kantor Staf Presiden', 'national_oversight'),

@@ -19,7 +19,7 @@ function topic(code: string, nameId: string, nameEn: string, children: [string, 
 }
 
 /** The national tree of the topics LAPOR! receives most; bodies may add their own below it. */
-export const CATEGORY_TREE: CategorySeed[] = [
+const CATEGORY_TREE: CategorySeed[] = [
   topic('infrastruktur', 'Infrastruktur', 'Infrastructure', [
     ['jalan', 'Jalan Rusak', 'Damaged roads'],
     ['drainase', 'Drainase dan Saluran Air', 'Drainage and waterways'],

@@ -127,7 +127,7 @@ export function readRegionSource(): RegionRow[] {
   return all;
 }
 
-export async function countRegions(db: Pick<Tx, 'query'>): Promise<RegionCounts> {
+async function countRegions(db: Pick<Tx, 'query'>): Promise<RegionCounts> {
   const rows = await db.query<{ level: number; n: number }>(
     'SELECT level, count(*)::int AS n FROM regions GROUP BY level',
   );

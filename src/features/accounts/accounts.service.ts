@@ -23,7 +23,7 @@ export function toPublicUser(row: repo.UserRow): PublicUser {
   return { id: row.id, role: row.role, name: row.name, email: row.email, phone: row.phone, bodyId: row.body_id };
 }
 
-export function hashToken(token: string): Buffer {
+function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
@@ -153,7 +153,7 @@ export function addressKey(address: string): string {
 }
 
 /** A login as it is looked up and counted: an email in lower case, a phone number as +62…. */
-export function normalizeLogin(login: string): string {
+function normalizeLogin(login: string): string {
   const trimmed = login.trim().toLowerCase();
   return normalizePhone(trimmed) ?? trimmed;
 }
@@ -248,7 +248,7 @@ export interface SecretChannel {
   channel: OutboxChannel;
   addressOf(user: repo.UserRow): string | null;
 }
-export const SECRET_CHANNELS: readonly SecretChannel[] = [{ channel: 'email', addressOf: (user) => user.email }];
+const SECRET_CHANNELS: readonly SecretChannel[] = [{ channel: 'email', addressOf: (user) => user.email }];
 
 function channelFor(user: repo.UserRow | null, channels: readonly SecretChannel[]): { channel: OutboxChannel; address: string } | null {
   if (!user || user.disabled_at) return null;
@@ -505,7 +505,7 @@ export interface AdminUser extends PublicUser {
   createdAt: string;
 }
 
-export function toAdminUser(row: repo.AdminUserRow): AdminUser {
+function toAdminUser(row: repo.AdminUserRow): AdminUser {
   return {
     ...toPublicUser(row),
     bodyName: row.body_name,

@@ -60,7 +60,7 @@ function periodBound(end: 'from' | 'to') {
     });
 }
 
-export const IdentityAccessQuerySchema = z
+const IdentityAccessQuerySchema = z
   .strictObject(
     {
       trackingId: z

@@ -38,7 +38,7 @@ export async function resolveScope(
  * National admins manage every layer. A province government's admin manages its province's
  * days; any body's admin manages its own body's days.
  */
-export async function assertCanManage(db: Queryable, principal: Principal, ref: ScopeRef): Promise<void> {
+async function assertCanManage(db: Queryable, principal: Principal, ref: ScopeRef): Promise<void> {
   if (principal.role === 'national_admin') return;
   const denied = new AppError('forbidden', 'Tidak boleh mengubah kalender ini / Not allowed to change this calendar');
   if (principal.role !== 'agency_admin' || principal.bodyId === null) throw denied;

@@ -8,7 +8,7 @@ import type { Principal } from '../../domain/principal.ts';
  */
 export type ReaderKind = 'public' | 'reporter' | 'staff' | 'overseer' | 'national';
 
-export const VISIBLE_TO: Record<ReaderKind, readonly Visibility[]> = {
+const VISIBLE_TO: Record<ReaderKind, readonly Visibility[]> = {
   public: ['public'],
   reporter: ['public', 'reporter'],
   staff: ['public', 'reporter', 'staff'],

@@ -134,7 +134,7 @@ export async function selectReportView(db: Queryable, kind: ReaderKind, reportId
 }
 
 /** The orders a list may be sorted in: SQL text from this fixed set only. */
-export const LIST_ORDERS = {
+const LIST_ORDERS = {
   newest: 'r.created_at DESC, r.id DESC',
   newestEscalation: 'r.escalated_at DESC, r.id DESC',
 } as const;

@@ -89,12 +89,12 @@ export const TrackingIdParam = z.object({
 
 const Named = z.object({ id: z.number().int(), name: z.string() });
 
-export const AttachmentSchema = z
+const AttachmentSchema = z
   .object({ id: z.number().int(), fileName: z.string(), mediaType: z.string(), sizeBytes: z.number().int(), url: z.string() })
   .openapi('Attachment');
 
 /** The Ombudsman's handling of an escalated report; a flag beside the lifecycle state, never a state. */
-export const OmbudsmanCaseSchema = z
+const OmbudsmanCaseSchema = z
   .object({
     escalatedAt: z.string(),
     office: Named.nullable().openapi({ description: 'The Ombudsman office it was escalated to' }),

@@ -238,11 +238,6 @@ export function toReportJson(
 }
 export type ReportJson = ReturnType<typeof toReportJson>;
 
-export async function getReport(deps: AppDeps, principal: Principal | null, trackingId: string): Promise<ReportJson> {
-  const { reportId, kind } = await resolveReader(deps.db, principal, trackingId);
-  return viewReport(deps.db, kind, principal, reportId);
-}
-
 /** `attachments` may be passed when the caller knows them (a report just filed without files has none). */
 export async function viewReport(
   db: Queryable,

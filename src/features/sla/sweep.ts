@@ -44,7 +44,7 @@ export interface SweepDeps {
 }
 
 /** How many batches a sweep runs at once on PostgreSQL, each in its own transaction and connection. */
-export const DEFAULT_SWEEP_BATCH_SIZE = 200;
+const DEFAULT_SWEEP_BATCH_SIZE = 200;
 
 export interface SweepOptions {
   batchSize?: number;
@@ -99,7 +99,7 @@ function emptyResult(): SweepResult {
  * The due clocks of one batch ($1 now, $2 batch size), locked with their reports; the clocks others
  * hold are skipped. The partial index on next_fire_at makes this cost follow the number due.
  */
-export const CLAIM_DUE_CLOCKS_SQL = `SELECT c.id, c.report_id, c.kind, c.cycle, c.time_zone, c.due_at, c.reminder_at, c.reminded_at, c.breached_at,
+const CLAIM_DUE_CLOCKS_SQL = `SELECT c.id, c.report_id, c.kind, c.cycle, c.time_zone, c.due_at, c.reminder_at, c.reminded_at, c.breached_at,
        r.status, r.tracking_id, r.title, r.body_id, r.unit_id, r.reporter_id, r.region_code, r.resolution_class
   FROM report_clocks c JOIN reports r ON r.id = c.report_id
  WHERE c.next_fire_at <= $1 AND c.state = 'running'
