@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'attachment_type_mismatch'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'server_busy' // a bounded queue (attachment processing) is full: try again shortly
   | 'data_dir_locked';
 
 export class AppError extends Error {

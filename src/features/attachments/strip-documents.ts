@@ -1,8 +1,9 @@
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream } from '@cantoo/pdf-lib';
+import { constants, crc32, deflateRawSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream } from '@cantoo/pdf-lib';
 import { AppError } from '../../errors.ts';
+import { stripOffThread } from './attachment-workers.ts';
 import { le16, le32, readCfb, readRanges, writeRanges } from './cfb.ts';
+import { embeddedImageType, stripMetadata } from './strip-metadata.ts';
 
 /**
  * Removes the properties that name a document's author (and the people who edited, printed or
@@ -56,8 +57,65 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 // that we do not need to read (a zip bomb costs nothing). Entry timestamps, extra fields (Unix
 // owner IDs, NTFS times) and comments are not copied.
 
-/** Cap for one XML part we inflate to read; real metadata and document parts are far smaller. */
-const MAX_XML_PART_BYTES = 64 * 1024 * 1024;
+/**
+ * Decompression limits. Every part we inflate (XML we read, images we strip) is bounded three
+ * ways before and while it is inflated: its own size, the document's total, and its ratio to
+ * its compressed size (real XML deflates 5-20:1, a zip bomb of zeros 1000:1). A part small
+ * enough to be harmless may have any ratio. Over a limit the upload is refused with a 413.
+ */
+export const ZIP_LIMITS = {
+  maxPartBytes: 64 * 1024 * 1024,
+  maxTotalBytes: 128 * 1024 * 1024,
+  maxRatio: 200,
+  ratioFreeBytes: 1024 * 1024,
+};
+
+export function decompressionBomb(): AppError {
+  const mb = (n: number) => Math.round(n / (1024 * 1024));
+  const { maxPartBytes, maxTotalBytes, maxRatio } = ZIP_LIMITS;
+  const message =
+    `Isi dokumen terlalu besar setelah diekstrak (maks. ${mb(maxPartBytes)} MB per bagian, ${mb(maxTotalBytes)} MB seluruhnya, rasio ${maxRatio}:1) / ` +
+    `Document content too large when decompressed (max ${mb(maxPartBytes)} MB per part, ${mb(maxTotalBytes)} MB in all, ratio ${maxRatio}:1)`;
+  return new AppError('attachment_too_large', message, { file: message });
+}
+
+/** What is left of one document's decompression allowance. */
+export class InflateBudget {
+  remaining = ZIP_LIMITS.maxTotalBytes;
+
+  /** The most a part of `compressedSize` bytes may inflate to now. */
+  capFor(compressedSize: number): number {
+    const byRatio = Math.max(ZIP_LIMITS.ratioFreeBytes, compressedSize * ZIP_LIMITS.maxRatio);
+    return Math.min(ZIP_LIMITS.maxPartBytes, this.remaining, byRatio);
+  }
+
+  /**
+   * Inflates raw deflate data (zip entries) or zlib data (PDF FlateDecode) within the budget;
+   * `declared` is the size the container announces, if any (checked before any work).
+   */
+  inflate(data: Uint8Array, format: 'raw' | 'zlib', declared?: number): Uint8Array {
+    const cap = this.capFor(data.length);
+    if (declared !== undefined && declared > cap) throw decompressionBomb();
+    let out: Uint8Array;
+    try {
+      // +1 so that output of exactly `cap` bytes is told apart from output cut at the cap.
+      out = format === 'raw' ? inflateRawSync(data, { maxOutputLength: cap + 1 }) : inflateSync(data, { maxOutputLength: cap + 1 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw decompressionBomb();
+      throw unreadableDocument();
+    }
+    if (out.length > cap) throw decompressionBomb();
+    this.remaining -= out.length;
+    return out;
+  }
+
+  /** Counts bytes read without inflating (stored entries) against the total. */
+  take(length: number): void {
+    if (length > Math.min(ZIP_LIMITS.maxPartBytes, this.remaining)) throw decompressionBomb();
+    this.remaining -= length;
+  }
+}
+
 const MAX_ZIP_ENTRIES = 0xffff;
 
 interface ZipEntry {
@@ -158,11 +216,26 @@ function readZip(b: Uint8Array): ZipEntry[] {
   return entries;
 }
 
-function readZipEntry(entry: ZipEntry): Uint8Array {
-  if (entry.size > MAX_XML_PART_BYTES) throw unreadableDocument();
-  const bytes = entry.method === 0 ? entry.data : inflateRawSync(entry.data, { maxOutputLength: MAX_XML_PART_BYTES });
+function readZipEntry(entry: ZipEntry, budget: InflateBudget): Uint8Array {
+  let bytes: Uint8Array;
+  if (entry.method === 0) {
+    budget.take(entry.size);
+    bytes = entry.data;
+  } else {
+    bytes = budget.inflate(entry.data, 'raw', entry.size);
+  }
   if (bytes.length !== entry.size || crc32(bytes) !== entry.crc) throw unreadableDocument();
   return bytes;
+}
+
+/** The first bytes of an entry, to recognise an image, inflating no more than a few kilobytes. */
+function peekZipEntry(entry: ZipEntry): Uint8Array {
+  if (entry.method === 0) return entry.data.subarray(0, 16);
+  try {
+    return inflateRawSync(entry.data.subarray(0, 64), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 64 * 1024 });
+  } catch {
+    return new Uint8Array(0); // not worth knowing: the entry is copied as it is
+  }
 }
 
 function newZipEntry(entry: ZipEntry, content: Uint8Array, store = false): ZipEntry {
@@ -218,18 +291,45 @@ function writeZip(entries: ZipEntry[]): Uint8Array {
   return Buffer.concat([...parts, ...central, eocd]);
 }
 
+/** What a transform returns to remove an entry from the archive. */
+const DROP = Symbol('drop');
+
 /**
- * Rewrites a zip: `transform` gets each entry's name and returns new XML text for it, or
- * undefined to copy the entry unchanged. `read` inflates the entry's text on demand.
+ * Rewrites a zip: `transform` gets each entry's name and returns new XML text for it, DROP to
+ * leave it out, or undefined to keep it. `read` inflates the entry's text on demand. Every kept
+ * entry that is an image (by its content, wherever it lives: word/media, Pictures, thumbnails)
+ * is stripped like an uploaded image and stored uncompressed (images do not deflate).
  */
 function rewriteZip(
   bytes: Uint8Array,
-  transform: (name: string, read: () => string) => string | undefined,
+  transform: (name: string, read: () => string) => string | undefined | typeof DROP,
 ): ZipEntry[] {
-  return readZip(bytes).map((entry) => {
-    const text = transform(entry.name, () => utf8Decoder.decode(readZipEntry(entry)));
-    return text === undefined ? entry : newZipEntry(entry, utf8.encode(text));
-  });
+  const budget = new InflateBudget();
+  const out: ZipEntry[] = [];
+  for (const entry of readZip(bytes)) {
+    const text = transform(entry.name, () => utf8Decoder.decode(readZipEntry(entry, budget)));
+    if (text === DROP) continue;
+    if (text !== undefined) {
+      out.push(newZipEntry(entry, utf8.encode(text)));
+      continue;
+    }
+    const image = /\.(xml|rels)$/i.test(entry.name) ? undefined : embeddedImageType(peekZipEntry(entry));
+    if (image === undefined) {
+      out.push(entry);
+    } else if (image === 'tiff') {
+      throw embeddedTiff();
+    } else {
+      out.push(newZipEntry(entry, stripMetadata(image, readZipEntry(entry, budget)), true));
+    }
+  }
+  return out;
+}
+
+function embeddedTiff(): AppError {
+  const message =
+    'Dokumen berisi gambar TIFF, yang metadatanya tidak dapat dibersihkan; ganti dengan JPEG atau PNG / ' +
+    'The document contains a TIFF image, whose metadata cannot be cleaned; replace it with a JPEG or PNG';
+  return new AppError('attachment_type_not_allowed', message, { file: message });
 }
 
 /** Applies `edit` to an XML text and returns the result only if something changed. */
@@ -284,13 +384,42 @@ const EXCEL_PERSON_ATTRIBUTES = ['displayName', 'userId', 'providerId', 'userNam
 /** Comment authors (ppt/commentAuthors.xml, and ppt/authors.xml for modern comments). */
 const POWERPOINT_PERSON_ATTRIBUTES = ['name', 'initials', 'userId', 'providerId'];
 
-function ooxmlTransform(name: string, read: () => string): string | undefined {
+/**
+ * Relationships that go: to customXml parts (data stores that SharePoint and document
+ * management systems fill with user names, e-mail addresses and IDs), and to the document
+ * template (attachedTemplate: a path such as C:\Users\budi\…\Normal.dotm, or a server URL).
+ */
+function isDroppedRelationship(tag: string): boolean {
+  const target = /\sTarget\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+  const type = /\sType\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+  const targetText = (target?.[1] ?? target?.[2] ?? '').toLowerCase();
+  const typeText = type?.[1] ?? type?.[2] ?? '';
+  return /(^|\/)customxml\//.test(targetText) || /\/attachedTemplate$/.test(typeText) || /\/customXml$/.test(typeText);
+}
+
+function dropRelationships(xml: string): string {
+  return xml.replace(/<Relationship\b[^>]*?(?:\/>|>[\s\S]*?<\/Relationship\s*>)/g, (tag) => (isDroppedRelationship(tag) ? '' : tag));
+}
+
+function dropCustomXmlOverrides(xml: string): string {
+  return xml.replace(/<Override\b[^>]*?(?:\/>|>[\s\S]*?<\/Override\s*>)/g, (tag) =>
+    /\sPartName\s*=\s*["']\/customXml\//i.test(tag) ? '' : tag,
+  );
+}
+
+function ooxmlTransform(name: string, read: () => string): string | undefined | typeof DROP {
   const part = name.toLowerCase();
+  if (part.startsWith('customxml/')) return DROP;
+  if (part === '[content_types].xml') return changed(read(), dropCustomXmlOverrides);
+  if (part.endsWith('.rels')) return changed(read(), dropRelationships);
   // .NET's System.IO.Packaging keeps core properties in package/services/metadata/…/*.psmdcp.
   if (part === 'docprops/core.xml' || part.endsWith('.psmdcp')) return EMPTY_OOXML_CORE;
   if (part === 'docprops/custom.xml') return EMPTY_OOXML_CUSTOM;
   if (part === 'docprops/app.xml') return changed(read(), (xml) => removeElements(xml, OOXML_APP_IDENTIFYING));
-  if (/^word\/[^/]+\.xml$/.test(part)) return changed(read(), (xml) => blankAttributes(xml, WORD_PERSON_ATTRIBUTES));
+  if (/^word\/[^/]+\.xml$/.test(part)) {
+    // settings.xml: <w:attachedTemplate r:id>, the template reference (its target goes with the rels).
+    return changed(read(), (xml) => removeElements(blankAttributes(xml, WORD_PERSON_ATTRIBUTES), ['attachedTemplate']));
+  }
   if (/^xl\/comments[^/]*\.xml$/.test(part)) return changed(read(), (xml) => blankElementText(xml, ['author']));
   if (/^xl\/(persons\/[^/]+|revisions\/[^/]+|workbook)\.xml$/.test(part)) {
     // workbook.xml: <fileSharing userName>, and absPath, the folder it was saved in (C:\Users\…).
@@ -326,7 +455,7 @@ function escapeXmlAttribute(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function odfTransform(name: string, read: () => string): string | undefined {
+function odfTransform(name: string, read: () => string): string | undefined | typeof DROP {
   // meta.xml: creator, initial creator, printed-by, dates, generator, template path, user fields.
   if (name === 'meta.xml') return emptyOdfMeta(read());
   // Comment (office:annotation) and tracked-change (office:change-info) authors.
@@ -348,7 +477,7 @@ export function stripOdf(bytes: Uint8Array): Uint8Array {
     const mimetype = entries.find((entry) => entry.name === ODF_MIMETYPE);
     if (mimetype === undefined || !entries.some((entry) => entry.name === 'content.xml')) throw unreadableDocument();
     // ODF requires `mimetype` first and stored, so it can be read at a fixed offset.
-    const first = mimetype.method === 0 ? mimetype : newZipEntry(mimetype, readZipEntry(mimetype), true);
+    const first = mimetype.method === 0 ? mimetype : newZipEntry(mimetype, readZipEntry(mimetype, new InflateBudget()), true);
     return writeZip([first, ...entries.filter((entry) => entry !== mimetype)]);
   }, bytes);
 }
@@ -447,52 +576,14 @@ function blankCurrentUser(stream: Uint8Array): void {
 // ---------------------------------------------------------------------------------------------
 // PDF
 //
-// The work runs in a worker thread: parsing a large or pathological PDF is CPU-bound, and in the
-// API process it would hold up every other request. The worker is bounded in memory and time; a
-// worker that crashes, runs out of memory or takes too long means the upload is refused.
+// The work runs in the attachment workers (attachment-workers.ts): parsing a large or
+// pathological PDF is CPU-bound, and in the API process it would hold up every other request.
+// The worker is bounded in memory and time; a worker that crashes, runs out of memory or takes
+// too long means the upload is refused.
 
-const PDF_TIME_LIMIT_MS = 30_000;
-const PDF_WORKER_KEY = 'lapor:strip-pdf';
-
-type PdfWorkerAnswer = { ok: true; bytes: Uint8Array } | { ok: false };
-
-interface PdfWorkerData {
-  [PDF_WORKER_KEY]: { bytes: Uint8Array };
-}
-
-export async function stripPdf(bytes: Uint8Array): Promise<Uint8Array> {
-  const data: PdfWorkerData = { [PDF_WORKER_KEY]: { bytes } };
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: data,
-    resourceLimits: { maxOldGenerationSizeMb: 512 },
-    stdout: false,
-    stderr: false,
-  });
-  try {
-    const answer = await new Promise<PdfWorkerAnswer | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), PDF_TIME_LIMIT_MS);
-      const settle = (value: PdfWorkerAnswer | undefined) => {
-        clearTimeout(timer);
-        resolve(value);
-      };
-      worker.once('message', (message: PdfWorkerAnswer) => settle(message));
-      worker.once('error', () => settle(undefined));
-      worker.once('exit', () => settle(undefined));
-    });
-    if (answer === undefined || !answer.ok) throw unreadablePdf();
-    return answer.bytes;
-  } finally {
-    void worker.terminate();
-  }
-}
-
-if (!isMainThread && parentPort && (workerData as Partial<PdfWorkerData> | null)?.[PDF_WORKER_KEY] !== undefined) {
-  const { bytes } = (workerData as PdfWorkerData)[PDF_WORKER_KEY];
-  const port = parentPort;
-  stripPdfInThisThread(bytes).then(
-    (out) => port.postMessage({ ok: true, bytes: out } satisfies PdfWorkerAnswer, [out.buffer as ArrayBuffer]),
-    () => port.postMessage({ ok: false } satisfies PdfWorkerAnswer),
-  );
+/** Strips a PDF in an attachment worker. */
+export function stripPdf(bytes: Uint8Array): Promise<Uint8Array> {
+  return stripOffThread('application/pdf', bytes);
 }
 
 /** Markup annotations, whose /T is the name of the person who made the comment. */
@@ -501,12 +592,33 @@ const PDF_MARKUP_ANNOTATIONS = new Set([
   'Squiggly', 'StrikeOut', 'Stamp', 'Caret', 'Ink', 'Popup', 'FileAttachment', 'Sound', 'Redact',
 ]);
 
-/** Rewrites a PDF without its document information, XMP metadata and comment authors. */
-async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
+/** Actions that run code, send data, or open other files and programs. URI, GoTo and Named stay. */
+const PDF_DANGEROUS_ACTIONS = new Set([
+  'JavaScript', 'SubmitForm', 'ImportData', 'Launch', 'GoToR', 'GoToE', 'RichMediaExecute', 'Rendition',
+]);
+
+/**
+ * Rewrites a PDF without its document information, XMP metadata, comment authors, image
+ * metadata (JPEG streams lose EXIF/GPS, XMP, ICC-less APP segments like a JPEG upload) and
+ * active content: JavaScript (document-level in Names/JavaScript, JS actions anywhere, XFA
+ * scripts), /OpenAction and additional actions (/AA), form submit and import actions, launch and
+ * remote go-to actions, embedded files (Names/EmbeddedFiles, file-attachment annotations, any
+ * file specification's /EF) and portfolios (/Collection).
+ */
+export async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await rewritePdf(bytes);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw unreadablePdf();
+  }
+}
+
+async function rewritePdf(bytes: Uint8Array): Promise<Uint8Array> {
   let doc: PDFDocument;
   try {
-    // Without a password pdf-lib refuses encrypted files (EncryptedPDFError). preserveXFA keeps
-    // an XFA form's data, which is content.
+    // Without a password pdf-lib refuses encrypted files (EncryptedPDFError). XFA is taken out
+    // below, with the rest of the active content.
     doc = await PDFDocument.load(bytes, { updateMetadata: false, preserveXFA: true });
   } catch {
     throw unreadablePdf();
@@ -521,15 +633,40 @@ async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
   context.trailerInfo.Info = undefined;
   context.trailerInfo.ID = undefined;
 
-  // Walk everything still reachable from the catalog, dropping metadata on the way; objects
-  // left unreached (the old Info, XMP streams, earlier revisions, object streams) are deleted.
+  const name = (n: string) => PDFName.of(n);
+  const catalog = context.lookup(root) as PDFDict;
+  catalog.delete(name('OpenAction'));
+  catalog.delete(name('Collection'));
+  const acroForm = context.lookup(catalog.get(name('AcroForm')));
+  if (acroForm instanceof PDFDict) {
+    acroForm.delete(name('XFA'));
+    acroForm.delete(name('NeedsRendering'));
+  }
+  const names = context.lookup(catalog.get(name('Names')));
+  if (names instanceof PDFDict) {
+    names.delete(name('JavaScript'));
+    names.delete(name('EmbeddedFiles'));
+  }
+
+  // Walk everything still reachable from the catalog, dropping metadata and active content on
+  // the way; objects left unreached (the old Info, XMP streams, scripts, embedded files, earlier
+  // revisions, object streams) are deleted.
   const reachable = new Set<PDFRef>([root]);
-  const pending: unknown[] = [context.lookup(root)];
-  const METADATA = PDFName.of('Metadata');
-  const PIECE_INFO = PDFName.of('PieceInfo');
-  const SUBTYPE = PDFName.of('Subtype');
-  const RECT = PDFName.of('Rect');
-  const T = PDFName.of('T');
+  const pending: unknown[] = [catalog];
+  const budget = new InflateBudget();
+  const METADATA = name('Metadata');
+  const PIECE_INFO = name('PieceInfo');
+  const SUBTYPE = name('Subtype');
+  const RECT = name('Rect');
+  const T = name('T');
+  const S = name('S');
+  const isDangerousAction = (value: unknown): boolean => {
+    const action = context.lookup(value as PDFRef);
+    if (action instanceof PDFArray) return action.asArray().some(isDangerousAction);
+    if (!(action instanceof PDFDict)) return false;
+    const kind = action.get(S);
+    return (kind instanceof PDFName && PDF_DANGEROUS_ACTIONS.has(kind.decodeText())) || action.has(name('JS'));
+  };
   while (pending.length > 0) {
     const object = pending.pop();
     if (object instanceof PDFRef) {
@@ -537,12 +674,21 @@ async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
       reachable.add(object);
       pending.push(context.lookup(object));
     } else if (object instanceof PDFStream) {
+      if (object instanceof PDFRawStream) stripPdfImage(object, budget);
       pending.push(object.dict);
     } else if (object instanceof PDFDict) {
       object.delete(METADATA);
       object.delete(PIECE_INFO);
+      object.delete(name('AA')); // additional actions: on open, close, page view, field events
+      object.delete(name('JS'));
+      object.delete(name('EF')); // a file specification's embedded file streams
+      object.delete(name('RichMediaContent'));
+      for (const key of ['A', 'Next', 'PA']) if (object.has(name(key)) && isDangerousAction(object.get(name(key)))) object.delete(name(key));
       const subtype = object.get(SUBTYPE);
-      if (subtype instanceof PDFName && object.has(RECT) && PDF_MARKUP_ANNOTATIONS.has(subtype.decodeText())) object.delete(T);
+      if (subtype instanceof PDFName && object.has(RECT)) {
+        if (PDF_MARKUP_ANNOTATIONS.has(subtype.decodeText())) object.delete(T);
+        if (subtype.decodeText() === 'FileAttachment') object.delete(name('FS'));
+      }
       for (const [, value] of object.entries()) pending.push(value);
     } else if (object instanceof PDFArray) {
       for (const value of object.asArray()) pending.push(value);
@@ -552,4 +698,28 @@ async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
 
   // Plain objects (no object streams): what is left is readable, and checkable, as it is.
   return await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+}
+
+/**
+ * A JPEG image stream (/DCTDecode, alone or after /FlateDecode) loses its metadata segments
+ * like an uploaded JPEG; the compressed pixels stay as they are. A stream that says it is a JPEG
+ * and is not one is refused: it cannot be checked.
+ */
+function stripPdfImage(stream: PDFRawStream, budget: InflateBudget): void {
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const filters = filter instanceof PDFName ? [filter] : filter instanceof PDFArray ? filter.asArray() : [];
+  const namesOf = filters.map((f) => (f instanceof PDFName ? f.decodeText() : ''));
+  if (namesOf.at(-1) !== 'DCTDecode') return;
+  let jpeg: Uint8Array;
+  if (namesOf.length === 1) jpeg = stream.getContents();
+  else if (namesOf.length === 2 && namesOf[0] === 'FlateDecode') jpeg = budget.inflate(stream.getContents(), 'zlib');
+  else throw unreadablePdf();
+  if (embeddedImageType(jpeg) !== 'image/jpeg') throw unreadablePdf();
+  stream.updateContents(stripMetadata('image/jpeg', jpeg));
+  if (namesOf.length === 2) {
+    stream.dict.set(PDFName.of('Filter'), PDFName.of('DCTDecode'));
+    const parms = stream.dict.lookup(PDFName.of('DecodeParms'));
+    if (parms instanceof PDFArray && parms.size() === 2) stream.dict.set(PDFName.of('DecodeParms'), parms.get(1));
+    else stream.dict.delete(PDFName.of('DecodeParms'));
+  }
 }
