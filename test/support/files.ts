@@ -6,7 +6,7 @@ import { reportInput } from './app.ts';
 
 export const ATTACHMENT_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/attachments');
 
-export function fixtureBytes(name: string): Uint8Array {
+export function fixtureBytes(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(fs.readFileSync(path.join(ATTACHMENT_FIXTURES, name)));
 }
 

@@ -228,11 +228,13 @@ function readZipEntry(entry: ZipEntry, budget: InflateBudget): Uint8Array {
   return bytes;
 }
 
-/** The first bytes of an entry, to recognise an image, inflating no more than a few kilobytes. */
+/** The first bytes of an entry, to recognise an image, inflating only its first few kilobytes. */
 function peekZipEntry(entry: ZipEntry): Uint8Array {
   if (entry.method === 0) return entry.data.subarray(0, 16);
   try {
-    return inflateRawSync(entry.data.subarray(0, 64), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 64 * 1024 });
+    // A dynamic deflate block starts with its code tables (up to a few hundred bytes), so take
+    // enough input to reach the first literals; 4 KiB inflate to at most ~4 MiB.
+    return inflateRawSync(entry.data.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 4096 * 1032 + 1024 });
   } catch {
     return new Uint8Array(0); // not worth knowing: the entry is copied as it is
   }
@@ -602,8 +604,8 @@ const PDF_DANGEROUS_ACTIONS = new Set([
  * metadata (JPEG streams lose EXIF/GPS, XMP, ICC-less APP segments like a JPEG upload) and
  * active content: JavaScript (document-level in Names/JavaScript, JS actions anywhere, XFA
  * scripts), /OpenAction and additional actions (/AA), form submit and import actions, launch and
- * remote go-to actions, embedded files (Names/EmbeddedFiles, file-attachment annotations, any
- * file specification's /EF) and portfolios (/Collection).
+ * remote go-to actions, embedded files (Names/EmbeddedFiles, file-attachment annotations,
+ * associated files /AF, any file specification's /EF) and portfolios (/Collection).
  */
 export async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
   try {
@@ -682,6 +684,7 @@ async function rewritePdf(bytes: Uint8Array): Promise<Uint8Array> {
       object.delete(name('AA')); // additional actions: on open, close, page view, field events
       object.delete(name('JS'));
       object.delete(name('EF')); // a file specification's embedded file streams
+      object.delete(name('AF')); // associated files (PDF/A-3, PDF 2.0): embedded files by another name
       object.delete(name('RichMediaContent'));
       for (const key of ['A', 'Next', 'PA']) if (object.has(name(key)) && isDangerousAction(object.get(name(key)))) object.delete(name(key));
       const subtype = object.get(SUBTYPE);
