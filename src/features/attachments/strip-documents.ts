@@ -1,5 +1,15 @@
 import { constants, crc32, deflateRawSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream } from '@cantoo/pdf-lib';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFObjectStreamParser,
+  PDFRawStream,
+  PDFRef,
+  PDFStream,
+  PDFXRefStreamParser,
+} from '@cantoo/pdf-lib';
 import { AppError } from '../../errors.ts';
 import { stripOffThread } from './attachment-workers.ts';
 import { le16, le32, readCfb, readRanges, writeRanges } from './cfb.ts';
@@ -583,6 +593,45 @@ function blankCurrentUser(stream: Uint8Array): void {
 // The worker is bounded in memory and time; a worker that crashes, runs out of memory or takes
 // too long means the upload is refused.
 
+/**
+ * pdf-lib inflates object streams and cross-reference streams while it parses, with no limit:
+ * 200 KB of deflated spaces become 200 MB of buffers, outside the worker's heap limit. Each
+ * such stream is measured first, within the document's decompression budget (a FlateDecode
+ * stream is inflated once within the caps, then handed on); any other filter is refused there.
+ */
+let pdfParse: { budget: InflateBudget; refused?: AppError } | undefined;
+
+function checkParsedStream(stream: PDFRawStream): void {
+  const parse = pdfParse ?? { budget: new InflateBudget() };
+  try {
+    const filter = stream.dict.lookup(PDFName.of('Filter'));
+    const filters = filter === undefined ? [] : filter instanceof PDFArray ? filter.asArray() : [filter];
+    if (filters.length === 0) return parse.budget.take(stream.getContentsSize());
+    if (filters.length !== 1 || !(filters[0] instanceof PDFName) || filters[0].decodeText() !== 'FlateDecode') throw unreadablePdf();
+    try {
+      parse.budget.inflate(stream.getContents(), 'zlib');
+    } catch (error) {
+      // Data that does not inflate at all (encrypted, damaged) is left to pdf-lib to refuse.
+      if (error instanceof AppError && error.code === 'attachment_too_large') throw error;
+    }
+  } catch (error) {
+    // pdf-lib skips objects it cannot parse; the refusal is kept and thrown once it is done.
+    if (error instanceof AppError) parse.refused ??= error;
+    throw error;
+  }
+}
+
+const parseObjectStream = PDFObjectStreamParser.forStream;
+PDFObjectStreamParser.forStream = (rawStream, shouldWaitForTick) => {
+  checkParsedStream(rawStream);
+  return parseObjectStream(rawStream, shouldWaitForTick);
+};
+const parseXRefStream = PDFXRefStreamParser.forStream;
+PDFXRefStreamParser.forStream = (rawStream) => {
+  checkParsedStream(rawStream);
+  return parseXRefStream(rawStream);
+};
+
 /** Strips a PDF in an attachment worker. */
 export function stripPdf(bytes: Uint8Array): Promise<Uint8Array> {
   return stripOffThread('application/pdf', bytes);
@@ -618,13 +667,19 @@ export async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Arra
 
 async function rewritePdf(bytes: Uint8Array): Promise<Uint8Array> {
   let doc: PDFDocument;
+  const parse: { budget: InflateBudget; refused?: AppError } = { budget: new InflateBudget() };
+  const budget = parse.budget;
   try {
     // Without a password pdf-lib refuses encrypted files (EncryptedPDFError). XFA is taken out
     // below, with the rest of the active content.
+    pdfParse = parse;
     doc = await PDFDocument.load(bytes, { updateMetadata: false, preserveXFA: true });
-  } catch {
-    throw unreadablePdf();
+  } catch (error) {
+    throw parse.refused ?? (error instanceof AppError ? error : unreadablePdf());
+  } finally {
+    pdfParse = undefined;
   }
+  if (parse.refused) throw parse.refused;
   const { context } = doc;
   if (context.trailerInfo.Encrypt !== undefined) throw unreadablePdf();
   const root = context.trailerInfo.Root;
@@ -655,7 +710,6 @@ async function rewritePdf(bytes: Uint8Array): Promise<Uint8Array> {
   // revisions, object streams) are deleted.
   const reachable = new Set<PDFRef>([root]);
   const pending: unknown[] = [catalog];
-  const budget = new InflateBudget();
   const METADATA = name('Metadata');
   const PIECE_INFO = name('PieceInfo');
   const SUBTYPE = name('Subtype');
