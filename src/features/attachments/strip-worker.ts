@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { AppError } from '../../errors.ts';
 import type { AttachmentResult, AttachmentTask } from './attachment-workers.ts';
@@ -17,7 +19,24 @@ async function handle(task: AttachmentTask): Promise<AttachmentResult> {
   return { kind: 'strip', bytes: await stripInThisThread(task.mediaType, task.bytes) };
 }
 
+/**
+ * On Linux a thread has its own nice value: this worker's thread yields the CPU to the API's
+ * event loop (nice 0), so on a small machine a busy worker delays other requests as little as
+ * possible. Best effort: elsewhere, or without /proc, the worker runs at normal priority.
+ */
+export const WORKER_NICE = 10;
+
+function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, WORKER_NICE);
+  } catch {
+    // not Linux, or not permitted: normal priority
+  }
+}
+
 if (!isMainThread && parentPort) {
+  lowerThisThreadsPriority();
   const port = parentPort;
   port.on('message', ({ id, task }: { id: number; task: AttachmentTask }) => {
     handle(task).then(
