@@ -103,3 +103,20 @@ test('nothing stored on disk or in the storage key carries the name', async () =
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [e.name]));
   for (const name of walk(t.deps.config.attachmentsDir)) assertNoName(name, 'file on disk');
 });
+
+test('a body’s answer evidence is public, under a neutral name; its uploader’s own name for it stays inside', async () => {
+  const form = new FormData();
+  form.set('message', 'Jalan sudah diperbaiki pada 25 November; foto terlampir.');
+  form.append('attachments', new File([fixtureBytes('document.pdf')], 'Bukti Kerja Pak Andi Wijaya.pdf', { type: 'application/pdf' }));
+  const answered = await t.request('POST', `/api/v1/reports/${trackingId}/answer`, { token: unit.token, form });
+  assert.equal(answered.status, 200, answered.text);
+  const pub = await t.request('GET', `/api/v1/reports/${trackingId}`);
+  assert.equal(pub.status, 200);
+  assert.deepEqual(pub.body.attachments.map((a: { fileName: string }) => a.fileName), ['lampiran-1.pdf'], 'only the evidence, numbered among what the public sees');
+  assert.ok(!pub.text.includes('Andi') && !pub.text.includes('Budi'));
+  const file = await download(t, pub.body.attachments[0].url);
+  assert.equal(file.status, 200);
+  assert.equal(dispositionName(file.headers.get('content-disposition')), 'lampiran-1.pdf');
+  const staff = await t.request('GET', `/api/v1/reports/${trackingId}`, { token: agency.token });
+  assert.deepEqual(staff.body.attachments.map((a: { fileName: string }) => a.fileName), ['lampiran-1.jpg', 'lampiran-2.jpg', 'lampiran-3.pdf']);
+});
