@@ -43,7 +43,11 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
       );
       checked.push({ bytes: stripped, fileName: info.fileName, mediaType: info.mediaType });
     } catch (err) {
-      if (err instanceof AppError) throw new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
+      if (err instanceof AppError) {
+        const named = new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
+        named.retryAfterSeconds = err.retryAfterSeconds; // a full attachment queue (503) says when to retry
+        throw named;
+      }
       throw err;
     }
   }
