@@ -57,7 +57,7 @@ test('while a worker is busy for a second, the caller’s event loop keeps ticki
     await p.run({ op: 'spin', ms: 1000 });
     const elapsed = performance.now() - started;
     clearInterval(timer);
-    assert.ok(elapsed >= 1000);
+    assert.ok(elapsed >= 900, `the task took ${elapsed.toFixed(0)} ms`); // the worker's clock is Date.now()
     // On this thread the gap would be the whole second; generous margins for a loaded machine.
     assert.ok(ticks >= 10, `the interval ticked ${ticks} times in ${elapsed.toFixed(0)} ms`);
     assert.ok(maxGap < elapsed / 2, `the longest pause was ${maxGap.toFixed(0)} ms of ${elapsed.toFixed(0)} ms`);
