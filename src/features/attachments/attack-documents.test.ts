@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { constants, inflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
+import CFB from 'cfb';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString } from '@cantoo/pdf-lib';
 import { type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
@@ -74,6 +75,27 @@ test('DOCX: the photo inside loses EXIF/GPS, customXml and the template referenc
   assert.deepEqual(output['word/document.xml'], unzipSync(input)['word/document.xml'], 'the text is untouched');
 });
 
+test('DOCX: documents embedded in it are stripped too: an XLSX with its author and the photo, a legacy OLE object', () => {
+  const inner = unzipSync(hostileDocx()); // a whole document with the name, customXml and the photo
+  const files = unzipSync(fixtureBytes('letter.docx'));
+  files['word/embeddings/Microsoft_Word_Document.docx'] = zipSync(inner);
+  const summary = Buffer.concat([Buffer.from([0xfe, 0xff, 0, 0]), Buffer.alloc(96), Buffer.from(`Author\0${NAME}\0`, 'latin1')]);
+  const container = CFB.utils.cfb_new();
+  CFB.utils.cfb_add(container, '/WordDocument', Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) % 256));
+  CFB.utils.cfb_add(container, '/\u0005SummaryInformation', summary);
+  files['word/embeddings/oleObject1.bin'] = new Uint8Array(CFB.write(container, { type: 'buffer' }) as Uint8Array);
+  const output = unzipSync(stripOoxml(zipSync(files)));
+  assertNoIdentity(output['word/embeddings/oleObject1.bin']!, 'oleObject1.bin');
+  const nested = unzipSync(output['word/embeddings/Microsoft_Word_Document.docx']!);
+  for (const [name, data] of Object.entries(nested)) assertNoIdentity(data, `embedded ${name}`);
+  assertCleanJpeg(nested['word/media/image1.jpeg']!, 'the photo in the embedded document');
+  assert.ok(!Object.keys(nested).some((n) => n.startsWith('customXml/')));
+  // Two levels deep is refused rather than guessed at.
+  const deeper = unzipSync(fixtureBytes('letter.docx'));
+  deeper['word/embeddings/outer.docx'] = zipSync(files);
+  assert.throws(() => stripOoxml(zipSync(deeper)), (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed');
+});
+
 test('DOCX: an embedded TIFF (which has no stripper) is refused', () => {
   const files = unzipSync(fixtureBytes('letter.docx'));
   files['word/media/image1.tif'] = Uint8Array.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 0, 0, ...strToU8(NAME)]);
@@ -98,6 +120,16 @@ function hostileOdt(): Uint8Array {
   const { mimetype, ...rest } = files;
   return zipSync({ mimetype: [mimetype!, { level: 0 }], ...rest });
 }
+
+test('ODT: an embedded object (a folder of its own: Object 1/meta.xml) loses its author too', () => {
+  const files = unzipSync(hostileOdt());
+  files['Object 1/meta.xml'] = strToU8(`<?xml version="1.0"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"><office:meta><meta:initial-creator>${NAME}</meta:initial-creator></office:meta></office:document-meta>`);
+  files['Object 1/content.xml'] = strToU8(`<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:annotation><dc:creator>${NAME}</dc:creator></office:annotation></office:document-content>`);
+  const { mimetype, ...rest } = files;
+  const output = unzipSync(stripOdf(zipSync({ mimetype: [mimetype!, { level: 0 }], ...rest })));
+  for (const [name, data] of Object.entries(output)) assertNoIdentity(data, name);
+  assert.ok(output['Object 1/content.xml'], 'the object stays');
+});
 
 test('ODT: the photo inside loses EXIF/GPS, the template link and the author go', () => {
   const input = hostileOdt();

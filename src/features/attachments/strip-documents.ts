@@ -315,8 +315,9 @@ const DROP = Symbol('drop');
 function rewriteZip(
   bytes: Uint8Array,
   transform: (name: string, read: () => string) => string | undefined | typeof DROP,
+  budget = new InflateBudget(),
+  depth = 0,
 ): ZipEntry[] {
-  const budget = new InflateBudget();
   const out: ZipEntry[] = [];
   for (const entry of readZip(bytes)) {
     const text = transform(entry.name, () => utf8Decoder.decode(readZipEntry(entry, budget)));
@@ -325,16 +326,57 @@ function rewriteZip(
       out.push(newZipEntry(entry, utf8.encode(text)));
       continue;
     }
-    const image = /\.(xml|rels)$/i.test(entry.name) ? undefined : embeddedImageType(peekZipEntry(entry));
-    if (image === undefined) {
+    if (/\.(xml|rels)$/i.test(entry.name)) {
       out.push(entry);
-    } else if (image === 'tiff') {
+      continue;
+    }
+    const head = peekZipEntry(entry);
+    const image = embeddedImageType(head);
+    const embedded = embeddedDocumentType(head);
+    if (image === 'tiff') {
       throw embeddedTiff();
-    } else {
+    } else if (image !== undefined) {
       out.push(newZipEntry(entry, stripMetadata(image, readZipEntry(entry, budget)), true));
+    } else if (embedded !== undefined) {
+      // A document inside a document (word/embeddings/*.xlsx, oleObject*.bin): its own
+      // properties and images name its author just the same. One level deep is what Office writes.
+      if (depth >= 1) throw embeddedTooDeep();
+      out.push(newZipEntry(entry, stripEmbedded(embedded, readZipEntry(entry, budget), budget, depth + 1)));
+    } else {
+      out.push(entry);
     }
   }
   return out;
+}
+
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function embeddedDocumentType(head: Uint8Array): 'zip' | 'ole' | undefined {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (OLE_SIGNATURE.every((byte, i) => head[i] === byte)) return 'ole';
+  return undefined;
+}
+
+/** An embedded OOXML, ODF or OLE document, stripped like an upload (within the outer budget). */
+function stripEmbedded(kind: 'zip' | 'ole', bytes: Uint8Array, budget: InflateBudget, depth: number): Uint8Array {
+  if (kind === 'ole') return stripOle(bytes);
+  const names = new Set(readZip(bytes).map((entry) => entry.name));
+  if (names.has('[Content_Types].xml')) return writeZip(rewriteZip(bytes, ooxmlTransform, budget, depth));
+  if (names.has(ODF_MIMETYPE)) return odfFromEntries(rewriteZip(bytes, odfTransform, budget, depth));
+  // A plain zip inside a document is neither; its contents are unknown, so it is not kept.
+  throw embeddedUnknown();
+}
+
+function embeddedTooDeep(): AppError {
+  const message =
+    'Dokumen berisi dokumen tersemat bertingkat yang tidak dapat diperiksa / The document contains nested embedded documents that cannot be checked';
+  return new AppError('attachment_type_not_allowed', message, { file: message });
+}
+
+function embeddedUnknown(): AppError {
+  const message =
+    'Dokumen berisi arsip tersemat yang tidak dapat diperiksa / The document contains an embedded archive that cannot be checked';
+  return new AppError('attachment_type_not_allowed', message, { file: message });
 }
 
 function embeddedTiff(): AppError {
@@ -468,11 +510,15 @@ function escapeXmlAttribute(text: string): string {
 }
 
 function odfTransform(name: string, read: () => string): string | undefined | typeof DROP {
+  // Embedded objects (a chart, a formula, another document) are folders of the same archive,
+  // "Object 1/meta.xml" and so on, with parts of their own: matched by the last name segment.
+  const part = name.slice(name.lastIndexOf('/') + 1);
+  if (name.startsWith('META-INF/')) return undefined;
   // meta.xml: creator, initial creator, printed-by, dates, generator, template path, user fields.
-  if (name === 'meta.xml') return emptyOdfMeta(read());
+  if (part === 'meta.xml') return emptyOdfMeta(read());
   // Comment (office:annotation) and tracked-change (office:change-info) authors.
-  if (name === 'content.xml' || name === 'styles.xml') return changed(read(), (xml) => blankElementText(xml, ['dc:creator']));
-  if (name === 'settings.xml') {
+  if (part === 'content.xml' || part === 'styles.xml') return changed(read(), (xml) => blankElementText(xml, ['dc:creator']));
+  if (part === 'settings.xml') {
     return changed(read(), (xml) =>
       xml.replace(
         /(<config:config-item\s[^>]*config:name="(?:PrinterName|PrinterSetup)"[^>]*>)[^<]*(<\/config:config-item>)/g,
@@ -484,14 +530,15 @@ function odfTransform(name: string, read: () => string): string | undefined | ty
 }
 
 export function stripOdf(bytes: Uint8Array): Uint8Array {
-  return guarded((input) => {
-    const entries = rewriteZip(input, odfTransform);
-    const mimetype = entries.find((entry) => entry.name === ODF_MIMETYPE);
-    if (mimetype === undefined || !entries.some((entry) => entry.name === 'content.xml')) throw unreadableDocument();
-    // ODF requires `mimetype` first and stored, so it can be read at a fixed offset.
-    const first = mimetype.method === 0 ? mimetype : newZipEntry(mimetype, readZipEntry(mimetype, new InflateBudget()), true);
-    return writeZip([first, ...entries.filter((entry) => entry !== mimetype)]);
-  }, bytes);
+  return guarded((input) => odfFromEntries(rewriteZip(input, odfTransform)), bytes);
+}
+
+function odfFromEntries(entries: ZipEntry[]): Uint8Array {
+  const mimetype = entries.find((entry) => entry.name === ODF_MIMETYPE);
+  if (mimetype === undefined || !entries.some((entry) => entry.name === 'content.xml')) throw unreadableDocument();
+  // ODF requires `mimetype` first and stored, so it can be read at a fixed offset.
+  const first = mimetype.method === 0 ? mimetype : newZipEntry(mimetype, readZipEntry(mimetype, new InflateBudget()), true);
+  return writeZip([first, ...entries.filter((entry) => entry !== mimetype)]);
 }
 
 // ---------------------------------------------------------------------------------------------
