@@ -16,22 +16,29 @@ import { le16, le32, readCfb, readRanges, writeRanges } from './cfb.ts';
 import { embeddedImageType, stripMetadata } from './strip-metadata.ts';
 
 /**
- * Removes the properties that name a document's author (and the people who edited, printed or
- * commented on it) from PDF and Office documents before they are stored. Only metadata parts
- * change: text, images and sheets are copied as they are (zip entries byte for byte).
+ * Removes what names a document's author (and the people who edited, printed or commented on
+ * it) from PDF and Office documents before they are stored, and what could act on a reader's
+ * machine. Text, sheets and image pixels are copied as they are (unchanged zip entries byte for
+ * byte, still compressed).
  *
  *  - OOXML (docx/xlsx/pptx): docProps/core.xml and custom.xml become empty, identifying elements
- *    leave docProps/app.xml, and comment, tracked-change and co-author names are blanked.
- *  - ODF (odt/ods): meta.xml is replaced by an empty one, comment and tracked-change authors and
- *    the printer name are blanked; `mimetype` stays the first entry, stored.
- *  - PDF: the Info dictionary, every XMP /Metadata stream, /PieceInfo, the file /ID and comment
- *    (markup annotation) authors go, and the file is rewritten from the objects still reachable,
- *    so earlier revisions and orphaned objects holding the old values go too.
+ *    leave docProps/app.xml, comment, tracked-change and co-author names are blanked, customXml
+ *    parts and the attached template go (with their relationships and content types).
+ *  - ODF (odt/ods): meta.xml (also an embedded object's) is replaced by an empty one, comment and
+ *    tracked-change authors and the printer name are blanked; `mimetype` stays first, stored.
+ *  - In both, every image (JPEG, PNG, GIF, WebP, wherever it lives) is stripped like an upload;
+ *    a TIFF is refused; embedded documents are stripped one level deep.
+ *  - PDF: the Info dictionary, every XMP /Metadata stream, /PieceInfo, the file /ID, comment
+ *    (markup annotation) authors, JPEG image metadata, and active content (scripts, open and
+ *    additional actions, form submission, launch actions, embedded files) go, and the file is
+ *    rewritten from the objects still reachable, so earlier revisions and orphaned objects go too.
  *  - Legacy OLE (doc/xls/ppt): the SummaryInformation and DocumentSummaryInformation streams
  *    become empty property sets, the user name is blanked in Excel's WRITEACCESS record and
  *    PowerPoint's "Current User" stream, and free sectors are zeroed; all in place.
  *
- * Anything that cannot be read as the container it claims to be is refused with a 400.
+ * Every inflate is bounded (InflateBudget: per part, per document, and by ratio; 413 beyond).
+ * Anything that cannot be read as the container it claims to be is refused with a 400. These
+ * functions are synchronous and CPU-bound: the upload path runs them in the attachment workers.
  */
 
 function unreadableDocument(): AppError {
