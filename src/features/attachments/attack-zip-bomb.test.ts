@@ -7,7 +7,7 @@ import { type TestApp, type TestUser, startTestApp } from '../../../test/support
 import { fixtureBytes } from '../../../test/support/files.ts';
 import { AppError } from '../../errors.ts';
 import { InflateBudget, ZIP_LIMITS, stripOoxml, stripPdf } from './strip-documents.ts';
-import { stripAttachmentMetadata } from './strip-metadata.ts';
+import { MAX_IMAGE_PIXELS, stripAttachmentMetadata, stripMetadata } from './strip-metadata.ts';
 
 /**
  * Attack: decompression bombs. A 1.2 MB DOCX whose parts inflate to hundreds of megabytes used
@@ -193,6 +193,50 @@ test('a PDF whose object stream is a bomb is refused, not inflated by the PDF pa
   const bomb = pdfBomb();
   assert.ok(bomb.length < MB);
   await assert.rejects(stripPdf(bomb), isBomb);
+});
+
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), 8 + data.length);
+  return out;
+}
+
+/** A greyscale PNG of width × height whose IDAT is only the first rows (the header is what counts). */
+function pngOf(width: number, height: number): Uint8Array {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  const idat = deflateSync(Buffer.alloc(Math.min(height, 64) * (width + 1)));
+  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]));
+}
+
+test('pixel bombs: a PNG, GIF or WebP of more than 100 megapixels is refused with a 413; 100 megapixels pass', () => {
+  const isPixelBomb = (e: unknown) => e instanceof AppError && e.code === 'attachment_too_large' && /megapixels/.test(e.message);
+  assert.equal(MAX_IMAGE_PIXELS, 100_000_000);
+  assert.throws(() => stripMetadata('image/png', pngOf(20_000, 20_000)), isPixelBomb);
+  assert.throws(() => stripMetadata('image/png', pngOf(100_000, 1_001)), isPixelBomb);
+  assert.doesNotThrow(() => stripMetadata('image/png', pngOf(10_000, 10_000)));
+  const gif = Buffer.from(fixtureBytes('animation.gif'));
+  const bigScreen = Buffer.from(gif);
+  bigScreen.writeUInt16LE(20_000, 6);
+  bigScreen.writeUInt16LE(20_000, 8);
+  assert.throws(() => stripMetadata('image/gif', bigScreen), isPixelBomb);
+  const bigFrame = Buffer.from(gif);
+  const frame = bigFrame.indexOf(Buffer.from([0x2c, 0, 0, 0, 0]));
+  bigFrame.writeUInt16LE(60_000, frame + 5);
+  bigFrame.writeUInt16LE(60_000, frame + 7);
+  assert.throws(() => stripMetadata('image/gif', bigFrame), isPixelBomb);
+  const webp = Buffer.from(fixtureBytes('photo-exif.webp'));
+  const vp8x = webp.indexOf(Buffer.from('VP8X'));
+  assert.ok(vp8x > 0, 'the fixture has a VP8X canvas');
+  assert.doesNotThrow(() => stripMetadata('image/webp', webp));
+  webp.writeUIntLE(16_383, vp8x + 12, 3);
+  webp.writeUIntLE(16_383, vp8x + 15, 3);
+  assert.throws(() => stripMetadata('image/webp', webp), isPixelBomb);
 });
 
 // ---------------------------------------------------------------------------------------------

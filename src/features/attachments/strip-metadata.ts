@@ -105,6 +105,21 @@ function malformed(): AppError {
   });
 }
 
+/**
+ * The most pixels a PNG, GIF or WebP may have (per frame). The server never decodes pixels, but
+ * whoever opens the file does: 20,000 × 20,000 grey zeros are 0.4 MB of PNG and 400 MB (1.6 GB
+ * as RGBA) in a browser. 100 megapixels is far beyond any screenshot or scan kept as PNG; JPEG
+ * and HEIC, which phones with 200-megapixel cameras write, are not capped.
+ */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+function checkPixels(width: number, height: number): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    const message = `Gambar terlalu besar (maks. ${MAX_IMAGE_PIXELS / 1_000_000} megapiksel) / Image too large (max ${MAX_IMAGE_PIXELS / 1_000_000} megapixels)`;
+    throw new AppError('attachment_too_large', message, { file: message });
+  }
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
@@ -302,6 +317,11 @@ function stripPng(b: Uint8Array): Uint8Array {
     // A bad CRC means a damaged or tampered file; rejecting it beats storing garbage as evidence.
     if (crc32(b.subarray(pos + 4, end - 4)) !== storedCrc) throw malformed();
     if (first && type !== 'IHDR') throw malformed();
+    if (first) {
+      if (length !== 13) throw malformed();
+      const u32 = (o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+      checkPixels(u32(pos + 8), u32(pos + 12));
+    }
     first = false;
 
     const critical = (b[pos + 4]! & 0x20) === 0;
@@ -348,7 +368,16 @@ function stripWebp(b: Uint8Array): Uint8Array {
     if (WEBP_KEEP.has(fourcc)) {
       let chunk = b.subarray(pos, dataEnd);
       if (fourcc === 'VP8X') {
-        if (size < 1) throw malformed();
+        if (size < 10) throw malformed();
+        const u24 = (o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
+        checkPixels(u24(pos + 12) + 1, u24(pos + 15) + 1); // the canvas
+      } else if (fourcc === 'VP8L' && size >= 5 && b[pos + 8] === 0x2f) {
+        const bits = u32le(pos + 9);
+        checkPixels((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+      } else if (fourcc === 'VP8 ' && size >= 10 && b[pos + 11] === 0x9d && b[pos + 12] === 0x01 && b[pos + 13] === 0x2a) {
+        checkPixels((b[pos + 14]! | (b[pos + 15]! << 8)) & 0x3fff, (b[pos + 16]! | (b[pos + 17]! << 8)) & 0x3fff);
+      }
+      if (fourcc === 'VP8X') {
         chunk = chunk.slice(); // copy: never mutate the caller's buffer
         chunk[8] = chunk[8]! & ~(VP8X_EXIF_FLAG | VP8X_XMP_FLAG);
       }
@@ -396,6 +425,7 @@ const GIF_MAX_BLOCKS = 1_000_000;
 function stripGif(b: Uint8Array): Uint8Array {
   const header = String.fromCharCode(...b.subarray(0, 6));
   if (b.length < 13 || (header !== 'GIF87a' && header !== 'GIF89a')) throw malformed();
+  checkPixels(b[6]! | (b[7]! << 8), b[8]! | (b[9]! << 8)); // the logical screen
   const screenFlags = b[10]!;
   let pos = 13 + ((screenFlags & 0x80) !== 0 ? 3 * 2 ** ((screenFlags & 0x07) + 1) : 0);
   if (pos > b.length) throw malformed();
@@ -423,6 +453,7 @@ function stripGif(b: Uint8Array): Uint8Array {
     }
     if (introducer === GIF_IMAGE) {
       if (pos + 10 > b.length) throw malformed();
+      checkPixels(b[pos + 5]! | (b[pos + 6]! << 8), b[pos + 7]! | (b[pos + 8]! << 8));
       const flags = b[pos + 9]!;
       let dataStart = pos + 10 + ((flags & 0x80) !== 0 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
       if (dataStart + 1 > b.length) throw malformed();
