@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'idempotency_key_reused' // an Idempotency-Key sent again with another request
   | 'idempotency_in_progress' // the first request with this key has not finished yet
+  | 'server_busy' // a bounded queue (attachment processing) is full: try again shortly
   | 'data_dir_locked';
 
 export class AppError extends Error {

@@ -27,6 +27,7 @@ const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   answer_only_promises: 422,
   too_many_attempts: 429,
   data_dir_locked: 503,
+  server_busy: 503,
 };
 
 export interface ErrorBody {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../errors.ts';
-import { inspectAttachment } from './inspect.ts';
+import { ACCEPTED_MEDIA_TYPES, extensionForMediaType, inspectAttachment } from './inspect.ts';
+import { hasStripper, stripMetadata } from './strip-metadata.ts';
 
 const fixture = (name: string): Uint8Array =>
   new Uint8Array(readFileSync(new URL(`../../../test/fixtures/attachments/${name}`, import.meta.url)));
@@ -221,4 +222,25 @@ test('file names: paths, control and bidi characters are stripped; extension fol
   const emoji = await name(`${'b'.repeat(99)}📷📷.jpg`);
   assert.equal(emoji, `${'b'.repeat(99)}📷.jpg`);
   assert.ok(emoji.isWellFormed());
+});
+
+test('every accepted type has a metadata stripper, and names its neutral extension', () => {
+  assert.ok(ACCEPTED_MEDIA_TYPES.length >= 14);
+  for (const type of ACCEPTED_MEDIA_TYPES) {
+    assert.ok(hasStripper(type), `${type} is accepted but has no stripper`);
+    assert.match(extensionForMediaType(type), /^[a-z]{3,4}$/, type);
+  }
+  assert.equal(extensionForMediaType('image/jpeg'), 'jpg');
+  assert.equal(extensionForMediaType('image/heif-sequence'), 'heic');
+  assert.equal(extensionForMediaType(DOCX), 'docx');
+  assert.equal(hasStripper('image/tiff'), false);
+  assert.equal(hasStripper('image/svg+xml'), false);
+});
+
+test('each fixture of an accepted type goes through its stripper after inspection', async () => {
+  for (const [name, type] of [['animation.gif', 'image/gif'], ['photo-gps.jpg', 'image/jpeg'], ['letter.docx', DOCX]] as const) {
+    const info = await inspectAttachment({ fileName: name, bytes: fixture(name) }, limits);
+    assert.equal(info.mediaType, type);
+    assert.doesNotThrow(() => stripMetadata(info.mediaType, fixture(name)));
+  }
 });

@@ -1,6 +1,7 @@
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { AppError } from '../../errors.ts';
 import { cfbStreamNames } from './cfb.ts';
+import { hasStripper } from './strip-metadata.ts';
 
 type Kind =
   | 'jpg' | 'png' | 'webp' | 'gif' | 'heic' | 'pdf'
@@ -37,6 +38,19 @@ const ALLOWED: Record<Kind, AllowedType> = {
 };
 
 const KINDS = Object.keys(ALLOWED) as Kind[];
+
+/** Every media type an upload may be stored as (each has a metadata stripper). */
+export const ACCEPTED_MEDIA_TYPES: readonly string[] = [
+  ...KINDS.map((k) => ALLOWED[k].mediaType),
+  ...ALLOWED.heic.declaredTypes, // the HEIF variants file-type may report
+];
+
+/** The extension of a stored file of this media type, for the neutral name others see (lampiran-1.jpg). */
+export function extensionForMediaType(mediaType: string): string {
+  const type = mediaType.split(';')[0]!.trim().toLowerCase();
+  const kind = KINDS.find((k) => ALLOWED[k].mediaType === type || (k === 'heic' && ALLOWED.heic.declaredTypes.includes(type)));
+  return kind === undefined ? 'bin' : ALLOWED[kind].nameExtensions[0]!;
+}
 const ZIP_CONTAINER_KINDS = new Set<Kind>(['docx', 'xlsx', 'pptx', 'odt', 'ods']);
 
 /** What file-type reports (by its `ext`) for each allowed kind; cfb is resolved separately. */
@@ -113,12 +127,15 @@ export async function inspectAttachment(
   }
 
   const allowed = ALLOWED[kind];
+  // HEIF has several honest variants (image/heic, image/heif, *-sequence); pass the exact one on.
+  const mediaType = kind === 'heic' && mime !== undefined ? mime : allowed.mediaType;
+  // Nothing is stored that cannot be cleaned of metadata (see strip-metadata.ts).
+  if (!hasStripper(mediaType)) throw notAllowed();
   const extension = allowed.nameExtensions[0]!;
   const nameExtension = nameClaim === 'none' ? extension : name.extension!;
   const base = nameClaim === 'none' ? name.whole : name.base;
   return {
-    // HEIF has several honest variants (image/heic, image/heif, *-sequence); pass the exact one on.
-    mediaType: kind === 'heic' && mime !== undefined ? mime : allowed.mediaType,
+    mediaType,
     extension,
     fileName: `${capBaseName(base)}.${nameExtension}`,
   };

@@ -1,26 +1,44 @@
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream } from '@cantoo/pdf-lib';
+import { constants, crc32, deflateRawSync, inflateRawSync, inflateSync } from 'node:zlib';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFObjectStreamParser,
+  PDFRawStream,
+  PDFRef,
+  PDFStream,
+  PDFXRefStreamParser,
+} from '@cantoo/pdf-lib';
 import { AppError } from '../../errors.ts';
+import { stripOffThread } from './attachment-workers.ts';
 import { le16, le32, readCfb, readRanges, writeRanges } from './cfb.ts';
+import { embeddedImageType, stripMetadata } from './strip-metadata.ts';
 
 /**
- * Removes the properties that name a document's author (and the people who edited, printed or
- * commented on it) from PDF and Office documents before they are stored. Only metadata parts
- * change: text, images and sheets are copied as they are (zip entries byte for byte).
+ * Removes what names a document's author (and the people who edited, printed or commented on
+ * it) from PDF and Office documents before they are stored, and what could act on a reader's
+ * machine. Text, sheets and image pixels are copied as they are (unchanged zip entries byte for
+ * byte, still compressed).
  *
  *  - OOXML (docx/xlsx/pptx): docProps/core.xml and custom.xml become empty, identifying elements
- *    leave docProps/app.xml, and comment, tracked-change and co-author names are blanked.
- *  - ODF (odt/ods): meta.xml is replaced by an empty one, comment and tracked-change authors and
- *    the printer name are blanked; `mimetype` stays the first entry, stored.
- *  - PDF: the Info dictionary, every XMP /Metadata stream, /PieceInfo, the file /ID and comment
- *    (markup annotation) authors go, and the file is rewritten from the objects still reachable,
- *    so earlier revisions and orphaned objects holding the old values go too.
+ *    leave docProps/app.xml, comment, tracked-change and co-author names are blanked, customXml
+ *    parts and the attached template go (with their relationships and content types).
+ *  - ODF (odt/ods): meta.xml (also an embedded object's) is replaced by an empty one, comment and
+ *    tracked-change authors and the printer name are blanked; `mimetype` stays first, stored.
+ *  - In both, every image (JPEG, PNG, GIF, WebP, wherever it lives) is stripped like an upload;
+ *    a TIFF is refused; embedded documents are stripped one level deep.
+ *  - PDF: the Info dictionary, every XMP /Metadata stream, /PieceInfo, the file /ID, comment
+ *    (markup annotation) authors, JPEG image metadata, and active content (scripts, open and
+ *    additional actions, form submission, launch actions, embedded files) go, and the file is
+ *    rewritten from the objects still reachable, so earlier revisions and orphaned objects go too.
  *  - Legacy OLE (doc/xls/ppt): the SummaryInformation and DocumentSummaryInformation streams
  *    become empty property sets, the user name is blanked in Excel's WRITEACCESS record and
  *    PowerPoint's "Current User" stream, and free sectors are zeroed; all in place.
  *
- * Anything that cannot be read as the container it claims to be is refused with a 400.
+ * Every inflate is bounded (InflateBudget: per part, per document, and by ratio; 413 beyond).
+ * Anything that cannot be read as the container it claims to be is refused with a 400. These
+ * functions are synchronous and CPU-bound: the upload path runs them in the attachment workers.
  */
 
 function unreadableDocument(): AppError {
@@ -56,8 +74,65 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 // that we do not need to read (a zip bomb costs nothing). Entry timestamps, extra fields (Unix
 // owner IDs, NTFS times) and comments are not copied.
 
-/** Cap for one XML part we inflate to read; real metadata and document parts are far smaller. */
-const MAX_XML_PART_BYTES = 64 * 1024 * 1024;
+/**
+ * Decompression limits. Every part we inflate (XML we read, images we strip) is bounded three
+ * ways before and while it is inflated: its own size, the document's total, and its ratio to
+ * its compressed size (real XML deflates 5-20:1, a zip bomb of zeros 1000:1). A part small
+ * enough to be harmless may have any ratio. Over a limit the upload is refused with a 413.
+ */
+export const ZIP_LIMITS = {
+  maxPartBytes: 64 * 1024 * 1024,
+  maxTotalBytes: 128 * 1024 * 1024,
+  maxRatio: 200,
+  ratioFreeBytes: 1024 * 1024,
+};
+
+export function decompressionBomb(): AppError {
+  const mb = (n: number) => Math.round(n / (1024 * 1024));
+  const { maxPartBytes, maxTotalBytes, maxRatio } = ZIP_LIMITS;
+  const message =
+    `Isi dokumen terlalu besar setelah diekstrak (maks. ${mb(maxPartBytes)} MB per bagian, ${mb(maxTotalBytes)} MB seluruhnya, rasio ${maxRatio}:1) / ` +
+    `Document content too large when decompressed (max ${mb(maxPartBytes)} MB per part, ${mb(maxTotalBytes)} MB in all, ratio ${maxRatio}:1)`;
+  return new AppError('attachment_too_large', message, { file: message });
+}
+
+/** What is left of one document's decompression allowance. */
+export class InflateBudget {
+  remaining = ZIP_LIMITS.maxTotalBytes;
+
+  /** The most a part of `compressedSize` bytes may inflate to now. */
+  capFor(compressedSize: number): number {
+    const byRatio = Math.max(ZIP_LIMITS.ratioFreeBytes, compressedSize * ZIP_LIMITS.maxRatio);
+    return Math.min(ZIP_LIMITS.maxPartBytes, this.remaining, byRatio);
+  }
+
+  /**
+   * Inflates raw deflate data (zip entries) or zlib data (PDF FlateDecode) within the budget;
+   * `declared` is the size the container announces, if any (checked before any work).
+   */
+  inflate(data: Uint8Array, format: 'raw' | 'zlib', declared?: number): Uint8Array {
+    const cap = this.capFor(data.length);
+    if (declared !== undefined && declared > cap) throw decompressionBomb();
+    let out: Uint8Array;
+    try {
+      // +1 so that output of exactly `cap` bytes is told apart from output cut at the cap.
+      out = format === 'raw' ? inflateRawSync(data, { maxOutputLength: cap + 1 }) : inflateSync(data, { maxOutputLength: cap + 1 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw decompressionBomb();
+      throw unreadableDocument();
+    }
+    if (out.length > cap) throw decompressionBomb();
+    this.remaining -= out.length;
+    return out;
+  }
+
+  /** Counts bytes read without inflating (stored entries) against the total. */
+  take(length: number): void {
+    if (length > Math.min(ZIP_LIMITS.maxPartBytes, this.remaining)) throw decompressionBomb();
+    this.remaining -= length;
+  }
+}
+
 const MAX_ZIP_ENTRIES = 0xffff;
 
 interface ZipEntry {
@@ -158,11 +233,28 @@ function readZip(b: Uint8Array): ZipEntry[] {
   return entries;
 }
 
-function readZipEntry(entry: ZipEntry): Uint8Array {
-  if (entry.size > MAX_XML_PART_BYTES) throw unreadableDocument();
-  const bytes = entry.method === 0 ? entry.data : inflateRawSync(entry.data, { maxOutputLength: MAX_XML_PART_BYTES });
+function readZipEntry(entry: ZipEntry, budget: InflateBudget): Uint8Array {
+  let bytes: Uint8Array;
+  if (entry.method === 0) {
+    budget.take(entry.size);
+    bytes = entry.data;
+  } else {
+    bytes = budget.inflate(entry.data, 'raw', entry.size);
+  }
   if (bytes.length !== entry.size || crc32(bytes) !== entry.crc) throw unreadableDocument();
   return bytes;
+}
+
+/** The first bytes of an entry, to recognise an image, inflating only its first few kilobytes. */
+function peekZipEntry(entry: ZipEntry): Uint8Array {
+  if (entry.method === 0) return entry.data.subarray(0, 16);
+  try {
+    // A dynamic deflate block starts with its code tables (up to a few hundred bytes), so take
+    // enough input to reach the first literals; 4 KiB inflate to at most ~4 MiB.
+    return inflateRawSync(entry.data.subarray(0, 4096), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 4096 * 1032 + 1024 });
+  } catch {
+    return new Uint8Array(0); // not worth knowing: the entry is copied as it is
+  }
 }
 
 function newZipEntry(entry: ZipEntry, content: Uint8Array, store = false): ZipEntry {
@@ -218,18 +310,87 @@ function writeZip(entries: ZipEntry[]): Uint8Array {
   return Buffer.concat([...parts, ...central, eocd]);
 }
 
+/** What a transform returns to remove an entry from the archive. */
+const DROP = Symbol('drop');
+
 /**
- * Rewrites a zip: `transform` gets each entry's name and returns new XML text for it, or
- * undefined to copy the entry unchanged. `read` inflates the entry's text on demand.
+ * Rewrites a zip: `transform` gets each entry's name and returns new XML text for it, DROP to
+ * leave it out, or undefined to keep it. `read` inflates the entry's text on demand. Every kept
+ * entry that is an image (by its content, wherever it lives: word/media, Pictures, thumbnails)
+ * is stripped like an uploaded image and stored uncompressed (images do not deflate).
  */
 function rewriteZip(
   bytes: Uint8Array,
-  transform: (name: string, read: () => string) => string | undefined,
+  transform: (name: string, read: () => string) => string | undefined | typeof DROP,
+  budget = new InflateBudget(),
+  depth = 0,
 ): ZipEntry[] {
-  return readZip(bytes).map((entry) => {
-    const text = transform(entry.name, () => utf8Decoder.decode(readZipEntry(entry)));
-    return text === undefined ? entry : newZipEntry(entry, utf8.encode(text));
-  });
+  const out: ZipEntry[] = [];
+  for (const entry of readZip(bytes)) {
+    const text = transform(entry.name, () => utf8Decoder.decode(readZipEntry(entry, budget)));
+    if (text === DROP) continue;
+    if (text !== undefined) {
+      out.push(newZipEntry(entry, utf8.encode(text)));
+      continue;
+    }
+    if (/\.(xml|rels)$/i.test(entry.name)) {
+      out.push(entry);
+      continue;
+    }
+    const head = peekZipEntry(entry);
+    const image = embeddedImageType(head);
+    const embedded = embeddedDocumentType(head);
+    if (image === 'tiff') {
+      throw embeddedTiff();
+    } else if (image !== undefined) {
+      out.push(newZipEntry(entry, stripMetadata(image, readZipEntry(entry, budget)), true));
+    } else if (embedded !== undefined) {
+      // A document inside a document (word/embeddings/*.xlsx, oleObject*.bin): its own
+      // properties and images name its author just the same. One level deep is what Office writes.
+      if (depth >= 1) throw embeddedTooDeep();
+      out.push(newZipEntry(entry, stripEmbedded(embedded, readZipEntry(entry, budget), budget, depth + 1)));
+    } else {
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function embeddedDocumentType(head: Uint8Array): 'zip' | 'ole' | undefined {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (OLE_SIGNATURE.every((byte, i) => head[i] === byte)) return 'ole';
+  return undefined;
+}
+
+/** An embedded OOXML, ODF or OLE document, stripped like an upload (within the outer budget). */
+function stripEmbedded(kind: 'zip' | 'ole', bytes: Uint8Array, budget: InflateBudget, depth: number): Uint8Array {
+  if (kind === 'ole') return stripOle(bytes);
+  const names = new Set(readZip(bytes).map((entry) => entry.name));
+  if (names.has('[Content_Types].xml')) return writeZip(rewriteZip(bytes, ooxmlTransform, budget, depth));
+  if (names.has(ODF_MIMETYPE)) return odfFromEntries(rewriteZip(bytes, odfTransform, budget, depth));
+  // A plain zip inside a document is neither; its contents are unknown, so it is not kept.
+  throw embeddedUnknown();
+}
+
+function embeddedTooDeep(): AppError {
+  const message =
+    'Dokumen berisi dokumen tersemat bertingkat yang tidak dapat diperiksa / The document contains nested embedded documents that cannot be checked';
+  return new AppError('attachment_type_not_allowed', message, { file: message });
+}
+
+function embeddedUnknown(): AppError {
+  const message =
+    'Dokumen berisi arsip tersemat yang tidak dapat diperiksa / The document contains an embedded archive that cannot be checked';
+  return new AppError('attachment_type_not_allowed', message, { file: message });
+}
+
+function embeddedTiff(): AppError {
+  const message =
+    'Dokumen berisi gambar TIFF, yang metadatanya tidak dapat dibersihkan; ganti dengan JPEG atau PNG / ' +
+    'The document contains a TIFF image, whose metadata cannot be cleaned; replace it with a JPEG or PNG';
+  return new AppError('attachment_type_not_allowed', message, { file: message });
 }
 
 /** Applies `edit` to an XML text and returns the result only if something changed. */
@@ -284,13 +445,42 @@ const EXCEL_PERSON_ATTRIBUTES = ['displayName', 'userId', 'providerId', 'userNam
 /** Comment authors (ppt/commentAuthors.xml, and ppt/authors.xml for modern comments). */
 const POWERPOINT_PERSON_ATTRIBUTES = ['name', 'initials', 'userId', 'providerId'];
 
-function ooxmlTransform(name: string, read: () => string): string | undefined {
+/**
+ * Relationships that go: to customXml parts (data stores that SharePoint and document
+ * management systems fill with user names, e-mail addresses and IDs), and to the document
+ * template (attachedTemplate: a path such as C:\Users\budi\…\Normal.dotm, or a server URL).
+ */
+function isDroppedRelationship(tag: string): boolean {
+  const target = /\sTarget\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+  const type = /\sType\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+  const targetText = (target?.[1] ?? target?.[2] ?? '').toLowerCase();
+  const typeText = type?.[1] ?? type?.[2] ?? '';
+  return /(^|\/)customxml\//.test(targetText) || /\/attachedTemplate$/.test(typeText) || /\/customXml$/.test(typeText);
+}
+
+function dropRelationships(xml: string): string {
+  return xml.replace(/<Relationship\b[^>]*?(?:\/>|>[\s\S]*?<\/Relationship\s*>)/g, (tag) => (isDroppedRelationship(tag) ? '' : tag));
+}
+
+function dropCustomXmlOverrides(xml: string): string {
+  return xml.replace(/<Override\b[^>]*?(?:\/>|>[\s\S]*?<\/Override\s*>)/g, (tag) =>
+    /\sPartName\s*=\s*["']\/customXml\//i.test(tag) ? '' : tag,
+  );
+}
+
+function ooxmlTransform(name: string, read: () => string): string | undefined | typeof DROP {
   const part = name.toLowerCase();
+  if (part.startsWith('customxml/')) return DROP;
+  if (part === '[content_types].xml') return changed(read(), dropCustomXmlOverrides);
+  if (part.endsWith('.rels')) return changed(read(), dropRelationships);
   // .NET's System.IO.Packaging keeps core properties in package/services/metadata/…/*.psmdcp.
   if (part === 'docprops/core.xml' || part.endsWith('.psmdcp')) return EMPTY_OOXML_CORE;
   if (part === 'docprops/custom.xml') return EMPTY_OOXML_CUSTOM;
   if (part === 'docprops/app.xml') return changed(read(), (xml) => removeElements(xml, OOXML_APP_IDENTIFYING));
-  if (/^word\/[^/]+\.xml$/.test(part)) return changed(read(), (xml) => blankAttributes(xml, WORD_PERSON_ATTRIBUTES));
+  if (/^word\/[^/]+\.xml$/.test(part)) {
+    // settings.xml: <w:attachedTemplate r:id>, the template reference (its target goes with the rels).
+    return changed(read(), (xml) => removeElements(blankAttributes(xml, WORD_PERSON_ATTRIBUTES), ['attachedTemplate']));
+  }
   if (/^xl\/comments[^/]*\.xml$/.test(part)) return changed(read(), (xml) => blankElementText(xml, ['author']));
   if (/^xl\/(persons\/[^/]+|revisions\/[^/]+|workbook)\.xml$/.test(part)) {
     // workbook.xml: <fileSharing userName>, and absPath, the folder it was saved in (C:\Users\…).
@@ -326,12 +516,16 @@ function escapeXmlAttribute(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function odfTransform(name: string, read: () => string): string | undefined {
+function odfTransform(name: string, read: () => string): string | undefined | typeof DROP {
+  // Embedded objects (a chart, a formula, another document) are folders of the same archive,
+  // "Object 1/meta.xml" and so on, with parts of their own: matched by the last name segment.
+  const part = name.slice(name.lastIndexOf('/') + 1);
+  if (name.startsWith('META-INF/')) return undefined;
   // meta.xml: creator, initial creator, printed-by, dates, generator, template path, user fields.
-  if (name === 'meta.xml') return emptyOdfMeta(read());
+  if (part === 'meta.xml') return emptyOdfMeta(read());
   // Comment (office:annotation) and tracked-change (office:change-info) authors.
-  if (name === 'content.xml' || name === 'styles.xml') return changed(read(), (xml) => blankElementText(xml, ['dc:creator']));
-  if (name === 'settings.xml') {
+  if (part === 'content.xml' || part === 'styles.xml') return changed(read(), (xml) => blankElementText(xml, ['dc:creator']));
+  if (part === 'settings.xml') {
     return changed(read(), (xml) =>
       xml.replace(
         /(<config:config-item\s[^>]*config:name="(?:PrinterName|PrinterSetup)"[^>]*>)[^<]*(<\/config:config-item>)/g,
@@ -343,14 +537,15 @@ function odfTransform(name: string, read: () => string): string | undefined {
 }
 
 export function stripOdf(bytes: Uint8Array): Uint8Array {
-  return guarded((input) => {
-    const entries = rewriteZip(input, odfTransform);
-    const mimetype = entries.find((entry) => entry.name === ODF_MIMETYPE);
-    if (mimetype === undefined || !entries.some((entry) => entry.name === 'content.xml')) throw unreadableDocument();
-    // ODF requires `mimetype` first and stored, so it can be read at a fixed offset.
-    const first = mimetype.method === 0 ? mimetype : newZipEntry(mimetype, readZipEntry(mimetype), true);
-    return writeZip([first, ...entries.filter((entry) => entry !== mimetype)]);
-  }, bytes);
+  return guarded((input) => odfFromEntries(rewriteZip(input, odfTransform)), bytes);
+}
+
+function odfFromEntries(entries: ZipEntry[]): Uint8Array {
+  const mimetype = entries.find((entry) => entry.name === ODF_MIMETYPE);
+  if (mimetype === undefined || !entries.some((entry) => entry.name === 'content.xml')) throw unreadableDocument();
+  // ODF requires `mimetype` first and stored, so it can be read at a fixed offset.
+  const first = mimetype.method === 0 ? mimetype : newZipEntry(mimetype, readZipEntry(mimetype, new InflateBudget()), true);
+  return writeZip([first, ...entries.filter((entry) => entry !== mimetype)]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,52 +642,53 @@ function blankCurrentUser(stream: Uint8Array): void {
 // ---------------------------------------------------------------------------------------------
 // PDF
 //
-// The work runs in a worker thread: parsing a large or pathological PDF is CPU-bound, and in the
-// API process it would hold up every other request. The worker is bounded in memory and time; a
-// worker that crashes, runs out of memory or takes too long means the upload is refused.
+// The work runs in the attachment workers (attachment-workers.ts): parsing a large or
+// pathological PDF is CPU-bound, and in the API process it would hold up every other request.
+// The worker is bounded in memory and time; a worker that crashes, runs out of memory or takes
+// too long means the upload is refused.
 
-const PDF_TIME_LIMIT_MS = 30_000;
-const PDF_WORKER_KEY = 'lapor:strip-pdf';
+/**
+ * pdf-lib inflates object streams and cross-reference streams while it parses, with no limit:
+ * 200 KB of deflated spaces become 200 MB of buffers, outside the worker's heap limit. Each
+ * such stream is measured first, within the document's decompression budget (a FlateDecode
+ * stream is inflated once within the caps, then handed on); any other filter is refused there.
+ */
+let pdfParse: { budget: InflateBudget; refused?: AppError } | undefined;
 
-type PdfWorkerAnswer = { ok: true; bytes: Uint8Array } | { ok: false };
-
-interface PdfWorkerData {
-  [PDF_WORKER_KEY]: { bytes: Uint8Array };
-}
-
-export async function stripPdf(bytes: Uint8Array): Promise<Uint8Array> {
-  const data: PdfWorkerData = { [PDF_WORKER_KEY]: { bytes } };
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: data,
-    resourceLimits: { maxOldGenerationSizeMb: 512 },
-    stdout: false,
-    stderr: false,
-  });
+function checkParsedStream(stream: PDFRawStream): void {
+  const parse = pdfParse ?? { budget: new InflateBudget() };
   try {
-    const answer = await new Promise<PdfWorkerAnswer | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), PDF_TIME_LIMIT_MS);
-      const settle = (value: PdfWorkerAnswer | undefined) => {
-        clearTimeout(timer);
-        resolve(value);
-      };
-      worker.once('message', (message: PdfWorkerAnswer) => settle(message));
-      worker.once('error', () => settle(undefined));
-      worker.once('exit', () => settle(undefined));
-    });
-    if (answer === undefined || !answer.ok) throw unreadablePdf();
-    return answer.bytes;
-  } finally {
-    void worker.terminate();
+    const filter = stream.dict.lookup(PDFName.of('Filter'));
+    const filters = filter === undefined ? [] : filter instanceof PDFArray ? filter.asArray() : [filter];
+    if (filters.length === 0) return parse.budget.take(stream.getContentsSize());
+    if (filters.length !== 1 || !(filters[0] instanceof PDFName) || filters[0].decodeText() !== 'FlateDecode') throw unreadablePdf();
+    try {
+      parse.budget.inflate(stream.getContents(), 'zlib');
+    } catch (error) {
+      // Data that does not inflate at all (encrypted, damaged) is left to pdf-lib to refuse.
+      if (error instanceof AppError && error.code === 'attachment_too_large') throw error;
+    }
+  } catch (error) {
+    // pdf-lib skips objects it cannot parse; the refusal is kept and thrown once it is done.
+    if (error instanceof AppError) parse.refused ??= error;
+    throw error;
   }
 }
 
-if (!isMainThread && parentPort && (workerData as Partial<PdfWorkerData> | null)?.[PDF_WORKER_KEY] !== undefined) {
-  const { bytes } = (workerData as PdfWorkerData)[PDF_WORKER_KEY];
-  const port = parentPort;
-  stripPdfInThisThread(bytes).then(
-    (out) => port.postMessage({ ok: true, bytes: out } satisfies PdfWorkerAnswer, [out.buffer as ArrayBuffer]),
-    () => port.postMessage({ ok: false } satisfies PdfWorkerAnswer),
-  );
+const parseObjectStream = PDFObjectStreamParser.forStream;
+PDFObjectStreamParser.forStream = (rawStream, shouldWaitForTick) => {
+  checkParsedStream(rawStream);
+  return parseObjectStream(rawStream, shouldWaitForTick);
+};
+const parseXRefStream = PDFXRefStreamParser.forStream;
+PDFXRefStreamParser.forStream = (rawStream) => {
+  checkParsedStream(rawStream);
+  return parseXRefStream(rawStream);
+};
+
+/** Strips a PDF in an attachment worker. */
+export function stripPdf(bytes: Uint8Array): Promise<Uint8Array> {
+  return stripOffThread('application/pdf', bytes);
 }
 
 /** Markup annotations, whose /T is the name of the person who made the comment. */
@@ -501,16 +697,43 @@ const PDF_MARKUP_ANNOTATIONS = new Set([
   'Squiggly', 'StrikeOut', 'Stamp', 'Caret', 'Ink', 'Popup', 'FileAttachment', 'Sound', 'Redact',
 ]);
 
-/** Rewrites a PDF without its document information, XMP metadata and comment authors. */
-async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
-  let doc: PDFDocument;
+/** Actions that run code, send data, or open other files and programs. URI, GoTo and Named stay. */
+const PDF_DANGEROUS_ACTIONS = new Set([
+  'JavaScript', 'SubmitForm', 'ImportData', 'Launch', 'GoToR', 'GoToE', 'RichMediaExecute', 'Rendition',
+]);
+
+/**
+ * Rewrites a PDF without its document information, XMP metadata, comment authors, image
+ * metadata (JPEG streams lose EXIF/GPS, XMP, ICC-less APP segments like a JPEG upload) and
+ * active content: JavaScript (document-level in Names/JavaScript, JS actions anywhere, XFA
+ * scripts), /OpenAction and additional actions (/AA), form submit and import actions, launch and
+ * remote go-to actions, embedded files (Names/EmbeddedFiles, file-attachment annotations,
+ * associated files /AF, any file specification's /EF) and portfolios (/Collection).
+ */
+export async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
   try {
-    // Without a password pdf-lib refuses encrypted files (EncryptedPDFError). preserveXFA keeps
-    // an XFA form's data, which is content.
-    doc = await PDFDocument.load(bytes, { updateMetadata: false, preserveXFA: true });
-  } catch {
+    return await rewritePdf(bytes);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
     throw unreadablePdf();
   }
+}
+
+async function rewritePdf(bytes: Uint8Array): Promise<Uint8Array> {
+  let doc: PDFDocument;
+  const parse: { budget: InflateBudget; refused?: AppError } = { budget: new InflateBudget() };
+  const budget = parse.budget;
+  try {
+    // Without a password pdf-lib refuses encrypted files (EncryptedPDFError). XFA is taken out
+    // below, with the rest of the active content.
+    pdfParse = parse;
+    doc = await PDFDocument.load(bytes, { updateMetadata: false, preserveXFA: true });
+  } catch (error) {
+    throw parse.refused ?? (error instanceof AppError ? error : unreadablePdf());
+  } finally {
+    pdfParse = undefined;
+  }
+  if (parse.refused) throw parse.refused;
   const { context } = doc;
   if (context.trailerInfo.Encrypt !== undefined) throw unreadablePdf();
   const root = context.trailerInfo.Root;
@@ -521,15 +744,39 @@ async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
   context.trailerInfo.Info = undefined;
   context.trailerInfo.ID = undefined;
 
-  // Walk everything still reachable from the catalog, dropping metadata on the way; objects
-  // left unreached (the old Info, XMP streams, earlier revisions, object streams) are deleted.
+  const name = (n: string) => PDFName.of(n);
+  const catalog = context.lookup(root) as PDFDict;
+  catalog.delete(name('OpenAction'));
+  catalog.delete(name('Collection'));
+  const acroForm = context.lookup(catalog.get(name('AcroForm')));
+  if (acroForm instanceof PDFDict) {
+    acroForm.delete(name('XFA'));
+    acroForm.delete(name('NeedsRendering'));
+  }
+  const names = context.lookup(catalog.get(name('Names')));
+  if (names instanceof PDFDict) {
+    names.delete(name('JavaScript'));
+    names.delete(name('EmbeddedFiles'));
+  }
+
+  // Walk everything still reachable from the catalog, dropping metadata and active content on
+  // the way; objects left unreached (the old Info, XMP streams, scripts, embedded files, earlier
+  // revisions, object streams) are deleted.
   const reachable = new Set<PDFRef>([root]);
-  const pending: unknown[] = [context.lookup(root)];
-  const METADATA = PDFName.of('Metadata');
-  const PIECE_INFO = PDFName.of('PieceInfo');
-  const SUBTYPE = PDFName.of('Subtype');
-  const RECT = PDFName.of('Rect');
-  const T = PDFName.of('T');
+  const pending: unknown[] = [catalog];
+  const METADATA = name('Metadata');
+  const PIECE_INFO = name('PieceInfo');
+  const SUBTYPE = name('Subtype');
+  const RECT = name('Rect');
+  const T = name('T');
+  const S = name('S');
+  const isDangerousAction = (value: unknown): boolean => {
+    const action = context.lookup(value as PDFRef);
+    if (action instanceof PDFArray) return action.asArray().some(isDangerousAction);
+    if (!(action instanceof PDFDict)) return false;
+    const kind = action.get(S);
+    return (kind instanceof PDFName && PDF_DANGEROUS_ACTIONS.has(kind.decodeText())) || action.has(name('JS'));
+  };
   while (pending.length > 0) {
     const object = pending.pop();
     if (object instanceof PDFRef) {
@@ -537,12 +784,22 @@ async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
       reachable.add(object);
       pending.push(context.lookup(object));
     } else if (object instanceof PDFStream) {
+      if (object instanceof PDFRawStream) stripPdfImage(object, budget);
       pending.push(object.dict);
     } else if (object instanceof PDFDict) {
       object.delete(METADATA);
       object.delete(PIECE_INFO);
+      object.delete(name('AA')); // additional actions: on open, close, page view, field events
+      object.delete(name('JS'));
+      object.delete(name('EF')); // a file specification's embedded file streams
+      object.delete(name('AF')); // associated files (PDF/A-3, PDF 2.0): embedded files by another name
+      object.delete(name('RichMediaContent'));
+      for (const key of ['A', 'Next', 'PA']) if (object.has(name(key)) && isDangerousAction(object.get(name(key)))) object.delete(name(key));
       const subtype = object.get(SUBTYPE);
-      if (subtype instanceof PDFName && object.has(RECT) && PDF_MARKUP_ANNOTATIONS.has(subtype.decodeText())) object.delete(T);
+      if (subtype instanceof PDFName && object.has(RECT)) {
+        if (PDF_MARKUP_ANNOTATIONS.has(subtype.decodeText())) object.delete(T);
+        if (subtype.decodeText() === 'FileAttachment') object.delete(name('FS'));
+      }
       for (const [, value] of object.entries()) pending.push(value);
     } else if (object instanceof PDFArray) {
       for (const value of object.asArray()) pending.push(value);
@@ -552,4 +809,28 @@ async function stripPdfInThisThread(bytes: Uint8Array): Promise<Uint8Array> {
 
   // Plain objects (no object streams): what is left is readable, and checkable, as it is.
   return await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+}
+
+/**
+ * A JPEG image stream (/DCTDecode, alone or after /FlateDecode) loses its metadata segments
+ * like an uploaded JPEG; the compressed pixels stay as they are. A stream that says it is a JPEG
+ * and is not one is refused: it cannot be checked.
+ */
+function stripPdfImage(stream: PDFRawStream, budget: InflateBudget): void {
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const filters = filter instanceof PDFName ? [filter] : filter instanceof PDFArray ? filter.asArray() : [];
+  const namesOf = filters.map((f) => (f instanceof PDFName ? f.decodeText() : ''));
+  if (namesOf.at(-1) !== 'DCTDecode') return;
+  let jpeg: Uint8Array;
+  if (namesOf.length === 1) jpeg = stream.getContents();
+  else if (namesOf.length === 2 && namesOf[0] === 'FlateDecode') jpeg = budget.inflate(stream.getContents(), 'zlib');
+  else throw unreadablePdf();
+  if (embeddedImageType(jpeg) !== 'image/jpeg') throw unreadablePdf();
+  stream.updateContents(stripMetadata('image/jpeg', jpeg));
+  if (namesOf.length === 2) {
+    stream.dict.set(PDFName.of('Filter'), PDFName.of('DCTDecode'));
+    const parms = stream.dict.lookup(PDFName.of('DecodeParms'));
+    if (parms instanceof PDFArray && parms.size() === 2) stream.dict.set(PDFName.of('DecodeParms'), parms.get(1));
+    else stream.dict.delete(PDFName.of('DecodeParms'));
+  }
 }

@@ -884,9 +884,10 @@ test('HEIC: truncated or corrupt input is invalid_input, never a crash or a hang
 // Everything else
 
 // PDF and Office documents are stripped too: see strip-documents.test.ts.
-test('other types pass through unchanged; media type parameters and case are ignored', () => {
-  const gif = fixture('animation.gif');
-  assert.equal(stripMetadata('image/gif', gif), gif);
+test('a type without a stripper is refused, never passed through; media type parameters and case are ignored', () => {
+  for (const type of ['image/tiff', 'image/svg+xml', 'text/plain', 'application/zip', 'application/octet-stream', '']) {
+    assert.throws(() => stripMetadata(type, fixture('animation.gif')), (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed', type);
+  }
   const jpeg = fixture('photo-gps.jpg');
   assert.deepEqual(stripMetadata('IMAGE/JPEG; q=1', jpeg), stripMetadata('image/jpeg', jpeg));
 });

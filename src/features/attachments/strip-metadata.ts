@@ -1,48 +1,27 @@
 import { crc32 } from 'node:zlib';
 import { AppError } from '../../errors.ts';
-import { stripOdf, stripOle, stripOoxml, stripPdf } from './strip-documents.ts';
+import { stripOffThread } from './attachment-workers.ts';
+import { stripOdf, stripOle, stripOoxml, stripPdfInThisThread } from './strip-documents.ts';
 
 /**
  * Removes metadata that can identify a reporter (GPS position, camera serials, owner names,
- * editing software, timestamps) from an image before it is stored. The pixels are never
+ * editing software, timestamps, comments) from a file before it is stored. The pixels are never
  * re-encoded: only whole metadata containers are dropped, so evidence stays bit-exact.
  *
- * JPEG, PNG and WebP are rewritten. HEIC/HEIF keeps its exact length and layout: the payloads of
- * its EXIF, XMP and other metadata items are overwritten in place (see stripHeif). PDF and Office
- * documents lose their author, editor and comment-author names (see strip-documents.ts); PDF goes
- * through stripAttachmentMetadata, which is asynchronous. GIF is returned unchanged.
+ * JPEG, PNG, WebP and GIF are rewritten. HEIC/HEIF keeps its exact length and layout: the
+ * payloads of its EXIF, XMP and other metadata items are overwritten in place (see stripHeif).
+ * PDF and Office documents lose their author, editor and comment-author names, the metadata of
+ * the images inside them, and their active content (see strip-documents.ts); PDF goes through
+ * stripAttachmentMetadata, which is asynchronous. Any other type is refused: a type without a
+ * stripper is never stored.
  */
 export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array {
   const type = baseType(mediaType);
   if (type === 'application/pdf') throw new TypeError('PDF metadata is stripped asynchronously: call stripAttachmentMetadata');
+  const strip = STRIPPERS[type];
+  if (strip === undefined) throw noStripper();
   try {
-    switch (type) {
-      case 'image/jpeg':
-        return stripJpeg(bytes);
-      case 'image/png':
-      case 'image/apng':
-        return stripPng(bytes);
-      case 'image/webp':
-        return stripWebp(bytes);
-      case 'image/heic':
-      case 'image/heif':
-      case 'image/heic-sequence':
-      case 'image/heif-sequence':
-        return stripHeif(bytes);
-      case 'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
-      case 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet':
-      case 'application/vnd.openxmlformats-officedocument.presentationml.presentation':
-        return stripOoxml(bytes);
-      case 'application/vnd.oasis.opendocument.text':
-      case 'application/vnd.oasis.opendocument.spreadsheet':
-        return stripOdf(bytes);
-      case 'application/msword':
-      case 'application/vnd.ms-excel':
-      case 'application/vnd.ms-powerpoint':
-        return stripOle(bytes);
-      default:
-        return bytes;
-    }
+    return strip(bytes);
   } catch (error) {
     if (error instanceof AppError) throw error;
     // The parsers check bounds explicitly; this only turns an unforeseen bug into a clean 400.
@@ -50,13 +29,70 @@ export function stripMetadata(mediaType: string, bytes: Uint8Array): Uint8Array 
   }
 }
 
+const OOXML_TYPES = [
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+];
+const ODF_TYPES = ['application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet'];
+const OLE_TYPES = ['application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint'];
+
+/** The stripper of every synchronous type (PDF is the asynchronous one). */
+const STRIPPERS: Record<string, (bytes: Uint8Array) => Uint8Array> = {
+  'image/jpeg': (b) => stripJpeg(b),
+  'image/png': (b) => stripPng(b),
+  'image/apng': (b) => stripPng(b),
+  'image/webp': (b) => stripWebp(b),
+  'image/gif': (b) => stripGif(b),
+  'image/heic': (b) => stripHeif(b),
+  'image/heif': (b) => stripHeif(b),
+  'image/heic-sequence': (b) => stripHeif(b),
+  'image/heif-sequence': (b) => stripHeif(b),
+  ...Object.fromEntries(OOXML_TYPES.map((t) => [t, stripOoxml])),
+  ...Object.fromEntries(ODF_TYPES.map((t) => [t, stripOdf])),
+  ...Object.fromEntries(OLE_TYPES.map((t) => [t, stripOle])),
+};
+
+/** Whether a media type has a stripper (inspect.ts accepts no type without one). */
+export function hasStripper(mediaType: string): boolean {
+  const type = baseType(mediaType);
+  return type === 'application/pdf' || STRIPPERS[type] !== undefined;
+}
+
+function noStripper(): AppError {
+  return new AppError(
+    'attachment_type_not_allowed',
+    'Jenis lampiran ini tidak dapat dibersihkan dari metadata / This attachment type cannot be cleaned of metadata',
+  );
+}
+
 /**
- * What every attachment goes through before it is stored: stripMetadata, and for PDF the
- * rewrite in a worker thread (see stripPdf), which is why this one is asynchronous.
+ * What every attachment goes through before it is stored: stripMetadata, or the PDF rewrite,
+ * in a worker thread (attachment-workers.ts), never on the API's event loop.
  */
 export async function stripAttachmentMetadata(mediaType: string, bytes: Uint8Array): Promise<Uint8Array> {
-  if (baseType(mediaType) === 'application/pdf') return stripPdf(bytes);
+  return stripOffThread(mediaType, bytes);
+}
+
+/** The same, in the calling thread: what the attachment worker runs. */
+export async function stripInThisThread(mediaType: string, bytes: Uint8Array): Promise<Uint8Array> {
+  if (baseType(mediaType) === 'application/pdf') return stripPdfInThisThread(bytes);
   return stripMetadata(mediaType, bytes);
+}
+
+/**
+ * An image embedded in a document (a DOCX's word/media, an ODT's Pictures, a PDF's JPEG
+ * XObject), recognised by its first bytes: its type, or 'tiff' (which has no stripper here), or
+ * undefined when it is not an image we know.
+ */
+export function embeddedImageType(head: Uint8Array): string | 'tiff' | undefined {
+  const at = (bytes: number[], offset = 0) => bytes.every((byte, i) => head[offset + i] === byte);
+  if (at([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (at(PNG_SIGNATURE)) return 'image/png';
+  if (at([0x47, 0x49, 0x46, 0x38])) return 'image/gif';
+  if (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8)) return 'image/webp';
+  if (at([0x49, 0x49, 0x2a, 0x00]) || at([0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  return undefined;
 }
 
 function baseType(mediaType: string): string {
@@ -67,6 +103,21 @@ function malformed(): AppError {
   return new AppError('invalid_input', 'Berkas gambar rusak / Image file is malformed', {
     file: 'Berkas gambar rusak / Image file is malformed',
   });
+}
+
+/**
+ * The most pixels a PNG, GIF or WebP may have (per frame). The server never decodes pixels, but
+ * whoever opens the file does: 20,000 × 20,000 grey zeros are 0.4 MB of PNG and 400 MB (1.6 GB
+ * as RGBA) in a browser. 100 megapixels is far beyond any screenshot or scan kept as PNG; JPEG
+ * and HEIC, which phones with 200-megapixel cameras write, are not capped.
+ */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+function checkPixels(width: number, height: number): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    const message = `Gambar terlalu besar (maks. ${MAX_IMAGE_PIXELS / 1_000_000} megapiksel) / Image too large (max ${MAX_IMAGE_PIXELS / 1_000_000} megapixels)`;
+    throw new AppError('attachment_too_large', message, { file: message });
+  }
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -266,6 +317,11 @@ function stripPng(b: Uint8Array): Uint8Array {
     // A bad CRC means a damaged or tampered file; rejecting it beats storing garbage as evidence.
     if (crc32(b.subarray(pos + 4, end - 4)) !== storedCrc) throw malformed();
     if (first && type !== 'IHDR') throw malformed();
+    if (first) {
+      if (length !== 13) throw malformed();
+      const u32 = (o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+      checkPixels(u32(pos + 8), u32(pos + 12));
+    }
     first = false;
 
     const critical = (b[pos + 4]! & 0x20) === 0;
@@ -312,7 +368,16 @@ function stripWebp(b: Uint8Array): Uint8Array {
     if (WEBP_KEEP.has(fourcc)) {
       let chunk = b.subarray(pos, dataEnd);
       if (fourcc === 'VP8X') {
-        if (size < 1) throw malformed();
+        if (size < 10) throw malformed();
+        const u24 = (o: number) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
+        checkPixels(u24(pos + 12) + 1, u24(pos + 15) + 1); // the canvas
+      } else if (fourcc === 'VP8L' && size >= 5 && b[pos + 8] === 0x2f) {
+        const bits = u32le(pos + 9);
+        checkPixels((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+      } else if (fourcc === 'VP8 ' && size >= 10 && b[pos + 11] === 0x9d && b[pos + 12] === 0x01 && b[pos + 13] === 0x2a) {
+        checkPixels((b[pos + 14]! | (b[pos + 15]! << 8)) & 0x3fff, (b[pos + 16]! | (b[pos + 17]! << 8)) & 0x3fff);
+      }
+      if (fourcc === 'VP8X') {
         chunk = chunk.slice(); // copy: never mutate the caller's buffer
         chunk[8] = chunk[8]! & ~(VP8X_EXIF_FLAG | VP8X_XMP_FLAG);
       }
@@ -336,6 +401,102 @@ function stripWebp(b: Uint8Array): Uint8Array {
   out.set(b.subarray(8, 12), 8);
   out.set(body, 12);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GIF
+//
+// A GIF is a header, a screen descriptor with an optional global colour table, then blocks:
+// images (0x2C), extensions (0x21) and the trailer (0x3B). Kept: the images with their graphic
+// control extensions (frame delay, transparency, disposal) and the looping extension
+// (NETSCAPE2.0 / ANIMEXTS1.0, rebuilt to its loop count alone). Dropped: comments (0xFE), plain
+// text (0x01, with the graphic control that belongs to it), every other application extension
+// (XMP "XMP DataXMP", with its GPS, ICC profiles, vendor data), unknown extensions, and anything
+// after the trailer.
+
+const GIF_IMAGE = 0x2c;
+const GIF_EXTENSION = 0x21;
+const GIF_TRAILER = 0x3b;
+const GIF_GRAPHIC_CONTROL = 0xf9;
+const GIF_APPLICATION = 0xff;
+const GIF_LOOPING_APPS = new Set(['NETSCAPE2.0', 'ANIMEXTS1.0']);
+const GIF_MAX_BLOCKS = 1_000_000;
+
+function stripGif(b: Uint8Array): Uint8Array {
+  const header = String.fromCharCode(...b.subarray(0, 6));
+  if (b.length < 13 || (header !== 'GIF87a' && header !== 'GIF89a')) throw malformed();
+  checkPixels(b[6]! | (b[7]! << 8), b[8]! | (b[9]! << 8)); // the logical screen
+  const screenFlags = b[10]!;
+  let pos = 13 + ((screenFlags & 0x80) !== 0 ? 3 * 2 ** ((screenFlags & 0x07) + 1) : 0);
+  if (pos > b.length) throw malformed();
+  const parts: Uint8Array[] = [b.subarray(0, pos)];
+
+  /** The end of a chain of data sub-blocks starting at `at` (after its zero terminator). */
+  const subBlocksEnd = (at: number): number => {
+    let p = at;
+    for (;;) {
+      if (p >= b.length) throw malformed();
+      const size = b[p]!;
+      p += 1 + size;
+      if (size === 0) return p;
+    }
+  };
+
+  let pendingControl: Uint8Array | null = null;
+  let images = 0;
+  for (let blocks = 0; ; blocks++) {
+    if (blocks > GIF_MAX_BLOCKS || pos >= b.length) throw malformed(); // no trailer
+    const introducer = b[pos]!;
+    if (introducer === GIF_TRAILER) {
+      parts.push(Uint8Array.of(GIF_TRAILER));
+      break;
+    }
+    if (introducer === GIF_IMAGE) {
+      if (pos + 10 > b.length) throw malformed();
+      checkPixels(b[pos + 5]! | (b[pos + 6]! << 8), b[pos + 7]! | (b[pos + 8]! << 8));
+      const flags = b[pos + 9]!;
+      let dataStart = pos + 10 + ((flags & 0x80) !== 0 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
+      if (dataStart + 1 > b.length) throw malformed();
+      dataStart += 1; // LZW minimum code size
+      const end = subBlocksEnd(dataStart);
+      if (pendingControl) parts.push(pendingControl);
+      pendingControl = null;
+      parts.push(b.subarray(pos, end));
+      images++;
+      pos = end;
+      continue;
+    }
+    if (introducer !== GIF_EXTENSION || pos + 2 > b.length) throw malformed();
+    const label = b[pos + 1]!;
+    const end = subBlocksEnd(pos + 2);
+    if (label === GIF_GRAPHIC_CONTROL) {
+      // 21 F9 04 flags delay(2) transparent-index 00
+      if (b[pos + 2] !== 4 || end !== pos + 8) throw malformed();
+      pendingControl = b.subarray(pos, end);
+    } else if (label === GIF_APPLICATION) {
+      const loop = gifLoopCount(b, pos + 2, end);
+      if (loop !== undefined) {
+        parts.push(Uint8Array.of(0x21, 0xff, 0x0b, ...'NETSCAPE2.0'.split('').map((c) => c.charCodeAt(0)), 0x03, 0x01, loop & 0xff, loop >> 8, 0x00));
+      }
+    } else {
+      // Comment, plain text or unknown: dropped; a plain-text block's graphic control goes with it.
+      pendingControl = null;
+    }
+    pos = end;
+  }
+  if (images === 0) throw malformed();
+  return concat(parts);
+}
+
+/** The loop count of a NETSCAPE2.0/ANIMEXTS1.0 extension, or undefined for any other application. */
+function gifLoopCount(b: Uint8Array, start: number, end: number): number | undefined {
+  if (b[start] !== 11 || start + 12 > end) return undefined;
+  const identifier = String.fromCharCode(...b.subarray(start + 1, start + 12));
+  if (!GIF_LOOPING_APPS.has(identifier)) return undefined;
+  for (let p = start + 12; p < end && b[p] !== 0; p += 1 + b[p]!) {
+    if (b[p] === 3 && b[p + 1] === 1) return b[p + 2]! | (b[p + 3]! << 8);
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -635,7 +635,8 @@ describe('attachments', () => {
       const view = await t.request('GET', `/api/v1/reports/${id}`, { token });
       assert.equal(view.status, 200);
       const names = view.body.attachments.map((a: { fileName: string }) => a.fileName);
-      assert.deepEqual(names, ['bukti-jawaban.pdf'], 'only the answer evidence is public');
+      // Under a neutral name: original names are for the reporter alone (attack-named-file.test.ts).
+      assert.deepEqual(names, ['lampiran-1.pdf'], 'only the answer evidence is public');
       for (const url of reporterFiles) {
         const res = await t.request('GET', url, { token });
         assert.equal(res.status, 404, url);
@@ -660,8 +661,13 @@ describe('attachments', () => {
 
   test('an internal follow-up’s file is for staff only', async () => {
     const staffView = await t.request('GET', `/api/v1/reports/${id}`, { token: agency.token });
-    const internal = staffView.body.attachments.find((a: { fileName: string }) => a.fileName === 'internal.pdf');
+    const ownView = await t.request('GET', `/api/v1/reports/${id}`, { token: citizen.token });
+    // Staff read neutral names (lampiran-N.pdf), so the internal file is the one the reporter does not see.
+    const ownUrls = new Set(ownView.body.attachments.map((a: { url: string }) => a.url));
+    const internal = staffView.body.attachments.find((a: { url: string }) => !ownUrls.has(a.url));
     assert.ok(internal);
+    assert.equal(internal.fileName, 'lampiran-2.pdf');
+    assert.ok(!ownView.body.attachments.some((a: { fileName: string }) => a.fileName === 'internal.pdf'));
     assert.equal((await t.request('GET', internal.url)).status, 404);
     assert.equal((await t.request('GET', internal.url, { token: citizen.token })).status, 404);
     assert.equal((await t.request('GET', internal.url, { token: unit.token })).status, 200);

@@ -3,9 +3,9 @@ import type { Config } from '../../config.ts';
 import type { Queryable } from '../../db/db.ts';
 import type { Visibility } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
-import { formatMegabytes, inspectAttachment } from '../attachments/inspect.ts';
+import { prepareAttachment } from '../attachments/attachment-workers.ts';
+import { formatMegabytes } from '../attachments/inspect.ts';
 import { type BlobStorage, newStorageKey } from '../attachments/storage.ts';
-import { stripAttachmentMetadata } from '../attachments/strip-metadata.ts';
 import { insertAttachment } from './reports.repository.ts';
 
 export interface StoredFile {
@@ -17,7 +17,7 @@ export interface StoredFile {
 }
 
 /**
- * Checks every file by its content, strips identifying metadata (EXIF GPS, camera), and stores
+ * Checks every file by its content, strips identifying metadata (EXIF GPS, camera, authors), and stores
  * it, all before the database transaction opens, so a bad file is refused before anything is
  * written and no transaction waits on disk I/O. Call `discardFiles` if the transaction fails.
  */
@@ -36,13 +36,18 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
-      const info = await inspectAttachment(
+      // Type check and metadata stripping run in a worker thread, never on the event loop.
+      const { info, bytes: stripped } = await prepareAttachment(
         { fileName: file.name, declaredType: file.type || undefined, bytes },
         { maxBytes: config.maxAttachmentBytes },
       );
-      checked.push({ bytes: await stripAttachmentMetadata(info.mediaType, bytes), fileName: info.fileName, mediaType: info.mediaType });
+      checked.push({ bytes: stripped, fileName: info.fileName, mediaType: info.mediaType });
     } catch (err) {
-      if (err instanceof AppError) throw new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
+      if (err instanceof AppError) {
+        const named = new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
+        named.retryAfterSeconds = err.retryAfterSeconds; // a full attachment queue (503) says when to retry
+        throw named;
+      }
       throw err;
     }
   }

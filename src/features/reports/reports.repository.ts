@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/db.ts';
 import type { Status, Visibility } from '../../domain/workflow.ts';
 import { type Sql, allOf, joinSql, query, rawSql, sql } from '../../db/sql.ts';
+import { neutralFileNameSql } from '../attachments/file-names.ts';
 import { type ReaderKind, visibilitiesFor } from './access.ts';
 
 export interface ReportViewRow {
@@ -231,13 +232,26 @@ export async function selectAttachments(db: Queryable, kind: ReaderKind, reportI
   return (await selectAttachmentsOf(db, kind, [reportId])).get(reportId) ?? [];
 }
 
+/**
+ * The file name per reader: the original name (which can name the sender: "KTP Budi
+ * Santoso.jpg") only for the reporter, a neutral `lampiran-N.<ext>` for everyone else.
+ */
+const FILE_NAME: Record<ReaderKind, string> = {
+  reporter: 'a.file_name',
+  public: neutralFileNameSql('a'),
+  staff: neutralFileNameSql('a'),
+  overseer: neutralFileNameSql('a'),
+  national: neutralFileNameSql('a'),
+};
+
 /** The attachments of several reports in one query, by report id. */
 export async function selectAttachmentsOf(db: Queryable, kind: ReaderKind, reportIds: number[]): Promise<Map<number, AttachmentRow[]>> {
   const byReport = new Map<number, AttachmentRow[]>();
   if (reportIds.length === 0) return byReport;
   const rows = await db.query<AttachmentRow & { report_id: number }>(
-    `SELECT report_id, id, event_id, file_name, media_type, size_bytes, storage_key, visibility, created_at
-       FROM attachments WHERE report_id = ANY($1::bigint[]) AND visibility = ANY($2::text[]) ORDER BY id`,
+    `SELECT a.report_id, a.id, a.event_id, ${FILE_NAME[kind]} AS file_name, a.media_type, a.size_bytes, a.storage_key,
+            a.visibility, a.created_at
+       FROM attachments a WHERE a.report_id = ANY($1::bigint[]) AND a.visibility = ANY($2::text[]) ORDER BY a.id`,
     [reportIds, visibilitiesFor(kind)],
   );
   for (const row of rows) {

@@ -5,6 +5,7 @@ import type { Action } from '../../domain/workflow.ts';
 import { requirePrincipal, requireRole } from '../../http/auth.ts';
 import type { App, AppDeps, AppEnv } from '../../http/context.ts';
 import { parseInput } from '../../http/errors.ts';
+import { contentDisposition } from '../attachments/file-names.ts';
 import { bearerSecurity, errors, jsonResponse } from '../../http/openapi.ts';
 import { type ActionInput, performAction } from './report-actions.service.ts';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report.ts';
@@ -271,7 +272,8 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       const file = await service.getAttachment(deps, c.get('principal'), trackingId, attachmentId);
       return c.body(new Uint8Array(file.bytes), 200, {
         'content-type': file.mediaType,
-        'content-disposition': `attachment; filename="${file.fileName.replace(/["\\]/g, '_')}"`,
+        // RFC 6266: an ASCII fallback and the UTF-8 name (`filename*`), so any name downloads.
+        'content-disposition': contentDisposition(file.fileName),
         'x-content-type-options': 'nosniff',
         'cache-control': 'private, no-store',
       });

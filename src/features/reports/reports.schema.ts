@@ -90,7 +90,15 @@ export const TrackingIdParam = z.object({
 const Named = z.object({ id: z.number().int(), name: z.string() });
 
 const AttachmentSchema = z
-  .object({ id: z.number().int(), fileName: z.string(), mediaType: z.string(), sizeBytes: z.number().int(), url: z.string() })
+  .object({
+    id: z.number().int(),
+    fileName: z.string().openapi({
+      description: 'The original name for the reporter only; everyone else reads a neutral `lampiran-N.<ext>` (the download says the same)',
+    }),
+    mediaType: z.string(),
+    sizeBytes: z.number().int(),
+    url: z.string(),
+  })
   .openapi('Attachment');
 
 /** The Ombudsman's handling of an escalated report; a flag beside the lifecycle state, never a state. */
