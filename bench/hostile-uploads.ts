@@ -191,8 +191,18 @@ interface Kind {
 
 async function hostileKinds(): Promise<Kind[]> {
   return [
-    { label: 'DOCX zip bomb, 20 × 60 MB at ~1000:1', fileName: 'surat.docx', type: DOCX, bytes: docxWith((i) => `word/header${i + 1}.xml`, 20, xmlPart(60 * MB, 1e9)) },
-    { label: 'DOCX within the ratio, 3 × 60 MB at ~150:1', fileName: 'lampiran.docx', type: DOCX, bytes: docxWith((i) => `word/footer${i + 1}.xml`, 3, xmlPart(60 * MB, 60)) },
+    {
+      label: 'DOCX zip bomb, 20 × 60 MB at ~1000:1',
+      fileName: 'surat.docx',
+      type: DOCX,
+      bytes: docxWith((i) => `word/header${i + 1}.xml`, 20, xmlPart(60 * MB, 1e9)),
+    },
+    {
+      label: 'DOCX within the ratio, 3 × 60 MB at ~150:1',
+      fileName: 'lampiran.docx',
+      type: DOCX,
+      bytes: docxWith((i) => `word/footer${i + 1}.xml`, 3, xmlPart(60 * MB, 60)),
+    },
     { label: 'PDF, object stream of 200 MB', fileName: 'surat.pdf', type: 'application/pdf', bytes: pdfObjectStreamBomb() },
     { label: 'PNG 20,000 × 20,000, IDAT of zeros', fileName: 'foto.png', type: 'image/png', bytes: pngBomb() },
     { label: 'PDF, 2,000 pages of text (honest)', fileName: 'laporan.pdf', type: 'application/pdf', bytes: await bigPdf(2000) },
@@ -286,8 +296,12 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const cpu = os.cpus();
   console.log(`bench:hostile ${new Date().toISOString()}`);
-  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
-  console.log(`server: ${path.relative(process.cwd(), path.join(SERVER_DIR, 'src/main.ts')) || 'src/main.ts'} (API and worker), embedded database`);
+  console.log(
+    `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
+  );
+  console.log(
+    `server: ${path.relative(process.cwd(), path.join(SERVER_DIR, 'src/main.ts')) || 'src/main.ts'} (API and worker), embedded database`,
+  );
 
   const building = performance.now();
   const kinds = await hostileKinds();
@@ -366,9 +380,13 @@ async function main(): Promise<void> {
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(1);
-    console.log(`\n${uploadTimes.length} uploads, ${PARALLEL} at a time, in ${(elapsed / 1000).toFixed(1)} s; server CPU ${serverCpu.toFixed(1)} s, machine ${machineBusy.toFixed(0)}% of one core`);
+    console.log(
+      `\n${uploadTimes.length} uploads, ${PARALLEL} at a time, in ${(elapsed / 1000).toFixed(1)} s; server CPU ${serverCpu.toFixed(1)} s, machine ${machineBusy.toFixed(0)}% of one core`,
+    );
     console.log(`/healthz during the uploads: ${sorted.length} requests, ${healthFailures} failed`);
-    console.log(`  p50 ${f(percentile(sorted, 50))} ms   p95 ${f(percentile(sorted, 95))} ms   p99 ${f(percentile(sorted, 99))} ms   max ${f(sorted.at(-1) ?? Number.NaN)} ms`);
+    console.log(
+      `  p50 ${f(percentile(sorted, 50))} ms   p95 ${f(percentile(sorted, 95))} ms   p99 ${f(percentile(sorted, 99))} ms   max ${f(sorted.at(-1) ?? Number.NaN)} ms`,
+    );
     console.log(`  target p99 < 100 ms: ${percentile(sorted, 99) < 100 ? 'met' : 'NOT met'}`);
     const uploadSorted = [...uploadTimes].sort((a, b) => a - b);
     console.log(`upload response time: p50 ${f(percentile(uploadSorted, 50))} ms, max ${f(uploadSorted.at(-1) ?? Number.NaN)} ms`);

@@ -127,7 +127,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-
 async function startServer(port: number): Promise<string> {
   attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lapor-bench-'));
   const args: string[] = [];
@@ -291,8 +290,7 @@ interface Reporter {
 }
 
 const TITLE = 'Jalan rusak di depan pasar';
-const BODY =
-  'Jalan berlubang besar di depan pasar sudah dua bulan dan membahayakan pengendara, terutama malam hari saat hujan.';
+const BODY = 'Jalan berlubang besar di depan pasar sudah dua bulan dan membahayakan pengendara, terutama malam hari saat hujan.';
 const REGION = '61.71.01';
 
 /** Two days ago in UTC: never "in the future" anywhere in Indonesia. */
@@ -539,7 +537,9 @@ async function clockVars(db: pg.Client, now: Date): Promise<Record<string, strin
   ).rows;
   const kinds = clocks.map((c) => c.kind).join(',');
   if (kinds !== 'verification,ombudsman' || events.length !== 2) {
-    throw new Error(`a submission now starts the clocks [${kinds}] with ${events.length} events: update bench/intake.sql to match the code`);
+    throw new Error(
+      `a submission now starts the clocks [${kinds}] with ${events.length} events: update bench/intake.sql to match the code`,
+    );
   }
   const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric' }).format(now));
   const iso = (d: Date | null) => (d ? d.toISOString() : '');
@@ -694,7 +694,11 @@ function printProfile(dir: string): void {
     const fnKey = `${functionName || '(anonymous)'}  ${short}${url ? `:${lineNumber + 1}` : ''}`;
     selfByFn.set(fnKey, (selfByFn.get(fnKey) ?? 0) + dt);
     const area = file.includes('node_modules/')
-      ? file.slice(file.lastIndexOf('node_modules/') + 13).split('/').slice(0, file.includes('node_modules/@') ? 2 : 1).join('/')
+      ? file
+          .slice(file.lastIndexOf('node_modules/') + 13)
+          .split('/')
+          .slice(0, file.includes('node_modules/@') ? 2 : 1)
+          .join('/')
       : file.startsWith(SERVER_DIR)
         ? 'lapor src'
         : url.startsWith('node:')
@@ -725,7 +729,8 @@ async function main(): Promise<void> {
   );
   if (SKIP_PGBENCH) console.log('pgbench: skipped (BENCH_PGBENCH=0)');
   else if (pgbench) console.log(`pgbench ${spawnSync(pgbench, ['--version'], { encoding: 'utf8' }).stdout.trim()} (${pgbench})`);
-  else console.log('pgbench: NOT FOUND — install it (Debian: apt-get install postgresql-client) or set PGBENCH; the ceiling will be skipped');
+  else
+    console.log('pgbench: NOT FOUND — install it (Debian: apt-get install postgresql-client) or set PGBENCH; the ceiling will be skipped');
 
   await recreateDatabase(DATABASE_URL);
   samplePostgres();
@@ -742,7 +747,9 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const base = await startServer(port);
-  console.log(`server ready on ${base} in ${((performance.now() - began) / 1000).toFixed(1)} s (migrations and reference data included)${PROFILE ? ', with --cpu-prof' : ''}`);
+  console.log(
+    `server ready on ${base} in ${((performance.now() - began) / 1000).toFixed(1)} s (migrations and reference data included)${PROFILE ? ', with --cpu-prof' : ''}`,
+  );
   const reporters = await registerReporters(base, USERS);
   console.log(`${reporters.length} reporter accounts registered`);
 
@@ -751,14 +758,18 @@ async function main(): Promise<void> {
   if (probe !== '201') throw new Error(`a test submission answered ${probe}, not 201:\n${serverLog.slice(-20).join('\n')}`);
 
   const idle = await waitForQuiet(QUIET_WAIT_SECONDS, QUIET_BUSY_PCT);
-  console.log(`machine before measuring: ${idle.toFixed(0)}% of one core busy${idle >= QUIET_BUSY_PCT ? ' — NOT QUIET, figures will be low and noisy' : ''}`);
+  console.log(
+    `machine before measuring: ${idle.toFixed(0)}% of one core busy${idle >= QUIET_BUSY_PCT ? ' — NOT QUIET, figures will be low and noisy' : ''}`,
+  );
 
   const warmupClients = Math.max(...LEVELS.filter((n) => n <= 8), 1);
   const warm = await closedLoop(base, reporters, warmupClients, WARMUP_SECONDS);
   console.log(`warm-up: ${warmupClients} clients, ${WARMUP_SECONDS} s, ${f0(warm.rate)} reports/s (not counted), ${warm.rec.errorText()}`);
 
   console.log(`\nClosed loop — each client submits again as soon as its 201 arrives; ${LEVEL_SECONDS} s per level`);
-  console.log(`${pad('clients', 7)} ${pad('reports/s', 10)} ${pad('p50 ms', 8)} ${pad('p90 ms', 8)} ${pad('p99 ms', 8)} ${pad('max ms', 8)}  errors  db xacts/req`);
+  console.log(
+    `${pad('clients', 7)} ${pad('reports/s', 10)} ${pad('p50 ms', 8)} ${pad('p90 ms', 8)} ${pad('p99 ms', 8)} ${pad('max ms', 8)}  errors  db xacts/req`,
+  );
   const closed: ClosedResult[] = [];
   for (const clients of LEVELS) {
     const r = await closedLoop(base, reporters, clients, LEVEL_SECONDS);
@@ -786,9 +797,13 @@ async function main(): Promise<void> {
     `  (from fetch() call: p50 ${f1(open.service.p50)}, p99 ${f1(open.service.p99)} ms; start lateness p99 ${f1(open.lateStarts.p99)} ms, max ${f1(open.lateStarts.max)} ms)`,
   );
   console.log(`  ${fmtCpu(open.cpu)}`);
-  console.log(`  cpu per report: server ${perReq(open.cpu.server, open.completedRate)} ms, postgres ${perReq(open.cpu.postgres, open.completedRate)} ms`);
+  console.log(
+    `  cpu per report: server ${perReq(open.cpu.server, open.completedRate)} ms, postgres ${perReq(open.cpu.postgres, open.completedRate)} ms`,
+  );
   console.log('  second by second (requests due in that second; cpu in % of one core):');
-  console.log(`  ${pad('s', 3)} ${pad('n', 5)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('max', 7)}  ${pad('server', 6)} ${pad('pg', 5)} ${pad('loadgen', 7)} ${pad('other', 5)}`);
+  console.log(
+    `  ${pad('s', 3)} ${pad('n', 5)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('max', 7)}  ${pad('server', 6)} ${pad('pg', 5)} ${pad('loadgen', 7)} ${pad('other', 5)}`,
+  );
   open.timeline.forEach((t, i) => {
     const c = t.cpu;
     console.log(
@@ -803,7 +818,7 @@ async function main(): Promise<void> {
     printProfile(profileDir);
   }
 
-  let pgResults: PgbenchResult[] = [];
+  const pgResults: PgbenchResult[] = [];
   let fullResult: PgbenchResult | null = null;
   let preparedResult: PgbenchResult | null = null;
   let fullPreparedResult: PgbenchResult | null = null;
@@ -856,7 +871,7 @@ async function main(): Promise<void> {
       const best = pgResults.find((r) => r.clients === peak.clients) ?? pgResults.reduce((a, b) => (b.tps > a.tps ? b : a));
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lapor-pgbench-'));
       const full = path.join(tmp, 'intake-full.sql');
-      fs.writeFileSync(full, fs.readFileSync(script, 'utf8') + '\n' + fs.readFileSync(path.join(BENCH_DIR, 'intake-response.sql'), 'utf8'));
+      fs.writeFileSync(full, `${fs.readFileSync(script, 'utf8')}\n${fs.readFileSync(path.join(BENCH_DIR, 'intake-response.sql'), 'utf8')}`);
       try {
         fullResult = await runPgbench(pgbench, full, best.clients, LEVEL_SECONDS, vars);
         preparedResult = await runPgbench(pgbench, script, best.clients, LEVEL_SECONDS, vars, 'prepared');
@@ -886,11 +901,11 @@ async function main(): Promise<void> {
     console.log(`  pgbench ceiling (-M extended):   ${f0(ceiling.tps)} tps at ${ceiling.clients} clients`);
     if (fullResult && fullPreparedResult && preparedResult) {
       console.log(`  pgbench + the response reads:    ${f0(fullResult.tps)} tps (what the route runs in all)`);
-      console.log(`  the same, -M prepared:           ${f0(preparedResult.tps)} tps writes only, ${f0(fullPreparedResult.tps)} tps with the reads`);
+      console.log(
+        `  the same, -M prepared:           ${f0(preparedResult.tps)} tps writes only, ${f0(fullPreparedResult.tps)} tps with the reads`,
+      );
     }
-    console.log(
-      `  ratio API / pgbench:             ${ratio.toFixed(2)} — target ≥ ${TARGET_RATIO}: ${ratioMet ? 'MET' : 'NOT MET'}`,
-    );
+    console.log(`  ratio API / pgbench:             ${ratio.toFixed(2)} — target ≥ ${TARGET_RATIO}: ${ratioMet ? 'MET' : 'NOT MET'}`);
   } else {
     const why = SKIP_PGBENCH ? 'skipped' : pgbench ? 'pgbench failed, see above' : 'pgbench missing';
     console.log(`  pgbench ceiling:                 not measured (${why}) — ratio target: UNKNOWN`);

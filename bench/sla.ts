@@ -72,7 +72,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - started };
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // CPU accounting from /proc: who used the cores during a sweep (other work on the machine skews it)
 
@@ -318,7 +317,9 @@ async function sweepRun(label: string, db: Db, sweep: typeof SweepFn): Promise<R
   const busyBefore = await waitForQuiet(QUIET_WAIT_SECONDS, QUIET_BUSY_PCT);
   const wal0 = await walMark(db);
   const cpu0 = sampleCpu();
-  const { value: result, ms } = await timed(() => sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE, concurrency: CONCURRENCY }));
+  const { value: result, ms } = await timed(() =>
+    sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE, concurrency: CONCURRENCY }),
+  );
   const cpu = cpuShare(cpu0, sampleCpu());
   const wal1 = await walMark(db);
   const [wal] = await db.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) AS bytes', [wal1.lsn, wal0.lsn]);
@@ -391,7 +392,9 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${os.type()} ${os.release()}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ` +
       `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
   );
-  console.log(`database ${DATABASE_URL.replace(/\/\/[^@/]*@/, '//…@')}; sweep ${path.relative(process.cwd(), sweepModule) || sweepModule}; batch size ${BATCH_SIZE ?? 'default (200)'}; concurrency ${CONCURRENCY ?? 'default (2)'}`);
+  console.log(
+    `database ${DATABASE_URL.replace(/\/\/[^@/]*@/, '//…@')}; sweep ${path.relative(process.cwd(), sweepModule) || sweepModule}; batch size ${BATCH_SIZE ?? 'default (200)'}; concurrency ${CONCURRENCY ?? 'default (2)'}`,
+  );
 
   await recreateDatabase(DATABASE_URL);
   const db = await openDb({ databaseUrl: DATABASE_URL, poolSize: 4 });
@@ -408,7 +411,9 @@ async function main(): Promise<void> {
       return seedReference(db);
     });
     const ref = await prepareReference(db);
-    console.log(`schema and reference data in ${seconds(setup.ms)}; ${ref.bodies} bodies hold reports, ${ref.admins} body admins (one each, with email)`);
+    console.log(
+      `schema and reference data in ${seconds(setup.ms)}; ${ref.bodies} bodies hold reports, ${ref.admins} body admins (one each, with email)`,
+    );
 
     const runs: Run[] = [];
     const bigDue = Math.round(OPEN / 100);
@@ -471,7 +476,9 @@ async function main(): Promise<void> {
 
     // -------- summary
     console.log('\nSummary');
-    console.log(`  ${padEnd('run', 5)} ${pad('open', 10)} ${pad('due', 7)} ${pad('sweep ms', 9)} ${pad('clocks/s', 9)} ${pad('ms per 1k due', 14)} ${pad('stmts/clock', 12)} ${pad('WAL/clock', 10)} ${pad('other cpu', 9)}`);
+    console.log(
+      `  ${padEnd('run', 5)} ${pad('open', 10)} ${pad('due', 7)} ${pad('sweep ms', 9)} ${pad('clocks/s', 9)} ${pad('ms per 1k due', 14)} ${pad('stmts/clock', 12)} ${pad('WAL/clock', 10)} ${pad('other cpu', 9)}`,
+    );
     for (const r of runs) {
       const fired = r.result.breaches + r.result.reminders;
       console.log(
@@ -485,7 +492,9 @@ async function main(): Promise<void> {
         `the number open does not: (a)/(c) = ${f1(a!.ms / c!.ms)}× for 10× the open clocks`,
     );
     const met = a!.ms <= TARGET_MS;
-    console.log(`  target: ${int(a!.due)} due among ${int(a!.open)} open in ≤ ${TARGET_MS} ms — ${f0(a!.ms)} ms: ${met ? 'MET' : 'NOT MET'}`);
+    console.log(
+      `  target: ${int(a!.due)} due among ${int(a!.open)} open in ≤ ${TARGET_MS} ms — ${f0(a!.ms)} ms: ${met ? 'MET' : 'NOT MET'}`,
+    );
     if (!met) {
       const fired = Math.max(1, a!.result.breaches + a!.result.reminders);
       console.log(

@@ -25,11 +25,17 @@ const documents: [label: string, mediaType: string, bytes: Uint8Array][] = [
   ['document.pdf (fixture)', 'application/pdf', new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'document.pdf')))],
   ['PDF, 200 pages of text', 'application/pdf', await manyPages(200)],
   ['PDF, 2,000 pages of text', 'application/pdf', await manyPages(2000)],
-  ['letter.docx (fixture)', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'letter.docx')))],
+  [
+    'letter.docx (fixture)',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'letter.docx'))),
+  ],
 ];
 
 console.log(`Document metadata stripping — ${new Date().toISOString()}`);
-console.log(`Node ${process.version}, ${os.type()} ${os.release()}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim() ?? '?'})`);
+console.log(
+  `Node ${process.version}, ${os.type()} ${os.release()}, ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim() ?? '?'})`,
+);
 for (const [label, mediaType, bytes] of documents) {
   const ms: number[] = [];
   for (let i = 0; i < RUNS; i++) {

@@ -75,7 +75,9 @@ export async function waitForQuiet(maxSeconds: number, quietPct: number): Promis
     quiet = busy < quietPct ? quiet + 1 : 0;
     if (quiet >= 2 || performance.now() > deadline) return busy;
     if (!said && busy >= quietPct) {
-      console.log(`  the machine is busy (${busy.toFixed(0)}% of one core) with other work; waiting up to ${maxSeconds} s for it to settle…`);
+      console.log(
+        `  the machine is busy (${busy.toFixed(0)}% of one core) with other work; waiting up to ${maxSeconds} s for it to settle…`,
+      );
       said = true;
     }
   }

@@ -22,10 +22,31 @@ describe('the listening address', () => {
   });
 
   test('loopback is 127.0.0.0/8, ::1 and localhost, nothing else', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', '127.255.255.254', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LocalHost']) {
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      '127.255.255.254',
+      '::1',
+      '[::1]',
+      '0:0:0:0:0:0:0:1',
+      '::ffff:127.0.0.1',
+      'localhost',
+      'LocalHost',
+    ]) {
       assert.equal(isLoopbackHost(host), true, host);
     }
-    for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.10', '128.0.0.1', '127.0.0.256', '::ffff:10.0.0.1', 'localhost.example.com', 'lapor.go.id', '']) {
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '10.0.0.5',
+      '192.168.1.10',
+      '128.0.0.1',
+      '127.0.0.256',
+      '::ffff:10.0.0.1',
+      'localhost.example.com',
+      'lapor.go.id',
+      '',
+    ]) {
       assert.equal(isLoopbackHost(host), false, host);
     }
   });

@@ -126,7 +126,10 @@ LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
 
 /** Whether a listening address reaches this machine only: 127.0.0.0/8, ::1 or localhost. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return true;
   const family = isIP(h);
   return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');

@@ -19,7 +19,12 @@ interface DemoAccount {
 const ACCOUNTS: DemoAccount[] = [
   { role: 'national_admin', email: 'admin@demo.lapor.go.id', name: 'Admin Nasional (KemenPAN-RB)' },
   { role: 'agency_admin', email: 'admin.pontianak@demo.lapor.go.id', name: 'Admin Pemkot Pontianak', bodyCode: 'pemkot-61.71' },
-  { role: 'unit_officer', email: 'pupr.pontianak@demo.lapor.go.id', name: 'Petugas Dinas PUPR Pontianak', bodyCode: 'pemkot-61.71/dinas-pupr' },
+  {
+    role: 'unit_officer',
+    email: 'pupr.pontianak@demo.lapor.go.id',
+    name: 'Petugas Dinas PUPR Pontianak',
+    bodyCode: 'pemkot-61.71/dinas-pupr',
+  },
   { role: 'agency_admin', email: 'admin.metro@demo.lapor.go.id', name: 'Admin Pemkot Metro', bodyCode: 'pemkot-18.72' },
   { role: 'ombudsman', email: 'ombudsman.kalbar@demo.lapor.go.id', name: 'Ombudsman RI Perwakilan Kalbar', bodyCode: 'ombudsman-61' },
   { role: 'monitor', email: 'pemantau@demo.lapor.go.id', name: 'Pemantau KSP' },
@@ -48,7 +53,11 @@ export async function seedDemo(deps: AppDeps): Promise<{ created: boolean; accou
     const row =
       a.role === 'reporter'
         ? await registerReporter(deps.db, input)
-        : await createStaffUser(deps.db, 'cli', { ...input, role: a.role, bodyId: a.bodyCode ? await bodyIdByCode(deps, a.bodyCode) : null });
+        : await createStaffUser(deps.db, 'cli', {
+            ...input,
+            role: a.role,
+            bodyId: a.bodyCode ? await bodyIdByCode(deps, a.bodyCode) : null,
+          });
     principals.set(a.email, { userId: row.id, role: row.role, name: row.name, bodyId: row.body_id });
   }
   const citizen = principals.get('warga@demo.lapor.go.id')!;
@@ -66,28 +75,47 @@ export async function seedDemo(deps: AppDeps): Promise<{ created: boolean; accou
       [],
     );
 
-  await file('Jalan berlubang di Jl. Gajah Mada', 'Jalan berlubang besar di depan pasar sudah dua bulan, membahayakan pengendara motor terutama malam hari.', {
-    regionCode: '61.71.01',
-    suggestedBodyId: pontianakId,
-  });
-  const routed = await file('Drainase tersumbat di Kelurahan Benua Melayu Darat', 'Saluran air tersumbat sampah sehingga setiap hujan air meluap ke rumah warga di gang Mawar.', {
-    regionCode: '61.71.01',
-  });
+  await file(
+    'Jalan berlubang di Jl. Gajah Mada',
+    'Jalan berlubang besar di depan pasar sudah dua bulan, membahayakan pengendara motor terutama malam hari.',
+    {
+      regionCode: '61.71.01',
+      suggestedBodyId: pontianakId,
+    },
+  );
+  const routed = await file(
+    'Drainase tersumbat di Kelurahan Benua Melayu Darat',
+    'Saluran air tersumbat sampah sehingga setiap hujan air meluap ke rumah warga di gang Mawar.',
+    {
+      regionCode: '61.71.01',
+    },
+  );
   await performAction(deps, admin, routed.trackingId, 'verify', { resolutionClass: 14 });
   await performAction(deps, admin, routed.trackingId, 'route', { bodyId: pontianakId });
   await performAction(deps, pontianak, routed.trackingId, 'disposition', { unitId: puprId, message: 'Mohon ditindaklanjuti.' });
 
-  const answered = await file('Lampu penerangan jalan mati', 'Lampu PJU di Jl. Tanjungpura mati sejak minggu lalu, jalan gelap dan rawan kejahatan.', {
-    regionCode: '61.71.01',
-    anonymous: true,
-  });
+  const answered = await file(
+    'Lampu penerangan jalan mati',
+    'Lampu PJU di Jl. Tanjungpura mati sejak minggu lalu, jalan gelap dan rawan kejahatan.',
+    {
+      regionCode: '61.71.01',
+      anonymous: true,
+    },
+  );
   await performAction(deps, admin, answered.trackingId, 'verify', { resolutionClass: 5 });
   await performAction(deps, admin, answered.trackingId, 'route', { bodyId: pontianakId });
   await performAction(deps, pontianak, answered.trackingId, 'disposition', { unitId: puprId });
   await performAction(deps, pupr, answered.trackingId, 'follow_up', { message: 'Tim sudah dijadwalkan memeriksa lokasi.' });
-  await performAction(deps, pupr, answered.trackingId, 'answer', {
-    message: 'Lampu PJU di Jl. Tanjungpura telah diganti dengan lampu LED baru dan menyala kembali sejak 20 November.',
-  }, [new File([DEMO_EVIDENCE_PDF], 'berita-acara-perbaikan.pdf', { type: 'application/pdf' })]);
+  await performAction(
+    deps,
+    pupr,
+    answered.trackingId,
+    'answer',
+    {
+      message: 'Lampu PJU di Jl. Tanjungpura telah diganti dengan lampu LED baru dan menyala kembali sejak 20 November.',
+    },
+    [new File([DEMO_EVIDENCE_PDF], 'berita-acara-perbaikan.pdf', { type: 'application/pdf' })],
+  );
 
   await file('Pungutan liar pengurusan KTP', 'Petugas kelurahan meminta uang Rp100.000 untuk mempercepat pembuatan KTP-el.', {
     classification: 'pengaduan',

@@ -13,7 +13,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     base: { service: 'lapor' },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Belt and braces: should a log call ever pass these, they are blanked.
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'cookie', '*.cookie'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'cookie', '*.cookie'],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

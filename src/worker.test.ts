@@ -38,7 +38,10 @@ test('the worker runs the sweep on pg-boss by itself and delivers what it wrote 
       t.setNow(later);
       items = (await t.request('GET', '/api/v1/notifications', { token: national.token })).body.items ?? [];
     }
-    assert.ok(items.some((n) => n.template === 'deadline.missed'), JSON.stringify(items));
+    assert.ok(
+      items.some((n) => n.template === 'deadline.missed'),
+      JSON.stringify(items),
+    );
   } finally {
     await worker.stop();
   }

@@ -44,8 +44,7 @@ export interface DeadlineIo {
 /** The most days accepted, so a typo cannot make the command count for minutes (about 100 years). */
 const MAX_DAYS = 36_500;
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
 
 class UsageError extends Error {}
 /** A problem with the calendar file: reported without the usage text, which would bury the line. */
@@ -81,7 +80,8 @@ function parseFrom(value: string, timeZone: string): Date {
 }
 
 function parseCount(option: string, value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${option} must be a whole number of days (0 or more), got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()))
+    throw new UsageError(`${option} must be a whole number of days (0 or more), got ${JSON.stringify(value)}`);
   const n = Number(value.trim());
   if (n > MAX_DAYS) throw new UsageError(`${option} must be at most ${MAX_DAYS}, got ${value}`);
   return n;
@@ -91,7 +91,9 @@ function checkTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new UsageError(`--tz ${JSON.stringify(timeZone)} is not a known IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)`);
+    throw new UsageError(
+      `--tz ${JSON.stringify(timeZone)} is not a known IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)`,
+    );
   }
 }
 
@@ -100,7 +102,8 @@ async function readCalendarFile(path: string): Promise<CalendarDay[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const reason = err instanceof Error && 'code' in err && err.code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    const reason =
+      err instanceof Error && 'code' in err && err.code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
     throw new InputError(`--calendar ${path}: cannot read the file (${reason})`);
   }
   try {
@@ -124,28 +127,28 @@ function coverageWarnings(fromDate: string, dueDate: string, years: ReturnType<t
   return warnings;
 }
 
+const DEADLINE_OPTIONS = {
+  from: { type: 'string' },
+  'working-days': { type: 'string' },
+  'calendar-days': { type: 'string' },
+  tz: { type: 'string' },
+  calendar: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseDeadlineArgs(args: string[]) {
+  try {
+    return parseArgs({ args, options: DEADLINE_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 export async function runDeadline(args: string[], io: DeadlineIo = {}): Promise<number> {
   const out = io.out ?? ((text: string) => void process.stdout.write(text));
   const err = io.err ?? ((text: string) => void process.stderr.write(text));
   try {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          from: { type: 'string' },
-          'working-days': { type: 'string' },
-          'calendar-days': { type: 'string' },
-          tz: { type: 'string' },
-          calendar: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
+    const values = parseDeadlineArgs(args);
     if (values.help) {
       out(`${DEADLINE_USAGE}\n`);
       return 0;

@@ -141,7 +141,11 @@ describe('the rules, in process', () => {
       assert.equal(notATestDatabase({ databaseUrl: `postgres://u@h:5432/${name}`, dataDir: '/srv/x' }), null, name);
     }
     for (const name of ['lapor', 'lapor_prod', '']) {
-      assert.match(notATestDatabase({ databaseUrl: `postgres://u@h:5432/${name}`, dataDir: path.join(tmp, 'x') })!, /does not have "test"/, name);
+      assert.match(
+        notATestDatabase({ databaseUrl: `postgres://u@h:5432/${name}`, dataDir: path.join(tmp, 'x') })!,
+        /does not have "test"/,
+        name,
+      );
     }
   });
 

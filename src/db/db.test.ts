@@ -28,7 +28,9 @@ describeOn('postgres', 'PostgreSQL sessions', 'set DATABASE_URL to run on Postgr
     const fresh = await openDb({ databaseUrl, poolSize: 3, idleInTransactionTimeoutMs: 4321 });
     try {
       const rows = await Promise.all(
-        Array.from({ length: 6 }, () => fresh.query<{ idle: string }>(`SELECT current_setting('idle_in_transaction_session_timeout') AS idle`)),
+        Array.from({ length: 6 }, () =>
+          fresh.query<{ idle: string }>(`SELECT current_setting('idle_in_transaction_session_timeout') AS idle`),
+        ),
       );
       assert.deepEqual(new Set(rows.map((r) => r[0]!.idle)), new Set(['4321ms']));
     } finally {

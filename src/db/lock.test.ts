@@ -99,7 +99,11 @@ function writePidOnlyLock(dir: string, pid: number): void {
   fs.writeFileSync(path.join(dir, 'lapor.lock'), String(pid));
 }
 
-const lockFiles = (dir: string) => fs.readdirSync(dir).filter((n) => n.startsWith('lapor.lock')).sort();
+const lockFiles = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((n) => n.startsWith('lapor.lock'))
+    .sort();
 
 function assertTakenOver(dir: string): void {
   const lock = acquireDataDirLock(dir);
@@ -181,8 +185,12 @@ describe('an owner that is gone is told from a live one', { skip: LINUX ? false 
     const owner = track(
       spawn(
         process.execPath,
-        ['--input-type=module', '-e', `import { acquireDataDirLock } from ${JSON.stringify(path.join(ROOT, 'src/db/lock.ts'))};
-acquireDataDirLock(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000);`],
+        [
+          '--input-type=module',
+          '-e',
+          `import { acquireDataDirLock } from ${JSON.stringify(path.join(ROOT, 'src/db/lock.ts'))};
+acquireDataDirLock(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000);`,
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       ),
     );

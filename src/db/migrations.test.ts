@@ -35,7 +35,9 @@ test('0004 moves every breach from the sla_breaches table onto its clock, and th
     `INSERT INTO bodies (code, name, kind, parent_id, path, time_zone) VALUES ('pemkot-x/dinas', 'Dinas', 'unit', $1, '{}', 'Asia/Jakarta') RETURNING id`,
     [city!.id],
   );
-  const [reporter] = await db.query<{ id: number }>(`INSERT INTO users (role, name, email) VALUES ('reporter', 'Warga', 'warga@example.test') RETURNING id`);
+  const [reporter] = await db.query<{ id: number }>(
+    `INSERT INTO users (role, name, email) VALUES ('reporter', 'Warga', 'warga@example.test') RETURNING id`,
+  );
   const [report] = await db.query<{ id: number }>(
     `INSERT INTO reports (tracking_id, classification, title, body, incident_date, status, reporter_id, channel)
      VALUES ('ABCDEFGH', 'pengaduan', 'Jalan rusak', 'Jalan rusak di depan pasar.', '2026-11-20', 'dispositioned', $1, 'web') RETURNING id`,
@@ -56,7 +58,12 @@ test('0004 moves every breach from the sla_breaches table onto its clock, and th
     [report!.id, late!.id, city!.id, unit!.id],
   );
 
-  assert.deepEqual(await migrate(db), listMigrations().map((m) => m.name).filter((n) => n >= '0004'));
+  assert.deepEqual(
+    await migrate(db),
+    listMigrations()
+      .map((m) => m.name)
+      .filter((n) => n >= '0004'),
+  );
 
   const clocks = await db.query<{ id: number; breach_body_id: number | null; breach_unit_id: number | null }>(
     'SELECT id, breach_body_id, breach_unit_id FROM report_clocks ORDER BY id',

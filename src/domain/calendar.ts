@@ -445,7 +445,8 @@ function validateDay(raw: RawDay, line: number | null, label: string): CalendarD
   const prefix = label ? `${label}: ` : '';
   if (typeof raw.date !== 'string') throw new CalendarFormatError(`${prefix}date must be a string YYYY-MM-DD`, line, 'date');
   const date = raw.date.trim();
-  if (!DATE_RE.test(date)) throw new CalendarFormatError(`${prefix}date ${JSON.stringify(raw.date)} is not in the form YYYY-MM-DD`, line, 'date');
+  if (!DATE_RE.test(date))
+    throw new CalendarFormatError(`${prefix}date ${JSON.stringify(raw.date)} is not in the form YYYY-MM-DD`, line, 'date');
   const n = dayNumberOf(date);
   if (n === null) throw new CalendarFormatError(`${prefix}date ${date} does not exist`, line, 'date');
   if (typeof raw.kind !== 'string' || !(DAY_KINDS as readonly string[]).includes(raw.kind.trim())) {
@@ -464,7 +465,11 @@ function validateDay(raw: RawDay, line: number | null, label: string): CalendarD
     else if (typeof raw.provisional === 'string' && /^(true|false|)$/i.test(raw.provisional.trim())) {
       provisional = raw.provisional.trim().toLowerCase() === 'true';
     } else {
-      throw new CalendarFormatError(`${prefix}provisional must be true or false, got ${JSON.stringify(raw.provisional)}`, line, 'provisional');
+      throw new CalendarFormatError(
+        `${prefix}provisional must be true or false, got ${JSON.stringify(raw.provisional)}`,
+        line,
+        'provisional',
+      );
     }
   }
   const day: CalendarDay = { date, kind, name };
@@ -623,7 +628,8 @@ export function parseCalendarJson(text: string): CalendarDay[] {
       throw new CalendarFormatError(`${label}: expected an object {date, kind, name}`, line, 'json');
     }
     const unknownKey = Object.keys(entry).find((k) => !['date', 'kind', 'name', 'provisional'].includes(k));
-    if (unknownKey !== undefined) throw new CalendarFormatError(`${label}: unknown property ${JSON.stringify(unknownKey)}`, line, unknownKey);
+    if (unknownKey !== undefined)
+      throw new CalendarFormatError(`${label}: unknown property ${JSON.stringify(unknownKey)}`, line, unknownKey);
     const raw = entry as RawDay;
     if (raw.provisional !== undefined && typeof raw.provisional !== 'boolean') {
       throw new CalendarFormatError(`${label}: provisional must be true or false`, line, 'provisional');

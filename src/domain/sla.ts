@@ -71,14 +71,27 @@ export type ClockOp =
 export function clockPlan(event: string, from: Status | null, to: Status): ClockOp[] {
   switch (event) {
     case 'submitted':
-      return [{ op: 'start', kind: 'verification' }, { op: 'start', kind: 'ombudsman' }];
+      return [
+        { op: 'start', kind: 'verification' },
+        { op: 'start', kind: 'ombudsman' },
+      ];
     case 'put_on_hold':
       // every clock waits for the reporter, who now has a clock of their own
-      return [{ op: 'pause', kind: 'all' }, { op: 'start', kind: 'completion' }];
+      return [
+        { op: 'pause', kind: 'all' },
+        { op: 'start', kind: 'completion' },
+      ];
     case 'completed':
-      return [{ op: 'stop', kind: 'completion' }, { op: 'resume', kind: 'all' }];
+      return [
+        { op: 'stop', kind: 'completion' },
+        { op: 'resume', kind: 'all' },
+      ];
     case 'routed':
-      return [{ op: 'stop', kind: 'verification' }, { op: 'start', kind: 'first_follow_up' }, { op: 'start', kind: 'resolution' }];
+      return [
+        { op: 'stop', kind: 'verification' },
+        { op: 'start', kind: 'first_follow_up' },
+        { op: 'start', kind: 'resolution' },
+      ];
     case 'forwarded':
       // a new body gets its own time, counted on its own calendar
       return [
@@ -88,7 +101,11 @@ export function clockPlan(event: string, from: Status | null, to: Status): Clock
         { op: 'start', kind: 'resolution' },
       ];
     case 'returned_to_national':
-      return [{ op: 'stop', kind: 'first_follow_up' }, { op: 'stop', kind: 'resolution' }, { op: 'start', kind: 'verification' }];
+      return [
+        { op: 'stop', kind: 'first_follow_up' },
+        { op: 'stop', kind: 'resolution' },
+        { op: 'start', kind: 'verification' },
+      ];
     case 'followed_up':
       return [{ op: 'stop', kind: 'first_follow_up' }];
     case 'answered':
@@ -102,7 +119,11 @@ export function clockPlan(event: string, from: Status | null, to: Status): Clock
     case 'reporter_replied':
     case 'reopened':
       if (from !== 'answered') return [];
-      return [{ op: 'stop', kind: 'reply_window' }, { op: 'resume', kind: 'ombudsman' }, { op: 'start', kind: 'resolution' }];
+      return [
+        { op: 'stop', kind: 'reply_window' },
+        { op: 'resume', kind: 'ombudsman' },
+        { op: 'start', kind: 'resolution' },
+      ];
     case 'rated':
       return to === 'in_progress' ? [{ op: 'start', kind: 'resolution' }] : [];
     case 'accepted':

@@ -60,7 +60,10 @@ describe('the transition table', () => {
         }
       }
     }
-    assert.equal(checked, TRANSITIONS.reduce((n, r) => n + r.from.length * r.actors.length, 0));
+    assert.equal(
+      checked,
+      TRANSITIONS.reduce((n, r) => n + r.from.length * r.actors.length, 0),
+    );
     assert.ok(checked > 40, `only ${checked} combinations checked`);
   });
 
@@ -323,11 +326,23 @@ describe('tracking IDs', () => {
 
   test('every symbol is drawn from the random source over the whole alphabet', () => {
     const maxes: number[] = [];
-    assert.equal(generateTrackingId((max) => (maxes.push(max), 0)), '33333333');
+    assert.equal(
+      generateTrackingId((max) => {
+        maxes.push(max);
+        return 0;
+      }),
+      '33333333',
+    );
     assert.deepEqual(maxes, Array(TRACKING_ID_LENGTH).fill(ALPHABET.length));
-    assert.equal(generateTrackingId((max) => max - 1), 'YYYYYYYY');
+    assert.equal(
+      generateTrackingId((max) => max - 1),
+      'YYYYYYYY',
+    );
     let i = 0;
-    assert.equal(generateTrackingId(() => i++ % ALPHABET.length), '34679AFH');
+    assert.equal(
+      generateTrackingId(() => i++ % ALPHABET.length),
+      '34679AFH',
+    );
   });
 
   test('10,000 IDs are unique and never sequential', () => {
@@ -388,7 +403,16 @@ describe('tracking IDs', () => {
 
 describe('phone numbers', () => {
   test('every way of writing an Indonesian number gives the same +62 form', () => {
-    for (const input of ['081234567890', '0812-3456-7890', '0812 3456 7890', '(0812) 3456-7890', '6281234567890', '+6281234567890', '+62 812 3456 7890', '+62-812-3456-7890']) {
+    for (const input of [
+      '081234567890',
+      '0812-3456-7890',
+      '0812 3456 7890',
+      '(0812) 3456-7890',
+      '6281234567890',
+      '+6281234567890',
+      '+62 812 3456 7890',
+      '+62-812-3456-7890',
+    ]) {
       assert.equal(normalizePhone(input), '+6281234567890', input);
     }
     assert.equal(normalizePhone('021-5551234'), '+62215551234', 'a Jakarta fixed line');
@@ -403,7 +427,18 @@ describe('phone numbers', () => {
   });
 
   test('anything else is refused', () => {
-    for (const bad of ['', '12345', 'abc', '08', '+1 202 555 0100', '+620812345678', '00812345678', '0812-3456-789O', '+62 812 3456 7890 ext 1', '62']) {
+    for (const bad of [
+      '',
+      '12345',
+      'abc',
+      '08',
+      '+1 202 555 0100',
+      '+620812345678',
+      '00812345678',
+      '0812-3456-789O',
+      '+62 812 3456 7890 ext 1',
+      '62',
+    ]) {
       assert.equal(normalizePhone(bad), null, JSON.stringify(bad));
     }
   });

@@ -1,15 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { Role } from './roles.ts';
 
-export const STATUSES = [
-  'submitted',
-  'on_hold',
-  'dispositioned',
-  'in_progress',
-  'answered',
-  'closed',
-  'archived',
-] as const;
+export const STATUSES = ['submitted', 'on_hold', 'dispositioned', 'in_progress', 'answered', 'closed', 'archived'] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const STATUS_LABELS: Record<Status, { id: string; en: string }> = {

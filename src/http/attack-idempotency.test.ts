@@ -21,7 +21,9 @@ before(async () => {
 after(() => t.close());
 
 const countReports = async (user: TestUser) => {
-  const rows = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reports WHERE reporter_id = $1', [user.principal.userId]);
+  const rows = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reports WHERE reporter_id = $1', [
+    user.principal.userId,
+  ]);
   return rows[0]!.n;
 };
 const submit = (user: TestUser, key: string, input = reportInput()) =>
@@ -30,7 +32,11 @@ const submit = (user: TestUser, key: string, input = reportInput()) =>
 describe('Idempotency-Key', () => {
   test('three parallel submissions with one key file one report, and all three get its response', async () => {
     const before = await countReports(citizen);
-    const responses = await Promise.all([submit(citizen, 'k-parallel-1'), submit(citizen, 'k-parallel-1'), submit(citizen, 'k-parallel-1')]);
+    const responses = await Promise.all([
+      submit(citizen, 'k-parallel-1'),
+      submit(citizen, 'k-parallel-1'),
+      submit(citizen, 'k-parallel-1'),
+    ]);
     for (const res of responses) assert.equal(res.status, 201, res.text);
     assert.equal(new Set(responses.map((r) => r.body.trackingId)).size, 1, 'one tracking ID');
     assert.equal(await countReports(citizen), before + 1);
@@ -126,7 +132,8 @@ describe('Idempotency-Key', () => {
 
   test('staff accounts: a retried creation makes one account', async () => {
     const body = { name: 'Operator Baru', email: 'operator.idem@test.lapor.go.id', password: 'kata-sandi-panjang', role: 'monitor' };
-    const create = () => t.request('POST', '/api/v1/users', { token: national.token, json: body, headers: { 'idempotency-key': 'k-staff' } });
+    const create = () =>
+      t.request('POST', '/api/v1/users', { token: national.token, json: body, headers: { 'idempotency-key': 'k-staff' } });
     const [a, b] = await Promise.all([create(), create()]);
     assert.equal(a.status, 201, a.text);
     assert.equal(b.status, 201, b.text);
@@ -150,10 +157,9 @@ describe('Idempotency-Key', () => {
     const first = await submit(citizen, 'k-crash', input);
     assert.equal(first.status, 201);
     // Pretend the first process died after claiming: the row is pending with an expired lease.
-    await t.deps.db.query(
-      "UPDATE idempotency_keys SET state = 'pending', response = NULL, locked_until = $1 WHERE key = 'k-crash'",
-      [new Date('2026-11-24T02:00:00Z')],
-    );
+    await t.deps.db.query("UPDATE idempotency_keys SET state = 'pending', response = NULL, locked_until = $1 WHERE key = 'k-crash'", [
+      new Date('2026-11-24T02:00:00Z'),
+    ]);
     const retried = await submit(citizen, 'k-crash', input);
     assert.equal(retried.status, 201, retried.text);
     const fresh = await t.deps.db.query<{ state: string }>("SELECT state FROM idempotency_keys WHERE key = 'k-crash'");

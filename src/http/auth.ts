@@ -28,7 +28,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
       const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{10,200})$/i.exec(header.trim());
       if (!match) throw new AppError('unauthenticated', 'Header Authorization tidak valid / Malformed Authorization header');
       const found = await resolvePrincipal(deps.db, match[1]!, deps.now());
-      if (!found || found.kind !== 'bearer') {
+      if (found?.kind !== 'bearer') {
         throw new AppError('unauthenticated', 'Token tidak valid atau kedaluwarsa / Invalid or expired token');
       }
       c.set('principal', found.principal);

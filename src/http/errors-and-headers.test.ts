@@ -40,7 +40,10 @@ describe('errors carry a request ID and never PostgreSQL’s words', () => {
     assert.match(body.error.requestId, /^[0-9a-f-]{36}$/);
     assert.equal(res.headers.get('x-request-id'), body.error.requestId);
     const logged = lines.filter((l) => l.reqId === body.error.requestId);
-    assert.ok(logged.some((l) => JSON.stringify(l).includes("relation \\\"regions\\\" does not exist")), `the cause is in the log: ${JSON.stringify(lines)}`);
+    assert.ok(
+      logged.some((l) => JSON.stringify(l).includes('relation \\"regions\\" does not exist')),
+      `the cause is in the log: ${JSON.stringify(lines)}`,
+    );
     assert.ok(logged.some((l) => l.msg === 'request' && l.status === 500 && l.route === '/api/v1/regions'));
     assert.ok(!JSON.stringify(lines).includes('warga@x.id'), "PostgreSQL's detail (personal data) stays out of the log");
   });
@@ -74,7 +77,9 @@ describe('errors carry a request ID and never PostgreSQL’s words', () => {
 
   test('log lines name the route pattern, not the path, query or caller', async () => {
     const { app, lines } = appWith(() => null);
-    await app.request('/api/v1/reports?q=Budi+Santoso+081234567890', { headers: { authorization: `Bearer ${(await t.user('reporter')).token}` } });
+    await app.request('/api/v1/reports?q=Budi+Santoso+081234567890', {
+      headers: { authorization: `Bearer ${(await t.user('reporter')).token}` },
+    });
     const line = lines.find((l) => l.msg === 'request')!;
     assert.equal(line.route, '/api/v1/reports');
     assert.ok(!JSON.stringify(lines).includes('Budi'), 'no query string');

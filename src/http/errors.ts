@@ -65,7 +65,9 @@ export function findNulFields(value: unknown, path: string[] = [], out: Record<s
   if (typeof value === 'string') {
     if (value.includes('\u0000')) out[path.join('.') || '_'] = 'Karakter NUL tidak diizinkan / NUL characters are not allowed';
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => findNulFields(v, [...path, String(i)], out));
+    value.forEach((v, i) => {
+      findNulFields(v, [...path, String(i)], out);
+    });
   } else if (value !== null && typeof value === 'object' && !(value instanceof Blob)) {
     for (const [k, v] of Object.entries(value)) findNulFields(v, [...path, k], out);
   }
@@ -122,9 +124,8 @@ export function handleError(err: Error, c: Context) {
   }
   // The log line names the request; the client gets only the request ID. PostgreSQL's `detail`
   // and parameters are left out of the log, since they can hold personal data.
-  (c as Context<AppEnv>).get('log')?.error(
-    { err: { type: err.name, message: err.message, code: sqlState, stack: err.stack } },
-    'request failed',
-  );
+  (c as Context<AppEnv>)
+    .get('log')
+    ?.error({ err: { type: err.name, message: err.message, code: sqlState, stack: err.stack } }, 'request failed');
   return c.json(errorBody(c, 'internal', 'Kesalahan server / Internal server error'), 500);
 }

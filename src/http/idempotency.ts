@@ -48,7 +48,9 @@ async function canonicalRequest(method: string, path: string, key: string, body:
     for (const [name, value] of body.value.entries()) {
       if (typeof value === 'string') hash.update(`s ${name.length}:${name} ${value.length}:${value}\n`);
       else {
-        const digest = createHash('sha256').update(new Uint8Array(await value.arrayBuffer())).digest('hex');
+        const digest = createHash('sha256')
+          .update(new Uint8Array(await value.arrayBuffer()))
+          .digest('hex');
         hash.update(`f ${name.length}:${name} ${value.name.length}:${value.name} ${value.type} ${digest}\n`);
       }
     }

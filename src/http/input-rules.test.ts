@@ -53,7 +53,10 @@ describe('validation messages say what is wrong, in both languages', () => {
     assert.equal(res.status, 400);
     const f = res.body.error.fields;
     assert.equal(f.title, 'Harus berupa teks / Must be text');
-    assert.equal(f.classification, 'Salah satu dari: pengaduan, aspirasi, permintaan_informasi / One of: pengaduan, aspirasi, permintaan_informasi');
+    assert.equal(
+      f.classification,
+      'Salah satu dari: pengaduan, aspirasi, permintaan_informasi / One of: pengaduan, aspirasi, permintaan_informasi',
+    );
     assert.equal(f.latitude, 'Terlalu besar: maksimal 90 / Too large: at most 90');
     assert.match(f.incidentDate, /ISO/);
     assert.equal(f.anonymous, 'Harus berupa true atau false (bukan string) / Must be true or false (not string)');
@@ -74,7 +77,10 @@ describe('invisible and bidirectional characters', () => {
   test('bidirectional controls and zero-width spaces are removed from what is stored, in JSON and in forms', async () => {
     const res = await t.request('POST', '/api/v1/reports', {
       token: citizen.token,
-      json: reportInput({ title: 'Jalan \u202erusak\u202c di\u200b pasar', body: 'Laporan \u2066uji\u2069 tentang jalan yang rusak parah sekali.' }),
+      json: reportInput({
+        title: 'Jalan \u202erusak\u202c di\u200b pasar',
+        body: 'Laporan \u2066uji\u2069 tentang jalan yang rusak parah sekali.',
+      }),
     });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.title, 'Jalan rusak di pasar');

@@ -5,7 +5,10 @@ const ErrorSchema = z
     error: z.object({
       code: z.string().openapi({ example: 'invalid_input' }),
       message: z.string().openapi({ example: 'Input tidak valid / Invalid input' }),
-      fields: z.record(z.string(), z.string()).optional().openapi({ example: { title: 'Required' } }),
+      fields: z
+        .record(z.string(), z.string())
+        .optional()
+        .openapi({ example: { title: 'Required' } }),
     }),
   })
   .openapi('Error');

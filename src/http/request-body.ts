@@ -95,7 +95,7 @@ export function requestBody(app: OpenAPIHono<AppEnv>, limits: BodyLimits): Middl
     // A route that declares no body still tolerates an empty JSON object from a generic client.
     const mediaTypes = policy && policy.mediaTypes.length > 0 ? policy.mediaTypes : ['application/json'];
     const contentType = c.req.header('content-type');
-    const mediaType = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+    const mediaType = contentType ? contentType.split(';')[0]!.trim().toLowerCase() : '';
     if (!mediaTypes.includes(mediaType)) {
       const bytes = await readCapped(c, limits.small).catch(() => new Uint8Array(1));
       if (!contentType && bytes.byteLength === 0) return next(); // no body after all
@@ -116,7 +116,10 @@ export function requestBody(app: OpenAPIHono<AppEnv>, limits: BodyLimits): Middl
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
         value = JSON.parse(text);
       } catch {
-        throw invalidInput({ _: 'JSON tidak valid (UTF-8) / Malformed JSON (UTF-8)' }, 'Isi permintaan tidak dapat dibaca / Unreadable request body');
+        throw invalidInput(
+          { _: 'JSON tidak valid (UTF-8) / Malformed JSON (UTF-8)' },
+          'Isi permintaan tidak dapat dibaca / Unreadable request body',
+        );
       }
       const cleaned = cleanJson(value, problems);
       parsed = { kind: 'json', value: cleaned };
@@ -128,7 +131,10 @@ export function requestBody(app: OpenAPIHono<AppEnv>, limits: BodyLimits): Middl
       try {
         form = await new Response(bytes, { headers: { 'content-type': contentType! } }).formData();
       } catch {
-        throw invalidInput({ _: 'Formulir multipart rusak / Broken multipart form' }, 'Isi permintaan tidak dapat dibaca / Unreadable request body');
+        throw invalidInput(
+          { _: 'Formulir multipart rusak / Broken multipart form' },
+          'Isi permintaan tidak dapat dibaca / Unreadable request body',
+        );
       }
       form = cleanForm(form, problems);
       parsed = { kind: 'form', value: form };

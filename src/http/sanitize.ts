@@ -6,9 +6,12 @@
  * "required" check while saying nothing.
  */
 
-const REMOVED = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const REMOVED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /** Whitespace, format characters and the blank "letters" (Hangul fillers, braille blank…) that render as nothing. */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each joiner and selector is meant on its own, as a code point (u flag)
 const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]*$/u;
 
 const INVISIBLE_MESSAGE = 'Hanya berisi karakter tak terlihat / Contains only invisible characters';

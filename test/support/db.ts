@@ -77,7 +77,11 @@ function withDatabase(url: string, database: string): string {
 async function createPostgresTestDb(url: string): Promise<TestDb> {
   // Every database made here is named after the one in DATABASE_URL, so that several checkouts
   // sharing one server (each with a database of its own) never drop or reuse each other's.
-  const prefix = new URL(url).pathname.slice(1).toLowerCase().replace(/[^a-z0-9_]/g, '_') || 'lapor';
+  const prefix =
+    new URL(url).pathname
+      .slice(1)
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_') || 'lapor';
   const template = `${prefix}_tpl_${templateKey()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -37,7 +37,11 @@ export function jpegSegments(b: Uint8Array): { marker: number; length: number }[
 export function assertCleanJpeg(b: Uint8Array, where: string): void {
   for (const { marker, length } of jpegSegments(b)) {
     if (marker === 0xe1) assert.ok(length <= 34, `${where}: an APP1 (EXIF/XMP) of ${length} bytes is left`);
-    else assert.ok(!(marker >= 0xe2 && marker <= 0xef && marker !== 0xee) && marker !== 0xfe, `${where}: segment 0x${marker.toString(16)} is left`);
+    else
+      assert.ok(
+        !(marker >= 0xe2 && marker <= 0xef && marker !== 0xee) && marker !== 0xfe,
+        `${where}: segment 0x${marker.toString(16)} is left`,
+      );
   }
   for (const text of PHOTO_IDENTITY) assert.ok(!includesText(b, text), `${where}: "${text}" is left`);
 }

@@ -274,7 +274,11 @@ function depthOf(seed: BodySeed, byCode: Map<string, BodySeed>): number {
 async function insertBodies(tx: Tx, seeds: BodySeed[]): Promise<number> {
   const byCode = new Map(seeds.map((s) => [s.code, s]));
   const generations: BodySeed[][] = [];
-  for (const seed of seeds) (generations[depthOf(seed, byCode)] ??= []).push(seed);
+  for (const seed of seeds) {
+    const depth = depthOf(seed, byCode);
+    generations[depth] ??= [];
+    generations[depth].push(seed);
+  }
   let inserted = 0;
   // One statement per generation: the parent join only sees rows from earlier statements.
   // The path starts empty because a body's own id is only known once it is inserted.

@@ -98,9 +98,7 @@ const CATEGORY_TREE: CategorySeed[] = [
 /** Loads the national category tree; existing codes are left as they are. */
 export async function seedCategories(db: Db): Promise<{ total: number; inserted: number }> {
   const parents = CATEGORY_TREE;
-  const children = CATEGORY_TREE.flatMap((parent) =>
-    (parent.children ?? []).map((child) => ({ ...child, parentCode: parent.code })),
-  );
+  const children = CATEGORY_TREE.flatMap((parent) => (parent.children ?? []).map((child) => ({ ...child, parentCode: parent.code })));
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     const top = await tx.query(

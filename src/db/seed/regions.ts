@@ -128,9 +128,7 @@ export function readRegionSource(): RegionRow[] {
 }
 
 async function countRegions(db: Pick<Tx, 'query'>): Promise<RegionCounts> {
-  const rows = await db.query<{ level: number; n: number }>(
-    'SELECT level, count(*)::int AS n FROM regions GROUP BY level',
-  );
+  const rows = await db.query<{ level: number; n: number }>('SELECT level, count(*)::int AS n FROM regions GROUP BY level');
   const at = (level: number) => rows.find((r) => r.level === level)?.n ?? 0;
   return { provinces: at(1), regencies: at(2), districts: at(3), villages: at(4) };
 }

@@ -50,7 +50,6 @@ describe('timeZoneForProvince', () => {
   });
 });
 
-
 // node-postgres hands back bigint[] elements as strings while PGlite gives numbers (db.ts only
 // maps scalar int8), so paths are compared as numbers.
 const asIds = (path: unknown[]) => path.map(Number);
@@ -132,7 +131,8 @@ describe('seedReference', () => {
   });
 
   test('sets time zones from the province', async () => {
-    const zone = async (code: string) => (await one<{ time_zone: string }>('SELECT time_zone FROM bodies WHERE code = $1', [code])).time_zone;
+    const zone = async (code: string) =>
+      (await one<{ time_zone: string }>('SELECT time_zone FROM bodies WHERE code = $1', [code])).time_zone;
     assert.equal(await zone('pemkot-91.71'), 'Asia/Jayapura');
     assert.equal(await zone('pemprov-94'), 'Asia/Jayapura');
     assert.equal(await zone('pemprov-51'), 'Asia/Makassar');

@@ -16,10 +16,7 @@ const USER_COLUMNS = 'id, role, name, email, phone, password_hash, body_id, disa
 
 /** The account behind a normalised login: an email in lower case, or a phone number in +62 form. */
 export async function findUserByLogin(db: Queryable, login: string): Promise<UserRow | null> {
-  const rows = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1) OR phone = $1 LIMIT 1`,
-    [login],
-  );
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1) OR phone = $1 LIMIT 1`, [login]);
   return rows[0] ?? null;
 }
 
@@ -149,9 +146,16 @@ export async function clearThrottle(db: Queryable, keys: string[]): Promise<void
  * tokens a day after they expired. Attackers make a row per address and per unknown login, so
  * without this the table would only grow.
  */
-export async function pruneAccountSecurity(db: Queryable, now: Date, oldestWindowStart: Date): Promise<{ counters: number; codes: number; resets: number; sessions: number }> {
+export async function pruneAccountSecurity(
+  db: Queryable,
+  now: Date,
+  oldestWindowStart: Date,
+): Promise<{ counters: number; codes: number; resets: number; sessions: number }> {
   const dayAgo = new Date(now.getTime() - 86_400_000);
-  const counters = await db.query('DELETE FROM auth_throttle WHERE window_start < $1 AND next_at < $2 RETURNING 1', [oldestWindowStart, now]);
+  const counters = await db.query('DELETE FROM auth_throttle WHERE window_start < $1 AND next_at < $2 RETURNING 1', [
+    oldestWindowStart,
+    now,
+  ]);
   const codes = await db.query('DELETE FROM sign_in_codes WHERE expires_at < $1 RETURNING 1', [dayAgo]);
   const resets = await db.query('DELETE FROM password_resets WHERE expires_at < $1 RETURNING 1', [dayAgo]);
   const sessions = await db.query('DELETE FROM sessions WHERE expires_at < $1 RETURNING 1', [now]);
@@ -161,10 +165,10 @@ export async function pruneAccountSecurity(db: Queryable, now: Date, oldestWindo
 // ---- sessions ----
 
 export async function deleteSessionsOf(db: Queryable, userId: number, except: Buffer | null = null): Promise<number> {
-  const rows = await db.query(
-    'DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2::bytea) RETURNING 1',
-    [userId, except],
-  );
+  const rows = await db.query('DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2::bytea) RETURNING 1', [
+    userId,
+    except,
+  ]);
   return rows.length;
 }
 
@@ -174,10 +178,13 @@ export async function insertSignInCode(
   db: Queryable,
   code: { challengeHash: Buffer; userId: number | null; codeHash: Buffer; now: Date; expiresAt: Date },
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO sign_in_codes (challenge_hash, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-    [code.challengeHash, code.userId, code.codeHash, code.now, code.expiresAt],
-  );
+  await db.query(`INSERT INTO sign_in_codes (challenge_hash, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+    code.challengeHash,
+    code.userId,
+    code.codeHash,
+    code.now,
+    code.expiresAt,
+  ]);
 }
 
 /** Counts one guess at a live code before it is compared; null when the code is used, expired or out of guesses. */
@@ -206,7 +213,10 @@ export async function consumeSignInCode(db: Queryable, id: number, userId: numbe
 
 // ---- password resets ----
 
-export async function insertPasswordReset(db: Queryable, reset: { tokenHash: Buffer; userId: number; now: Date; expiresAt: Date }): Promise<void> {
+export async function insertPasswordReset(
+  db: Queryable,
+  reset: { tokenHash: Buffer; userId: number; now: Date; expiresAt: Date },
+): Promise<void> {
   await db.query('INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
     reset.tokenHash,
     reset.userId,
@@ -237,10 +247,12 @@ export async function updateProfile(
   userId: number,
   changes: { name: string; email: string | null; phone: string | null },
 ): Promise<UserRow> {
-  const rows = await db.query<UserRow>(
-    `UPDATE users SET name = $2, email = $3, phone = $4 WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-    [userId, changes.name, changes.email, changes.phone],
-  );
+  const rows = await db.query<UserRow>(`UPDATE users SET name = $2, email = $3, phone = $4 WHERE id = $1 RETURNING ${USER_COLUMNS}`, [
+    userId,
+    changes.name,
+    changes.email,
+    changes.phone,
+  ]);
   return rows[0]!;
 }
 
@@ -304,7 +316,14 @@ function scopeCondition(param: string): string {
 
 export async function listUsers(
   db: Queryable,
-  filter: { scopeBodyId: number | null; q: string | null; role: Role | null; status: 'active' | 'disabled' | null; limit: number; offset: number },
+  filter: {
+    scopeBodyId: number | null;
+    q: string | null;
+    role: Role | null;
+    status: 'active' | 'disabled' | null;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ rows: AdminUserRow[]; total: number }> {
   const pattern = filter.q ? `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
   const where = `${scopeCondition('$1')}

@@ -66,7 +66,13 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
   }
   async function cookie(c: Context<AppEnv>, user: Parameters<typeof service.toPublicUser>[0]) {
     const { token, expiresAt } = await service.openSession(deps.db, deps.config, user.id, 'cookie', now());
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, secure: deps.config.cookieSecure, sameSite: 'Lax', path: '/', expires: expiresAt });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: deps.config.cookieSecure,
+      sameSite: 'Lax',
+      path: '/',
+      expires: expiresAt,
+    });
     return c.json({ user: service.toPublicUser(user) }, 200);
   }
 
@@ -138,7 +144,12 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       responses: { 202: jsonResponse(ChallengeSchema, 'Sent, if the account exists and has an email'), ...errors(400, 429) },
     }),
     async (c) => {
-      const { challenge, expiresAt } = await service.requestSignInCode(deps.db, deps.config, { ...c.req.valid('json'), clientAddress: address(c) }, now());
+      const { challenge, expiresAt } = await service.requestSignInCode(
+        deps.db,
+        deps.config,
+        { ...c.req.valid('json'), clientAddress: address(c) },
+        now(),
+      );
       return c.json({ challenge, expiresAt: expiresAt.toISOString() }, 202);
     },
   );
@@ -152,7 +163,8 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       request: { body: jsonBody(CodeLoginSchema) },
       responses: { 200: jsonResponse(TokenResponse, 'Signed in'), ...errors(400, 401, 429) },
     }),
-    async (c) => bearer(c, await service.authenticateWithCode(deps.db, deps.config, { ...c.req.valid('json'), clientAddress: address(c) }, now())),
+    async (c) =>
+      bearer(c, await service.authenticateWithCode(deps.db, deps.config, { ...c.req.valid('json'), clientAddress: address(c) }, now())),
   );
 
   app.openapi(
@@ -164,7 +176,8 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       request: { body: jsonBody(CodeLoginSchema) },
       responses: { 200: jsonResponse(z.object({ user: UserSchema }), 'Signed in'), ...errors(400, 401, 429) },
     }),
-    async (c) => cookie(c, await service.authenticateWithCode(deps.db, deps.config, { ...c.req.valid('json'), clientAddress: address(c) }, now())),
+    async (c) =>
+      cookie(c, await service.authenticateWithCode(deps.db, deps.config, { ...c.req.valid('json'), clientAddress: address(c) }, now())),
   );
 
   app.openapi(
@@ -255,7 +268,13 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       responses: { 200: jsonResponse(UserSchema, 'The account as it is now'), ...errors(400, 401, 409, 429) },
     }),
     async (c) => {
-      const user = await service.updateProfile(deps.db, deps.config, requirePrincipal(c), { ...c.req.valid('json'), clientAddress: address(c) }, now());
+      const user = await service.updateProfile(
+        deps.db,
+        deps.config,
+        requirePrincipal(c),
+        { ...c.req.valid('json'), clientAddress: address(c) },
+        now(),
+      );
       return c.json(service.toPublicUser(user), 200);
     },
   );

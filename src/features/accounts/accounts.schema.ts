@@ -27,11 +27,7 @@ function text(min: number, max: number) {
 }
 
 const name = z.string({ error: required }).trim().min(1, 'Wajib diisi / Required').max(120, tooLong(120));
-const email = z
-  .string({ error: required })
-  .trim()
-  .max(254, tooLong(254))
-  .pipe(z.email('Email tidak valid / Invalid email'));
+const email = z.string({ error: required }).trim().max(254, tooLong(254)).pipe(z.email('Email tidak valid / Invalid email'));
 const phone = z.string({ error: required }).trim().max(20, tooLong(20));
 /** ASVS 2.1: at least 8 characters, long passphrases allowed, nothing else imposed. */
 const newPassword = text(8, 200);
@@ -82,7 +78,10 @@ export const CodeRequestSchema = strict({ login }).openapi('SignInCodeRequest');
 
 export const CodeLoginSchema = strict({
   challenge: opaque(100).openapi({ description: 'The challenge returned by POST /api/v1/auth/code' }),
-  code: z.string({ error: required }).trim().regex(/^\d{6}$/, 'Kode 6 angka / A 6-digit code'),
+  code: z
+    .string({ error: required })
+    .trim()
+    .regex(/^\d{6}$/, 'Kode 6 angka / A 6-digit code'),
 }).openapi('SignInCodeLogin');
 
 export const ChallengeSchema = z
@@ -121,7 +120,11 @@ export const UserListQuerySchema = strict({
 });
 
 export const UserIdParam = z.object({
-  id: z.coerce.number('Harus angka / Must be a number').int().positive().openapi({ param: { name: 'id', in: 'path' } }),
+  id: z.coerce
+    .number('Harus angka / Must be a number')
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
 });
 
 export const AccountEventSchema = z

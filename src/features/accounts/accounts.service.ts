@@ -50,10 +50,7 @@ function normalizeContacts(input: { email?: string | null; phone?: string | null
   return { email, phone };
 }
 
-async function insertAccount(
-  db: Queryable,
-  input: NewAccount & { role: Role; bodyId: number | null },
-): Promise<repo.UserRow> {
+async function insertAccount(db: Queryable, input: NewAccount & { role: Role; bodyId: number | null }): Promise<repo.UserRow> {
   const { email, phone } = normalizeContacts(input);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -67,7 +64,8 @@ async function insertAccount(
 function conflictFrom(err: unknown): unknown {
   if ((err as { code?: string }).code === '23505') {
     return new AppError('conflict', 'Email atau nomor telepon sudah terdaftar / Email or phone already registered', {
-      [String((err as { constraint?: string }).constraint ?? '').includes('phone') ? 'phone' : 'email']: 'sudah terdaftar / already registered',
+      [String((err as { constraint?: string }).constraint ?? '').includes('phone') ? 'phone' : 'email']:
+        'sudah terdaftar / already registered',
     });
   }
   return err;
@@ -90,7 +88,8 @@ export async function createStaffUser(
   const needsBody = ['agency_admin', 'unit_officer', 'ombudsman', 'integrator'].includes(input.role);
   if (input.role === 'reporter') throw invalidInput({ role: 'Pelapor mendaftar sendiri / Reporters register themselves' });
   if (needsBody && bodyId === null) throw invalidInput({ bodyId: `Wajib untuk peran ${input.role} / Required for role ${input.role}` });
-  if (!needsBody && bodyId !== null) throw invalidInput({ bodyId: `Tidak dipakai untuk peran ${input.role} / Not used for role ${input.role}` });
+  if (!needsBody && bodyId !== null)
+    throw invalidInput({ bodyId: `Tidak dipakai untuk peran ${input.role} / Not used for role ${input.role}` });
   if (bodyId !== null) {
     const body = await repo.bodyExists(db, bodyId);
     if (!body) throw invalidInput({ bodyId: 'Instansi tidak ditemukan / Unknown body' });
@@ -98,7 +97,8 @@ export async function createStaffUser(
     if (input.role === 'agency_admin' && (body.kind === 'unit' || body.kind === 'ombudsman')) {
       throw invalidInput({ bodyId: 'Harus instansi K/L/D / Must be a ministry, agency or government' });
     }
-    if (input.role === 'ombudsman' && body.kind !== 'ombudsman') throw invalidInput({ bodyId: 'Harus kantor Ombudsman / Must be an Ombudsman office' });
+    if (input.role === 'ombudsman' && body.kind !== 'ombudsman')
+      throw invalidInput({ bodyId: 'Harus kantor Ombudsman / Must be an Ombudsman office' });
   }
   if (creator !== 'cli' && creator.role !== 'national_admin') {
     const allowed =
@@ -147,7 +147,10 @@ export function addressKey(address: string): string {
     const left = head ? head.split(':') : [];
     const right = tail ? tail.split(':') : [];
     const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-    return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+    return `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
   }
   return address;
 }
@@ -207,9 +210,9 @@ export async function authenticate(
   const login = normalizeLogin(input.login);
   const user = await repo.findUserByLogin(db, login);
   const keys = await reservePasswordCheck(db, config, accountKey(user, login), input.clientAddress, now);
-  const ok = user?.password_hash
-    ? await verifyPassword(input.password, user.password_hash)
-    : (await verifyPassword(input.password, await dummyPasswordHash()), false);
+  // An unknown login spends the same work on a dummy hash, so timing reveals nothing.
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
+  if (!user?.password_hash) throw new AppError('invalid_credentials', WRONG_CREDENTIALS);
   if (!user || !ok || user.disabled_at) throw new AppError('invalid_credentials', WRONG_CREDENTIALS);
   // The owner knew the password: the account's wait, and this address's count at it, start again.
   await repo.clearThrottle(db, keys);
@@ -217,7 +220,14 @@ export async function authenticate(
 }
 
 /** The current password of a signed-in account, checked under the same counts as a sign-in. */
-async function checkCurrentPassword(db: Queryable, config: Config, user: repo.UserRow, password: string, address: string, now: Date): Promise<void> {
+async function checkCurrentPassword(
+  db: Queryable,
+  config: Config,
+  user: repo.UserRow,
+  password: string,
+  address: string,
+  now: Date,
+): Promise<void> {
   await reservePasswordCheck(db, config, accountKey(user, ''), address, now);
   if (!user.password_hash || !(await verifyPassword(password, user.password_hash))) {
     throw invalidInput({ currentPassword: 'Kata sandi saat ini salah / The current password is wrong' });
@@ -263,7 +273,14 @@ function channelFor(user: repo.UserRow | null, channels: readonly SecretChannel[
  * Whether a secret may be sent to this account now: per client address a refusal (429, which says
  * nothing about the account); per account a silent no, so that nobody can flood an inbox.
  */
-async function maySend(db: Queryable, config: Config, user: repo.UserRow | null, login: string, address: string, now: Date): Promise<boolean> {
+async function maySend(
+  db: Queryable,
+  config: Config,
+  user: repo.UserRow | null,
+  login: string,
+  address: string,
+  now: Date,
+): Promise<boolean> {
   await countOrRefuse(db, `mail:${addressKey(address)}`, config.loginMaxAttempts, config.loginWindowSeconds, now, 'permintaan / requests');
   const counted = await repo.countAttempt(
     db,
@@ -306,7 +323,13 @@ export async function requestSignInCode(
   const expiresAt = new Date(now.getTime() + config.signInCodeTtlSeconds * 1000);
   const challengeHash = hashToken(challenge);
   await db.transaction(async (tx) => {
-    await repo.insertSignInCode(tx, { challengeHash, userId: target ? user!.id : null, codeHash: codeHash(challenge, code), now, expiresAt });
+    await repo.insertSignInCode(tx, {
+      challengeHash,
+      userId: target ? user!.id : null,
+      codeHash: codeHash(challenge, code),
+      now,
+      expiresAt,
+    });
     if (target) {
       await enqueue(tx, {
         channel: target.channel,
@@ -451,7 +474,13 @@ export async function changePassword(
 export async function signOutEverywhere(db: Db, principal: Principal, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     const ended = await repo.deleteSessionsOf(tx, principal.userId);
-    await repo.insertAccountEvent(tx, { userId: principal.userId, actorId: principal.userId, action: 'signed_out_everywhere', at: now, data: { sessions: ended } });
+    await repo.insertAccountEvent(tx, {
+      userId: principal.userId,
+      actorId: principal.userId,
+      action: 'signed_out_everywhere',
+      at: now,
+      data: { sessions: ended },
+    });
   });
 }
 
@@ -487,7 +516,13 @@ export async function updateProfile(
   try {
     return await db.transaction(async (tx) => {
       const updated = await repo.updateProfile(tx, user.id, next);
-      await repo.insertAccountEvent(tx, { userId: user.id, actorId: user.id, action: 'profile_changed', at: now, data: { fields: changed } });
+      await repo.insertAccountEvent(tx, {
+        userId: user.id,
+        actorId: user.id,
+        action: 'profile_changed',
+        at: now,
+        data: { fields: changed },
+      });
       const contacts = changed.filter((f) => f !== 'name');
       if (contacts.length > 0) await tellOwner(tx, user, 'account.contact_changed', { fields: contacts }, now);
       return updated;

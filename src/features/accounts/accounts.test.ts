@@ -130,16 +130,19 @@ describe('register', () => {
       assert.equal(res.body.error.code, 'invalid_input');
       assert.ok(res.body.error.fields[field], `${field}: ${res.text}`);
     }
-    const [{ n }] = (await t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE email = 'bukan-email'`)) as [{ n: number }];
+    const [{ n }] = (await t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE email = 'bukan-email'`)) as [
+      { n: number },
+    ];
     assert.equal(n, 0);
   });
 
   test('the password is stored as a salted argon2id PHC string, and never returned', async () => {
     const a = await register({ email: uniqueEmail() });
     const b = await register({ email: uniqueEmail() });
-    const rows = await t.deps.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = ANY($1::bigint[]) ORDER BY id', [
-      [a.body.user.id, b.body.user.id],
-    ]);
+    const rows = await t.deps.db.query<{ password_hash: string }>(
+      'SELECT password_hash FROM users WHERE id = ANY($1::bigint[]) ORDER BY id',
+      [[a.body.user.id, b.body.user.id]],
+    );
     assert.equal(rows.length, 2);
     for (const { password_hash } of rows) {
       assert.match(password_hash, /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
@@ -149,7 +152,10 @@ describe('register', () => {
     }
     assert.notEqual(rows[0]!.password_hash, rows[1]!.password_hash, 'same password, different salt');
     const sessions = await t.deps.db.query<{ token_hash: Buffer }>('SELECT token_hash FROM sessions');
-    assert.ok(sessions.every((s) => !Buffer.from(s.token_hash).toString('utf8').includes(a.body.token)), 'tokens are stored hashed');
+    assert.ok(
+      sessions.every((s) => !Buffer.from(s.token_hash).toString('utf8').includes(a.body.token)),
+      'tokens are stored hashed',
+    );
   });
 });
 
@@ -333,7 +339,8 @@ describe('logout', () => {
 
 describe('POST /api/v1/users', () => {
   const staff = (json: Record<string, unknown>) => ({ name: 'Petugas Baru', email: uniqueEmail(), password: PASSWORD, ...json });
-  const create = (user: TestUser, json: Record<string, unknown>) => t.request('POST', '/api/v1/users', { token: user.token, json: staff(json) });
+  const create = (user: TestUser, json: Record<string, unknown>) =>
+    t.request('POST', '/api/v1/users', { token: user.token, json: staff(json) });
 
   test('a national admin creates an agency admin for a body, who can then sign in', async () => {
     const json = staff({ role: 'agency_admin', bodyId: ids.pontianak });
@@ -478,14 +485,27 @@ describeOn('embedded', 'the command line and the data-folder lock', 'the data-fo
     const unknown = await cli('users:create', '--bogus', 'x');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /bogus/);
-    const badBody = await cli('users:create', '--role', 'agency_admin', '--email', 'x@cli.test', '--password', 'sandi-admin-123', '--body', 'tidak-ada');
+    const badBody = await cli(
+      'users:create',
+      '--role',
+      'agency_admin',
+      '--email',
+      'x@cli.test',
+      '--password',
+      'sandi-admin-123',
+      '--body',
+      'tidak-ada',
+    );
     assert.equal(badBody.code, 2);
     assert.match(badBody.stderr, /tidak-ada/);
   });
 
   // Minor: the brief asks for usage help on bad arguments; users:create prints only the problems.
   test('users:create with bad arguments also shows the usage', async () => {
-    for (const args of [['users:create', '--role', 'kaisar'], ['users:create', '--bogus', 'x']]) {
+    for (const args of [
+      ['users:create', '--role', 'kaisar'],
+      ['users:create', '--bogus', 'x'],
+    ]) {
       const res = await cli(...args);
       assert.equal(res.code, 2);
       assert.match(res.stderr, /Usage:/, `${args.join(' ')} → ${res.stderr}`);

@@ -83,7 +83,10 @@ describe('a burst of parallel guesses at one account', () => {
     assert.ok(seen.length >= 1, 'the first guesses are checked');
     for (const r of results.filter((r) => r.status === 429)) assertRefusal(r);
     assert.equal(results.length - seen.length, 150 - seen.length);
-    assert.ok(seen.every((r) => r.status === 401), 'every checked guess was wrong');
+    assert.ok(
+      seen.every((r) => r.status === 401),
+      'every checked guess was wrong',
+    );
     assertRefusal(results[149]!);
     // and the right password is still refused while the account waits
     assertRefusal(await guess(email, PASSWORD));
@@ -112,26 +115,24 @@ describe('a burst of parallel guesses at one account', () => {
     assert.ok(owner.body.token);
   });
 
-  test(
-    'across two API processes with their own database pools, the count is one',
-    { skip: process.env.DATABASE_URL ? false : 'PGlite is one in-process database: a second process cannot open it' },
-    async () => {
-      const { email } = await victim();
-      const second = await openDb({ databaseUrl: t.deps.db.url!, poolSize: 5 });
-      try {
-        const other = createApp({ ...t.deps, db: second });
-        const results = await Promise.all(
-          Array.from({ length: 150 }, (_, i) => guess(email, i === 149 ? PASSWORD : `salah-${i}`, newAddress(), i % 2 === 0 ? t.app : other)),
-        );
-        const seen = checked(results);
-        assert.ok(seen.length <= FREE, `${seen.length} checked across two processes; at most ${FREE} may be`);
-        assert.ok(seen.every((r) => r.status === 401));
-        assertRefusal(await guess(email, PASSWORD, newAddress(), other));
-      } finally {
-        await second.close();
-      }
-    },
-  );
+  test('across two API processes with their own database pools, the count is one', {
+    skip: process.env.DATABASE_URL ? false : 'PGlite is one in-process database: a second process cannot open it',
+  }, async () => {
+    const { email } = await victim();
+    const second = await openDb({ databaseUrl: t.deps.db.url!, poolSize: 5 });
+    try {
+      const other = createApp({ ...t.deps, db: second });
+      const results = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => guess(email, i === 149 ? PASSWORD : `salah-${i}`, newAddress(), i % 2 === 0 ? t.app : other)),
+      );
+      const seen = checked(results);
+      assert.ok(seen.length <= FREE, `${seen.length} checked across two processes; at most ${FREE} may be`);
+      assert.ok(seen.every((r) => r.status === 401));
+      assertRefusal(await guess(email, PASSWORD, newAddress(), other));
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 describe('one account is one key, whatever the login', () => {
@@ -147,10 +148,7 @@ describe('one account is one key, whatever the login', () => {
     const unknown = `tidak.ada.${process.pid}@serangan.test`;
     const a = await Promise.all(Array.from({ length: 20 }, () => guess(known.email, 'salah')));
     const b = await Promise.all(Array.from({ length: 20 }, () => guess(unknown, 'salah')));
-    assert.deepEqual(
-      a.map((r) => r.status).sort(),
-      b.map((r) => r.status).sort(),
-    );
+    assert.deepEqual(a.map((r) => r.status).sort(), b.map((r) => r.status).sort());
     assert.equal(a.find((r) => r.status === 401)!.body.error.message, b.find((r) => r.status === 401)!.body.error.message);
     assert.equal(a.find((r) => r.status === 429)!.headers.get('retry-after'), b.find((r) => r.status === 429)!.headers.get('retry-after'));
   });
@@ -199,7 +197,10 @@ describe('slowing guesses down', () => {
       let now = clock;
       slow.setNow(new Date(now));
       const email = `sabar.${process.pid}@serangan.test`;
-      assert.equal((await slow.request('POST', '/api/v1/auth/register', { json: { name: 'Korban', email, password: PASSWORD } })).status, 201);
+      assert.equal(
+        (await slow.request('POST', '/api/v1/auth/register', { json: { name: 'Korban', email, password: PASSWORD } })).status,
+        201,
+      );
       const waits: number[] = [];
       for (let i = 0; i < 40 && waits.length < 10; i++) {
         const res = await guess(email, 'salah', newAddress(), slow.app);
@@ -299,7 +300,10 @@ describe('the owner has a way in that a guesser does not', () => {
     await attack();
 
     const [signedIn] = await Promise.all([
-      t.request('POST', '/api/v1/auth/code/login', { json: { challenge: asked.body.challenge, code }, headers: { 'x-forwarded-for': owner } }),
+      t.request('POST', '/api/v1/auth/code/login', {
+        json: { challenge: asked.body.challenge, code },
+        headers: { 'x-forwarded-for': owner },
+      }),
       attack(),
     ]);
     assert.equal(signedIn.status, 200, signedIn.text);
@@ -326,7 +330,10 @@ describe('the owner has a way in that a guesser does not', () => {
           }),
         ),
       );
-      assert.ok(tries.every((r) => r.status === 401), 'no guess gets in');
+      assert.ok(
+        tries.every((r) => r.status === 401),
+        'no guess gets in',
+      );
     }
     const res = await t.request('POST', '/api/v1/auth/code/login', { json: { challenge: owner.body.challenge, code } });
     assert.equal(res.status, 200, res.text);

@@ -84,7 +84,10 @@ describe('one-time sign-in codes', () => {
     const [row] = await outboxOf(owner.id, 'account.sign_in_code');
     assert.equal(row!.recipient_address, owner.email);
     // the code is not stored in the clear, nor the challenge
-    const stored = await t.deps.db.query<{ challenge_hash: Buffer; code_hash: Buffer }>('SELECT challenge_hash, code_hash FROM sign_in_codes WHERE user_id = $1', [owner.id]);
+    const stored = await t.deps.db.query<{ challenge_hash: Buffer; code_hash: Buffer }>(
+      'SELECT challenge_hash, code_hash FROM sign_in_codes WHERE user_id = $1',
+      [owner.id],
+    );
     assert.equal(stored.length, 1);
     assert.ok(!Buffer.from(stored[0]!.code_hash).toString('latin1').includes(row!.payload.secret.code));
   });
@@ -96,7 +99,11 @@ describe('one-time sign-in codes', () => {
     const b = await post('/api/v1/auth/code', { login: owner.email });
     const codeB = (await lastSecret(owner.id, 'account.sign_in_code')).code!;
     if (codeA !== codeB) {
-      assert.equal((await post('/api/v1/auth/code/login', { challenge: b.body.challenge, code: codeA })).status, 401, 'another challenge’s code');
+      assert.equal(
+        (await post('/api/v1/auth/code/login', { challenge: b.body.challenge, code: codeA })).status,
+        401,
+        'another challenge’s code',
+      );
     }
     const first = await post('/api/v1/auth/code/session', { challenge: a.body.challenge, code: codeA });
     assert.equal(first.status, 200, first.text);
@@ -123,9 +130,9 @@ describe('one-time sign-in codes', () => {
       Array.from({ length: 12 }, () => post('/api/v1/auth/code/login', { challenge: asked.body.challenge, code: wrong })),
     );
     assert.ok(guesses.every((r) => r.status === 401));
-    const [{ attempts }] = (await t.deps.db.query<{ attempts: number }>('SELECT attempts FROM sign_in_codes WHERE user_id = $1', [owner.id])) as [
-      { attempts: number },
-    ];
+    const [{ attempts }] = (await t.deps.db.query<{ attempts: number }>('SELECT attempts FROM sign_in_codes WHERE user_id = $1', [
+      owner.id,
+    ])) as [{ attempts: number }];
     assert.equal(attempts, t.deps.config.signInCodeMaxAttempts, 'guesses past the limit are not even compared');
     assert.equal((await post('/api/v1/auth/code/login', { challenge: asked.body.challenge, code })).status, 401);
   });
@@ -138,7 +145,9 @@ describe('one-time sign-in codes', () => {
     // one address asking too often is told so: that says nothing about any account
     const address = newAddress();
     const many = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => post('/api/v1/auth/code', { login: `x${i}@akun.test` }, { headers: { 'x-forwarded-for': address } })),
+      Array.from({ length: 15 }, (_, i) =>
+        post('/api/v1/auth/code', { login: `x${i}@akun.test` }, { headers: { 'x-forwarded-for': address } }),
+      ),
     );
     assert.equal(many.filter((r) => r.status === 202).length, t.deps.config.loginMaxAttempts);
     assert.ok(Number(many.find((r) => r.status === 429)!.headers.get('retry-after')) > 0);
@@ -171,7 +180,10 @@ describe('one-time sign-in codes', () => {
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const transport = new SmtpTransport({ url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, from: 'LAPOR! <noreply@lapor.go.id>' });
+    const transport = new SmtpTransport({
+      url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+      from: 'LAPOR! <noreply@lapor.go.id>',
+    });
     try {
       const owner = await account();
       const asked = await post('/api/v1/auth/code', { login: owner.email });
@@ -198,7 +210,9 @@ describe('password reset by email', () => {
   test('202 whether or not the account exists; the link sets a new password once and ends every session', async () => {
     const owner = await account();
     const second = (await login(owner.email)).body.token;
-    const cookie = (await post('/api/v1/auth/session', { login: owner.email, password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = (await post('/api/v1/auth/session', { login: owner.email, password: PASSWORD })).headers
+      .get('set-cookie')!
+      .split(';')[0]!;
     const unknown = await post('/api/v1/auth/password-reset', { login: `tidak.ada.${process.pid}@akun.test` });
     const known = await post('/api/v1/auth/password-reset', { login: owner.email });
     for (const res of [known, unknown]) {
@@ -237,7 +251,11 @@ describe('the signed-in account', () => {
   test('change password: the current one is required; every other session ends, this one stays', async () => {
     const owner = await account();
     const other = (await login(owner.email)).body.token;
-    const wrong = await post('/api/v1/me/password', { currentPassword: 'bukan-ini-123', newPassword: NEW_PASSWORD }, { token: owner.token });
+    const wrong = await post(
+      '/api/v1/me/password',
+      { currentPassword: 'bukan-ini-123', newPassword: NEW_PASSWORD },
+      { token: owner.token },
+    );
     assert.equal(wrong.status, 400, wrong.text);
     assert.ok(wrong.body.error.fields.currentPassword);
     const ok = await post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, { token: owner.token });
@@ -254,8 +272,14 @@ describe('the signed-in account', () => {
 
   test('change password from a cookie session keeps that cookie and ends the bearer tokens', async () => {
     const owner = await account();
-    const cookie = (await post('/api/v1/auth/session', { login: owner.email, password: PASSWORD })).headers.get('set-cookie')!.split(';')[0]!;
-    const res = await post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, { headers: { cookie, origin: 'http://localhost' } });
+    const cookie = (await post('/api/v1/auth/session', { login: owner.email, password: PASSWORD })).headers
+      .get('set-cookie')!
+      .split(';')[0]!;
+    const res = await post(
+      '/api/v1/me/password',
+      { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+      { headers: { cookie, origin: 'http://localhost' } },
+    );
     assert.equal(res.status, 204, res.text);
     assert.equal((await t.request('GET', '/api/v1/me', { headers: { cookie } })).status, 200);
     assert.equal((await me(owner.token)).status, 401);
@@ -264,7 +288,9 @@ describe('the signed-in account', () => {
   test('guessing the current password through a stolen session is slowed like a sign-in', async () => {
     const owner = await account();
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => post('/api/v1/me/password', { currentPassword: `tebak-${i}-xx`, newPassword: NEW_PASSWORD }, { token: owner.token })),
+      Array.from({ length: 30 }, (_, i) =>
+        post('/api/v1/me/password', { currentPassword: `tebak-${i}-xx`, newPassword: NEW_PASSWORD }, { token: owner.token }),
+      ),
     );
     assert.ok(results.filter((r) => r.status === 400).length <= t.deps.config.loginFreeAttempts);
     assert.ok(results.some((r) => r.status === 429));
@@ -303,7 +329,10 @@ describe('the signed-in account', () => {
     assert.equal((await login('081233334444')).status, 200);
     // the old address hears of it: a hijacker who changes the email is still seen
     const told = await outboxOf(owner.id, 'account.contact_changed');
-    assert.ok(told.some((r) => r.recipient_address === owner.email), 'sent to the address the account had');
+    assert.ok(
+      told.some((r) => r.recipient_address === owner.email),
+      'sent to the address the account had',
+    );
     assert.deepEqual(told[0]!.payload.fields, ['email', 'phone']);
 
     const taken = await patch({ email: national.email, currentPassword: PASSWORD });
@@ -329,7 +358,10 @@ describe('admins: list, disable and re-enable the accounts in their scope', () =
     const list = await t.request('GET', '/api/v1/users?q=pencarian%20unik', { token: national.token });
     assert.equal(list.status, 200, list.text);
     assertNoStore(list, 'GET /users');
-    assert.deepEqual(list.body.items.map((u: { id: number }) => u.id), [a.id]);
+    assert.deepEqual(
+      list.body.items.map((u: { id: number }) => u.id),
+      [a.id],
+    );
     assert.equal(list.body.items[0].disabledAt, null);
     assert.ok(!list.text.includes('argon2'));
     const paged = await t.request('GET', '/api/v1/users?pageSize=2&page=2', { token: national.token });
@@ -373,7 +405,10 @@ describe('admins: list, disable and re-enable the accounts in their scope', () =
 
     const events = await t.request('GET', `/api/v1/users/${officer.principal.userId}/events`, { token: agency.token });
     assert.equal(events.status, 200, events.text);
-    assert.deepEqual(events.body.map((e: { action: string }) => e.action), ['enabled', 'disabled']);
+    assert.deepEqual(
+      events.body.map((e: { action: string }) => e.action),
+      ['enabled', 'disabled'],
+    );
     assert.equal(events.body[1].actor.id, agency.principal.userId);
     assert.equal(events.body[1].data.sessions, 1);
   });

@@ -18,9 +18,7 @@ export type AttachmentTask =
   | { kind: 'prepare'; fileName: string; declaredType?: string; bytes: Uint8Array; maxBytes: number }
   | { kind: 'strip'; mediaType: string; bytes: Uint8Array };
 
-export type AttachmentResult =
-  | { kind: 'prepare'; info: InspectedAttachment; bytes: Uint8Array }
-  | { kind: 'strip'; bytes: Uint8Array };
+export type AttachmentResult = { kind: 'prepare'; info: InspectedAttachment; bytes: Uint8Array } | { kind: 'strip'; bytes: Uint8Array };
 
 let pool: WorkerPool<AttachmentTask, AttachmentResult> | undefined;
 

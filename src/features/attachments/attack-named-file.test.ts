@@ -55,7 +55,10 @@ function assertNoName(text: string, where: string): void {
 
 test('the reporter sees the original names, in the report, the list and the download', async () => {
   const own = await t.request('GET', `/api/v1/reports/${trackingId}`, { token: citizen.token });
-  assert.deepEqual(own.body.attachments.map((a: { fileName: string }) => a.fileName), [NAME, 'Budi di rumah.jpeg']);
+  assert.deepEqual(
+    own.body.attachments.map((a: { fileName: string }) => a.fileName),
+    [NAME, 'Budi di rumah.jpeg'],
+  );
   const list = await t.request('GET', '/api/v1/me/reports', { token: citizen.token });
   assert.equal(list.body.items[0].attachments[0].fileName, NAME);
   const file = await download(t, attachmentUrl, citizen.token);
@@ -73,7 +76,10 @@ for (const [who, user] of [
     const token = user().token;
     const report = await t.request('GET', `/api/v1/reports/${trackingId}`, { token });
     assert.equal(report.status, 200);
-    assert.deepEqual(report.body.attachments.map((a: { fileName: string }) => a.fileName), ['lampiran-1.jpg', 'lampiran-2.jpg']);
+    assert.deepEqual(
+      report.body.attachments.map((a: { fileName: string }) => a.fileName),
+      ['lampiran-1.jpg', 'lampiran-2.jpg'],
+    );
     assertNoName(report.text, 'report JSON');
 
     const inbox = await t.request('GET', '/api/v1/inbox', { token });
@@ -112,11 +118,18 @@ test('a bodyâ€™s answer evidence is public, under a neutral name; its uploaderâ€
   assert.equal(answered.status, 200, answered.text);
   const pub = await t.request('GET', `/api/v1/reports/${trackingId}`);
   assert.equal(pub.status, 200);
-  assert.deepEqual(pub.body.attachments.map((a: { fileName: string }) => a.fileName), ['lampiran-1.pdf'], 'only the evidence, numbered among what the public sees');
+  assert.deepEqual(
+    pub.body.attachments.map((a: { fileName: string }) => a.fileName),
+    ['lampiran-1.pdf'],
+    'only the evidence, numbered among what the public sees',
+  );
   assert.ok(!pub.text.includes('Andi') && !pub.text.includes('Budi'));
   const file = await download(t, pub.body.attachments[0].url);
   assert.equal(file.status, 200);
   assert.equal(dispositionName(file.headers.get('content-disposition')), 'lampiran-1.pdf');
   const staff = await t.request('GET', `/api/v1/reports/${trackingId}`, { token: agency.token });
-  assert.deepEqual(staff.body.attachments.map((a: { fileName: string }) => a.fileName), ['lampiran-1.jpg', 'lampiran-2.jpg', 'lampiran-3.pdf']);
+  assert.deepEqual(
+    staff.body.attachments.map((a: { fileName: string }) => a.fileName),
+    ['lampiran-1.jpg', 'lampiran-2.jpg', 'lampiran-3.pdf'],
+  );
 });

@@ -109,7 +109,9 @@ function memo<T>(make: () => T): () => T {
 function zeroRatioBomb(lie: boolean): Uint8Array {
   const { size, deflated, crc } = zeroPart();
   const part = { length: size };
-  return docxWith(Array.from({ length: 20 }, (_, i) => ({ name: `word/header${i + 1}.xml`, deflated, size: lie ? 1000 : part.length, crc })));
+  return docxWith(
+    Array.from({ length: 20 }, (_, i) => ({ name: `word/header${i + 1}.xml`, deflated, size: lie ? 1000 : part.length, crc })),
+  );
 }
 
 /** The worst a bomb can do within the ratio: three 60 MB parts at ~150:1; the third exceeds the total. */
@@ -155,7 +157,10 @@ test('InflateBudget: the limits themselves', () => {
   const small = new Uint8Array(deflateSync(new Uint8Array(ZIP_LIMITS.ratioFreeBytes)));
   assert.equal(new InflateBudget().inflate(small, 'zlib').length, ZIP_LIMITS.ratioFreeBytes, 'a small part may have any ratio');
   const text = xmlPart(2 * MB, 5);
-  assert.ok(Buffer.from(new InflateBudget().inflate(new Uint8Array(deflateRawSync(text)), 'raw')).equals(Buffer.from(text)), 'real XML passes');
+  assert.ok(
+    Buffer.from(new InflateBudget().inflate(new Uint8Array(deflateRawSync(text)), 'raw')).equals(Buffer.from(text)),
+    'real XML passes',
+  );
   const budget = new InflateBudget();
   budget.remaining = 100;
   assert.throws(() => budget.take(101), isBomb);
@@ -211,7 +216,14 @@ function pngOf(width: number, height: number): Uint8Array {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   const idat = deflateSync(Buffer.alloc(Math.min(height, 64) * (width + 1)));
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', ihdr),
+      pngChunk('IDAT', idat),
+      pngChunk('IEND', new Uint8Array(0)),
+    ]),
+  );
 }
 
 test('pixel bombs: a PNG, GIF or WebP of more than 100 megapixels is refused with a 413; 100 megapixels pass', () => {
@@ -279,7 +291,13 @@ test('while bombs are processed, /healthz keeps answering and a timer keeps tick
   const responses = await Promise.all(
     bombs.map((bytes, i) => {
       const form = new FormData();
-      for (const [k, v] of Object.entries({ classification: 'pengaduan', title: 'Jalan rusak di depan pasar', body: 'Jalan berlubang besar di depan pasar sudah dua bulan.', incidentDate: '2026-11-20' })) form.set(k, v);
+      for (const [k, v] of Object.entries({
+        classification: 'pengaduan',
+        title: 'Jalan rusak di depan pasar',
+        body: 'Jalan berlubang besar di depan pasar sudah dua bulan.',
+        incidentDate: '2026-11-20',
+      }))
+        form.set(k, v);
       form.append('attachments', new File([bytes], names[i]!, { type: types[i] }));
       return t.request('POST', '/api/v1/reports', { token: citizen.token, form });
     }),

@@ -148,7 +148,6 @@ export function writeRanges(b: Uint8Array, ranges: Range[], content: Uint8Array)
   }
 }
 
-
 /** The names of the streams in a compound file, or undefined when it is not one (or too broken to read). */
 export function cfbStreamNames(b: Uint8Array): Set<string> | undefined {
   try {

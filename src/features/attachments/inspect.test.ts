@@ -102,18 +102,24 @@ test('accepts every allowed type, detected by content', async () => {
 
 test('accepts legacy PowerPoint by its OLE stream, and common declared-type variants', async () => {
   const ppt = buildCfb(['PowerPoint Document', 'Current User']);
-  assert.deepEqual(await inspectAttachment({ fileName: 'paparan.ppt', declaredType: 'application/vnd.ms-powerpoint', bytes: ppt }, limits), {
-    mediaType: 'application/vnd.ms-powerpoint',
-    extension: 'ppt',
-    fileName: 'paparan.ppt',
-  });
+  assert.deepEqual(
+    await inspectAttachment({ fileName: 'paparan.ppt', declaredType: 'application/vnd.ms-powerpoint', bytes: ppt }, limits),
+    {
+      mediaType: 'application/vnd.ms-powerpoint',
+      extension: 'ppt',
+      fileName: 'paparan.ppt',
+    },
+  );
   const jpeg = fixture('photo-gps.jpg');
   for (const declaredType of ['image/jpg', 'image/pjpeg', 'IMAGE/JPEG', 'image/jpeg; charset=binary']) {
     assert.equal((await inspectAttachment({ fileName: 'a.jpg', declaredType, bytes: jpeg }, limits)).mediaType, 'image/jpeg');
   }
   // Windows without Office labels .docx as a zip; the content decides.
   const docx = fixture('letter.docx');
-  assert.equal((await inspectAttachment({ fileName: 'a.docx', declaredType: 'application/x-zip-compressed', bytes: docx }, limits)).mediaType, DOCX);
+  assert.equal(
+    (await inspectAttachment({ fileName: 'a.docx', declaredType: 'application/x-zip-compressed', bytes: docx }, limits)).mediaType,
+    DOCX,
+  );
 });
 
 test('size limit: exactly maxBytes passes, one byte more is attachment_too_large; empty is invalid_input', async () => {
@@ -176,7 +182,10 @@ test('mismatch: Office formats are not interchangeable', async () => {
 
 test('not allowed: executables, markup, archives and unknown content', async () => {
   await rejects({ fileName: 'true', bytes: fixture('elf-as.jpg') }, 'attachment_type_not_allowed');
-  await rejects({ fileName: 'true.exe', declaredType: 'application/x-msdownload', bytes: fixture('elf-as.jpg') }, 'attachment_type_not_allowed');
+  await rejects(
+    { fileName: 'true.exe', declaredType: 'application/x-msdownload', bytes: fixture('elf-as.jpg') },
+    'attachment_type_not_allowed',
+  );
   await rejects({ fileName: 'drawing.svg', declaredType: 'image/svg+xml', bytes: fixture('drawing.svg') }, 'attachment_type_not_allowed');
   await rejects({ fileName: 'archive.zip', declaredType: 'application/zip', bytes: fixture('archive.zip') }, 'attachment_type_not_allowed');
   await rejects({ fileName: 'catatan.txt', declaredType: 'text/plain', bytes: fixture('text-as.jpg') }, 'attachment_type_not_allowed');
@@ -238,7 +247,11 @@ test('every accepted type has a metadata stripper, and names its neutral extensi
 });
 
 test('each fixture of an accepted type goes through its stripper after inspection', async () => {
-  for (const [name, type] of [['animation.gif', 'image/gif'], ['photo-gps.jpg', 'image/jpeg'], ['letter.docx', DOCX]] as const) {
+  for (const [name, type] of [
+    ['animation.gif', 'image/gif'],
+    ['photo-gps.jpg', 'image/jpeg'],
+    ['letter.docx', DOCX],
+  ] as const) {
     const info = await inspectAttachment({ fileName: name, bytes: fixture(name) }, limits);
     assert.equal(info.mediaType, type);
     assert.doesNotThrow(() => stripMetadata(info.mediaType, fixture(name)));

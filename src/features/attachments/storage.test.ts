@@ -63,8 +63,14 @@ test('concurrent writes to one key never expose a partial file', async () => {
     await Promise.all(versions.map((v) => storage.put('race/one', v)));
     const stored = new Uint8Array((await storage.get('race/one'))!);
     assert.equal(stored.length, 256 * 1024);
-    assert.ok(stored.every((b) => b === stored[0]), 'content comes from exactly one writer');
-    assert.deepEqual((await listFiles(dir)).filter((f) => f.includes('.tmp-')), []);
+    assert.ok(
+      stored.every((b) => b === stored[0]),
+      'content comes from exactly one writer',
+    );
+    assert.deepEqual(
+      (await listFiles(dir)).filter((f) => f.includes('.tmp-')),
+      [],
+    );
   });
 });
 

@@ -117,7 +117,7 @@ export class LocalDiskStorage implements BlobStorage {
 
 /** Makes the rename itself durable; some platforms cannot fsync a directory, which is tolerable. */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();

@@ -140,9 +140,13 @@ test('OOXML: Excel comment authors, persons and saved-in path; PowerPoint commen
       '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac">' +
         `<fileSharing userName="${NAME}"/><x15ac:absPath url="C:\\Users\\${NAME}\\Documents\\"/><sheets><sheet name="Data" sheetId="1"/></sheets></workbook>`,
     ),
-    'xl/comments1.xml': strToU8(`<comments><authors><author>${NAME}</author></authors><commentList><comment ref="A1" authorId="0"><text><t>periksa</t></text></comment></commentList></comments>`),
+    'xl/comments1.xml': strToU8(
+      `<comments><authors><author>${NAME}</author></authors><commentList><comment ref="A1" authorId="0"><text><t>periksa</t></text></comment></commentList></comments>`,
+    ),
     'xl/persons/person.xml': strToU8(`<personList><person displayName="${NAME}" id="{1}" userId="budi" providerId="None"/></personList>`),
-    'ppt/commentAuthors.xml': strToU8(`<p:cmAuthorLst xmlns:p="p"><p:cmAuthor id="0" name="${NAME}" initials="BSR" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>`),
+    'ppt/commentAuthors.xml': strToU8(
+      `<p:cmAuthorLst xmlns:p="p"><p:cmAuthor id="0" name="${NAME}" initials="BSR" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>`,
+    ),
   });
   assert.ok(zipMentionsName(input));
   const out = stripOoxml(input);
@@ -275,7 +279,13 @@ async function pdfWithName(options: { objectStreams: boolean }): Promise<{ bytes
   doc.setSubject(NAME); // a UTF-16 hex string
   const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><dc:creator>${NAME}</dc:creator></rdf:RDF></x:xmpmeta>`;
   doc.catalog.set(PDFName.of('Metadata'), context.register(context.stream(xmp, { Type: 'Metadata', Subtype: 'XML' })));
-  const note = context.obj({ Type: 'Annot', Subtype: 'Text', Rect: [10, 10, 30, 30], T: PDFString.of(NAME), Contents: PDFString.of('cek') });
+  const note = context.obj({
+    Type: 'Annot',
+    Subtype: 'Text',
+    Rect: [10, 10, 30, 30],
+    T: PDFString.of(NAME),
+    Contents: PDFString.of('cek'),
+  });
   page.node.set(PDFName.of('Annots'), context.obj([context.register(note)]));
   const bytes = await doc.save({ useObjectStreams: options.objectStreams });
   return { bytes, content: pageContent((await PDFDocument.load(bytes)).getPage(0).node) };
@@ -379,7 +389,10 @@ function assertEmptyPropertySet(content: ArrayLike<number>, label: string): void
   assert.ok(['f29f85e0', 'd5cdd502'].includes(bytes.readUInt32LE(28).toString(16)), `${label}: FMTID`);
   assert.equal(bytes.readUInt32LE(44), 48, `${label}: section offset`);
   assert.equal(bytes.readUInt32LE(52), 1, `${label}: only the code page`);
-  assert.ok(bytes.subarray(72).every((byte) => byte === 0), `${label}: the rest is zeros`);
+  assert.ok(
+    bytes.subarray(72).every((byte) => byte === 0),
+    `${label}: the rest is zeros`,
+  );
 }
 
 test('OLE: SummaryInformation and DocumentSummaryInformation become empty; other streams are intact', () => {
@@ -477,7 +490,9 @@ test('stripAttachmentMetadata routes documents to the document strippers; PDF on
   assert.ok(!pdfMentionsName(await stripAttachmentMetadata('application/pdf', bytes)));
   assert.ok(!pdfMentionsName(await stripAttachmentMetadata('Application/PDF; q=1', bytes)));
   assert.throws(() => stripMetadata('application/pdf', bytes), TypeError, 'the synchronous path refuses PDF rather than pass it through');
-  assert.ok(!zipMentionsName(await stripAttachmentMetadata('application/vnd.openxmlformats-officedocument.wordprocessingml.document', docx())));
+  assert.ok(
+    !zipMentionsName(await stripAttachmentMetadata('application/vnd.openxmlformats-officedocument.wordprocessingml.document', docx())),
+  );
   assert.ok(!zipMentionsName(stripMetadata('application/vnd.openxmlformats-officedocument.wordprocessingml.document', docx())));
   assert.ok(!zipMentionsName(stripMetadata('application/vnd.oasis.opendocument.text', odt())));
   const doc = ole({ WordDocument: WORD_STREAM, '\u0005SummaryInformation': Buffer.from(`\xfe\xff${'\0'.repeat(80)}${NAME}`, 'latin1') });

@@ -527,10 +527,7 @@ function odfTransform(name: string, read: () => string): string | undefined | ty
   if (part === 'content.xml' || part === 'styles.xml') return changed(read(), (xml) => blankElementText(xml, ['dc:creator']));
   if (part === 'settings.xml') {
     return changed(read(), (xml) =>
-      xml.replace(
-        /(<config:config-item\s[^>]*config:name="(?:PrinterName|PrinterSetup)"[^>]*>)[^<]*(<\/config:config-item>)/g,
-        '$1$2',
-      ),
+      xml.replace(/(<config:config-item\s[^>]*config:name="(?:PrinterName|PrinterSetup)"[^>]*>)[^<]*(<\/config:config-item>)/g, '$1$2'),
     );
   }
   return undefined;
@@ -660,7 +657,10 @@ function checkParsedStream(stream: PDFRawStream): void {
   try {
     const filter = stream.dict.lookup(PDFName.of('Filter'));
     const filters = filter === undefined ? [] : filter instanceof PDFArray ? filter.asArray() : [filter];
-    if (filters.length === 0) return parse.budget.take(stream.getContentsSize());
+    if (filters.length === 0) {
+      parse.budget.take(stream.getContentsSize());
+      return;
+    }
     if (filters.length !== 1 || !(filters[0] instanceof PDFName) || filters[0].decodeText() !== 'FlateDecode') throw unreadablePdf();
     try {
       parse.budget.inflate(stream.getContents(), 'zlib');
@@ -693,13 +693,36 @@ export function stripPdf(bytes: Uint8Array): Promise<Uint8Array> {
 
 /** Markup annotations, whose /T is the name of the person who made the comment. */
 const PDF_MARKUP_ANNOTATIONS = new Set([
-  'Text', 'FreeText', 'Line', 'Square', 'Circle', 'Polygon', 'PolyLine', 'Highlight', 'Underline',
-  'Squiggly', 'StrikeOut', 'Stamp', 'Caret', 'Ink', 'Popup', 'FileAttachment', 'Sound', 'Redact',
+  'Text',
+  'FreeText',
+  'Line',
+  'Square',
+  'Circle',
+  'Polygon',
+  'PolyLine',
+  'Highlight',
+  'Underline',
+  'Squiggly',
+  'StrikeOut',
+  'Stamp',
+  'Caret',
+  'Ink',
+  'Popup',
+  'FileAttachment',
+  'Sound',
+  'Redact',
 ]);
 
 /** Actions that run code, send data, or open other files and programs. URI, GoTo and Named stay. */
 const PDF_DANGEROUS_ACTIONS = new Set([
-  'JavaScript', 'SubmitForm', 'ImportData', 'Launch', 'GoToR', 'GoToE', 'RichMediaExecute', 'Rendition',
+  'JavaScript',
+  'SubmitForm',
+  'ImportData',
+  'Launch',
+  'GoToR',
+  'GoToE',
+  'RichMediaExecute',
+  'Rendition',
 ]);
 
 /**
@@ -794,7 +817,8 @@ async function rewritePdf(bytes: Uint8Array): Promise<Uint8Array> {
       object.delete(name('EF')); // a file specification's embedded file streams
       object.delete(name('AF')); // associated files (PDF/A-3, PDF 2.0): embedded files by another name
       object.delete(name('RichMediaContent'));
-      for (const key of ['A', 'Next', 'PA']) if (object.has(name(key)) && isDangerousAction(object.get(name(key)))) object.delete(name(key));
+      for (const key of ['A', 'Next', 'PA'])
+        if (object.has(name(key)) && isDangerousAction(object.get(name(key)))) object.delete(name(key));
       const subtype = object.get(SUBTYPE);
       if (subtype instanceof PDFName && object.has(RECT)) {
         if (PDF_MARKUP_ANNOTATIONS.has(subtype.decodeText())) object.delete(T);

@@ -43,7 +43,8 @@ if (!isMainThread && parentPort) {
       (result) => {
         // Moved, not copied, when the output owns its whole buffer; Node's Buffers (pooled, or
         // marked untransferable) and views into the input are copied into a plain one first.
-        const own = !Buffer.isBuffer(result.bytes) && result.bytes.byteOffset === 0 && result.bytes.byteLength === result.bytes.buffer.byteLength;
+        const own =
+          !Buffer.isBuffer(result.bytes) && result.bytes.byteOffset === 0 && result.bytes.byteLength === result.bytes.buffer.byteLength;
         const bytes = own ? result.bytes : new Uint8Array(result.bytes);
         const answer: WorkerAnswer<AttachmentResult> = { id, ok: true, result: { ...result, bytes } };
         try {

@@ -32,7 +32,10 @@ test('tasks run in worker threads, not on the caller’s thread, and workers are
   const p = pool();
   try {
     const results = await Promise.all([1, 2, 3, 4, 5].map((value) => p.run({ op: 'echo', value })));
-    assert.deepEqual(results.map((r) => r.value), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [1, 2, 3, 4, 5],
+    );
     for (const r of results) assert.notEqual(r.threadId, threadId);
     assert.ok(p.started <= 2, `at most two workers started, not one per task (${p.started})`);
   } finally {
@@ -93,7 +96,10 @@ test('a worker that crashes or runs out of memory fails only its task, and is re
 test('errors: an AppError from the worker arrives as it is; anything else arrives without its detail', async () => {
   const p = pool({ size: 1 });
   try {
-    await assert.rejects(p.run({ op: 'fail' }), (e: unknown) => e instanceof AppError && e.code === 'invalid_input' && e.fields?.file === 'Rusak / Broken');
+    await assert.rejects(
+      p.run({ op: 'fail' }),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid_input' && e.fields?.file === 'Rusak / Broken',
+    );
     await assert.rejects(p.run({ op: 'throw' }), (e: unknown) => e instanceof AppError && !e.message.includes('internal detail'));
   } finally {
     await p.close();

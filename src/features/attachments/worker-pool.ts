@@ -69,10 +69,7 @@ export function tooMuchMemory(): AppError {
 }
 
 function workerFailed(): AppError {
-  return new AppError(
-    'invalid_input',
-    'Lampiran tidak dapat diproses / The attachment cannot be processed',
-  );
+  return new AppError('invalid_input', 'Lampiran tidak dapat diproses / The attachment cannot be processed');
 }
 
 export class WorkerPool<T, R> {

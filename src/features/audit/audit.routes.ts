@@ -61,35 +61,29 @@ function periodBound(end: 'from' | 'to') {
 }
 
 const IdentityAccessQuerySchema = z
-  .strictObject(
-    {
-      trackingId: z
-        .string({ error: 'Harus berupa teks / Must be text' })
-        .transform((v, ctx) => {
-          const id = normalizeTrackingId(v);
-          if (!id) {
-            ctx.addIssue({ code: 'custom', message: 'Bukan kode pelacakan (mis. 7KMX-3PRA) / Not a tracking ID (e.g. 7KMX-3PRA)' });
-            return z.NEVER;
-          }
-          return id;
-        })
-        .optional()
-        .openapi({ description: 'Only looks at this report', example: '7KMX-3PRA' }),
-      adminId: z.coerce
-        .number({ error: NUMBER })
-        .int('Harus bilangan bulat / Must be a whole number')
-        .positive('Harus lebih dari 0 / Must be more than 0')
-        .optional()
-        .openapi({ description: 'Only looks by this national admin (user id)' }),
-      from: periodBound('from')
-        .optional()
-        .openapi({ description: 'From this date (WIB) or instant on', example: '2026-11-01' }),
-      to: periodBound('to')
-        .optional()
-        .openapi({ description: 'Up to and including this date (WIB) or instant', example: '2026-11-30' }),
-      ...pagingQuery,
-    },
-  )
+  .strictObject({
+    trackingId: z
+      .string({ error: 'Harus berupa teks / Must be text' })
+      .transform((v, ctx) => {
+        const id = normalizeTrackingId(v);
+        if (!id) {
+          ctx.addIssue({ code: 'custom', message: 'Bukan kode pelacakan (mis. 7KMX-3PRA) / Not a tracking ID (e.g. 7KMX-3PRA)' });
+          return z.NEVER;
+        }
+        return id;
+      })
+      .optional()
+      .openapi({ description: 'Only looks at this report', example: '7KMX-3PRA' }),
+    adminId: z.coerce
+      .number({ error: NUMBER })
+      .int('Harus bilangan bulat / Must be a whole number')
+      .positive('Harus lebih dari 0 / Must be more than 0')
+      .optional()
+      .openapi({ description: 'Only looks by this national admin (user id)' }),
+    from: periodBound('from').optional().openapi({ description: 'From this date (WIB) or instant on', example: '2026-11-01' }),
+    to: periodBound('to').optional().openapi({ description: 'Up to and including this date (WIB) or instant', example: '2026-11-30' }),
+    ...pagingQuery,
+  })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     message: 'Awal periode harus sebelum akhirnya / The period must start before it ends',
     path: ['to'],

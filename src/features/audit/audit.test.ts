@@ -122,7 +122,10 @@ describe('GET /api/v1/audit/identity-access', () => {
     assert.deepEqual(await ids('?from=2026-11-25'), ['2026-11-25T03:00:00', '2026-11-24T17:00:00']);
     assert.deepEqual(await ids('?to=2026-11-23'), []);
     // instants: both ends included
-    assert.deepEqual(await ids('?from=2026-11-24T16:59:59Z&to=2026-11-25T00:00:00%2B07:00'), ['2026-11-24T17:00:00', '2026-11-24T16:59:59']);
+    assert.deepEqual(await ids('?from=2026-11-24T16:59:59Z&to=2026-11-25T00:00:00%2B07:00'), [
+      '2026-11-24T17:00:00',
+      '2026-11-24T16:59:59',
+    ]);
     assert.deepEqual(await ids(`?from=2026-11-25&adminId=${adminB.principal.userId}`), []);
     assert.deepEqual(await ids('?trackingId=3333-3333'), [], 'an unknown report has no entries');
   });

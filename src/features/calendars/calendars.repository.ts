@@ -16,10 +16,11 @@ export interface CalendarDayRow {
 const COLUMNS = 'id, scope, province_code, body_id, scope_key, date, kind, name, provisional';
 
 export async function selectDays(db: Queryable, scopeKey: string, from: string, to: string): Promise<CalendarDayRow[]> {
-  return db.query<CalendarDayRow>(
-    `SELECT ${COLUMNS} FROM calendar_days WHERE scope_key = $1 AND date BETWEEN $2 AND $3 ORDER BY date`,
-    [scopeKey, from, to],
-  );
+  return db.query<CalendarDayRow>(`SELECT ${COLUMNS} FROM calendar_days WHERE scope_key = $1 AND date BETWEEN $2 AND $3 ORDER BY date`, [
+    scopeKey,
+    from,
+    to,
+  ]);
 }
 
 export async function selectDay(db: Queryable, id: number): Promise<CalendarDayRow | null> {
@@ -69,11 +70,7 @@ export async function deleteDay(db: Queryable, id: number): Promise<void> {
 }
 
 export async function deleteYear(db: Queryable, scopeKey: string, year: number): Promise<void> {
-  await db.query('DELETE FROM calendar_days WHERE scope_key = $1 AND date BETWEEN $2 AND $3', [
-    scopeKey,
-    `${year}-01-01`,
-    `${year}-12-31`,
-  ]);
+  await db.query('DELETE FROM calendar_days WHERE scope_key = $1 AND date BETWEEN $2 AND $3', [scopeKey, `${year}-01-01`, `${year}-12-31`]);
 }
 
 export interface CalendarYearRow {

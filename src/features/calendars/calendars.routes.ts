@@ -10,7 +10,10 @@ const KINDS = ['holiday', 'cuti_bersama', 'regional', 'workday'] as const;
 
 const ScopeQuery = z.strictObject({
   scope: z.enum(['national', 'province', 'body']).default('national'),
-  provinceCode: z.string().regex(/^\d{2}$/, 'Kode provinsi dua angka, mis. 61 / Two-digit province code, e.g. 61').optional(),
+  provinceCode: z
+    .string()
+    .regex(/^\d{2}$/, 'Kode provinsi dua angka, mis. 61 / Two-digit province code, e.g. 61')
+    .optional(),
   bodyId: z.coerce.number().int().positive().optional(),
   year: z.coerce.number().int().min(1900).max(2200),
 });
@@ -34,7 +37,10 @@ const CalendarSchema = z
 const NewDaySchema = z
   .strictObject({
     scope: z.enum(['national', 'province', 'body']),
-    provinceCode: z.string().regex(/^\d{2}$/).optional(),
+    provinceCode: z
+      .string()
+      .regex(/^\d{2}$/)
+      .optional(),
     bodyId: z.number().int().positive().optional(),
     date: z.string().max(10),
     kind: z.enum(KINDS),
@@ -43,7 +49,13 @@ const NewDaySchema = z
   })
   .openapi('NewCalendarDay');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 function toStored(row: Awaited<ReturnType<typeof service.createDay>>) {
   return { id: row.id, scope: row.scope_key, date: row.date, kind: row.kind, name: row.name, provisional: row.provisional };
@@ -98,7 +110,10 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
         },
       },
       responses: {
-        200: jsonResponse(z.object({ imported: z.number().int(), deadlinesMoved: z.number().int() }), 'Imported; open deadlines it touches are moved'),
+        200: jsonResponse(
+          z.object({ imported: z.number().int(), deadlinesMoved: z.number().int() }),
+          'Imported; open deadlines it touches are moved',
+        ),
         ...errors(400, 401, 403, 415),
       },
     }),
@@ -176,7 +191,10 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
       summary: 'A body’s effective working calendar for a year: national, province and body days merged',
       request: { params: IdParam, query: z.strictObject({ year: z.coerce.number().int().min(1900).max(2200) }) },
       responses: {
-        200: jsonResponse(z.object({ timeZone: z.string(), layers: z.array(z.string()), days: z.array(DaySchema) }), 'Days off and extra working days'),
+        200: jsonResponse(
+          z.object({ timeZone: z.string(), layers: z.array(z.string()), days: z.array(DaySchema) }),
+          'Days off and extra working days',
+        ),
         ...errors(400, 404),
       },
     }),

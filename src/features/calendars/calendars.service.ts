@@ -30,7 +30,10 @@ export async function resolveScope(
     return { scope: 'province', provinceCode: input.provinceCode!, bodyId: null };
   }
   const rows = input.bodyId ? await db.query(`SELECT 1 FROM bodies WHERE id = $1 AND kind <> 'unit'`, [input.bodyId]) : [];
-  if (rows.length === 0) throw invalidInput({ bodyId: 'Instansi tidak dikenal (unit memakai kalender instansinya) / Unknown body (units use their body’s calendar)' });
+  if (rows.length === 0)
+    throw invalidInput({
+      bodyId: 'Instansi tidak dikenal (unit memakai kalender instansinya) / Unknown body (units use their body’s calendar)',
+    });
   return { scope: 'body', provinceCode: null, bodyId: input.bodyId! };
 }
 
@@ -89,7 +92,10 @@ export function validateDay(input: { date: string; kind: string; name: string })
 export async function createDay(db: Queryable, principal: Principal, ref: ScopeRef, day: CalendarDay) {
   await assertCanManage(db, principal, ref);
   const row = await repo.insertDay(db, ref, day, principal.userId);
-  if (!row) throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, { date: 'sudah ada / exists' });
+  if (!row)
+    throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, {
+      date: 'sudah ada / exists',
+    });
   return row;
 }
 
@@ -103,7 +109,9 @@ export async function changeDay(db: Queryable, principal: Principal, id: number,
     return { before: existing, after: row! };
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
-      throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, { date: 'sudah ada / exists' });
+      throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, {
+        date: 'sudah ada / exists',
+      });
     }
     throw err;
   }
@@ -156,6 +164,19 @@ export async function exportYear(db: Queryable, ref: ScopeRef, year: number) {
   const key = scopeKeyOf(ref);
   const rows = await repo.selectDays(db, key, `${year}-01-01`, `${year}-12-31`);
   const meta = await repo.selectYear(db, key, year);
-  const days: CalendarDay[] = rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, ...(r.provisional ? { provisional: true } : {}) }));
-  return { scope: key, year, status: meta?.status ?? null, source: meta?.source ?? null, note: meta?.note ?? null, days, csv: () => toCalendarCsv(days) };
+  const days: CalendarDay[] = rows.map((r) => ({
+    date: r.date,
+    kind: r.kind,
+    name: r.name,
+    ...(r.provisional ? { provisional: true } : {}),
+  }));
+  return {
+    scope: key,
+    year,
+    status: meta?.status ?? null,
+    source: meta?.source ?? null,
+    note: meta?.note ?? null,
+    days,
+    csv: () => toCalendarCsv(days),
+  };
 }

@@ -57,7 +57,10 @@ test('admins import a year from CSV; a bad line is named and nothing changes', a
   assert.ok(refused.body.error.fields['line 3'], JSON.stringify(refused.body));
   assert.match(refused.body.error.fields['line 3'], /2026-02-30/);
   const after = await t.request('GET', `/api/v1/calendar?scope=body&bodyId=${pontianakId}&year=2026`);
-  assert.deepEqual(after.body.days.map((d: { date: string }) => d.date), ['2026-09-01', '2026-10-23']);
+  assert.deepEqual(
+    after.body.days.map((d: { date: string }) => d.date),
+    ['2026-09-01', '2026-10-23'],
+  );
   assert.equal(after.body.source, 'Keputusan Wali Kota Pontianak');
 
   const wrongYear = await t.request('PUT', url, {
@@ -70,9 +73,16 @@ test('admins import a year from CSV; a bad line is named and nothing changes', a
 
 test('import as JSON, and bad JSON names the line', async () => {
   const url = `/api/v1/calendar?scope=province&provinceCode=61&year=2026&source=${encodeURIComponent('Pergub Kalbar')}`;
-  const ok = await t.request('PUT', url, { token: kalbar.token, json: [{ date: '2026-08-28', kind: 'regional', name: 'Hari Jadi Provinsi Kalimantan Barat' }] });
+  const ok = await t.request('PUT', url, {
+    token: kalbar.token,
+    json: [{ date: '2026-08-28', kind: 'regional', name: 'Hari Jadi Provinsi Kalimantan Barat' }],
+  });
   assert.equal(ok.status, 200, ok.text);
-  const bad = await t.request('PUT', url, { token: kalbar.token, raw: '[\n{"date":"2026-08-28","kind":"libur","name":"x"}\n]', headers: { 'content-type': 'application/json' } });
+  const bad = await t.request('PUT', url, {
+    token: kalbar.token,
+    raw: '[\n{"date":"2026-08-28","kind":"libur","name":"x"}\n]',
+    headers: { 'content-type': 'application/json' },
+  });
   assert.equal(bad.status, 400);
   assert.match(JSON.stringify(bad.body.error.fields), /line 2/);
 });
@@ -120,7 +130,10 @@ test('day edits are validated; duplicates conflict; change and delete work', asy
     json: { scope: 'national', date: '2026-12-31', kind: 'cuti_bersama', name: 'Cuti Bersama Tahun Baru' },
   });
   assert.equal(created.status, 201, created.text);
-  const changed = await t.request('PATCH', `/api/v1/calendar/days/${created.body.id}`, { token: national.token, json: { name: 'Cuti bersama akhir tahun' } });
+  const changed = await t.request('PATCH', `/api/v1/calendar/days/${created.body.id}`, {
+    token: national.token,
+    json: { name: 'Cuti bersama akhir tahun' },
+  });
   assert.equal(changed.status, 200);
   assert.equal(changed.body.name, 'Cuti bersama akhir tahun');
   const forbidden = await t.request('DELETE', `/api/v1/calendar/days/${created.body.id}`, { token: pontianak.token });

@@ -98,7 +98,11 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
 
     result.delivered += await deliverInApp(tx, inApp, now);
     for (const [reason, ids] of failures) result.failed += await failOutbox(tx, ids, reason);
-    const leases = await leaseOutbox(tx, toSend.map((r) => r.id), new Date(now.getTime() + LEASE_MS));
+    const leases = await leaseOutbox(
+      tx,
+      toSend.map((r) => r.id),
+      new Date(now.getTime() + LEASE_MS),
+    );
     const attemptOf = new Map(leases.map((l) => [l.id, l.attempts]));
     return toSend.map((row) => ({ row, attempt: attemptOf.get(row.id)! }));
   });
@@ -121,7 +125,8 @@ async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): P
     const sent = await email.send({
       to: row.recipient_address!,
       subject: title,
-      text: `${body}\n\n--\nPesan ini dikirim otomatis oleh SP4N-LAPOR!; mohon tidak membalas email ini.\n` +
+      text:
+        `${body}\n\n--\nPesan ini dikirim otomatis oleh SP4N-LAPOR!; mohon tidak membalas email ini.\n` +
         `This message was sent automatically by SP4N-LAPOR!; please do not reply to it.\n`,
       messageId: messageIdFor(row.idempotency_key, email.messageIdDomain ?? 'lapor.invalid'),
     });

@@ -119,10 +119,15 @@ async function notify(key: string) {
 }
 
 async function emailRow(key: string) {
-  const rows = await t.deps.db.query<{ status: string; attempts: number; available_at: Date; last_error: string | null; external_id: string | null }>(
-    `SELECT status, attempts, available_at, last_error, external_id FROM outbox WHERE idempotency_key = $1`,
-    [`${key}:email:${warga.principal.userId}`],
-  );
+  const rows = await t.deps.db.query<{
+    status: string;
+    attempts: number;
+    available_at: Date;
+    last_error: string | null;
+    external_id: string | null;
+  }>(`SELECT status, attempts, available_at, last_error, external_id FROM outbox WHERE idempotency_key = $1`, [
+    `${key}:email:${warga.principal.userId}`,
+  ]);
   return rows[0]!;
 }
 
@@ -144,7 +149,10 @@ test('an email outbox row is delivered over SMTP with its subject, Indonesian te
   assert.equal(headers['message-id'], expectedId);
   assert.equal(headers['auto-submitted'], 'auto-generated');
   const text = textOf(mail!.raw);
-  assert.match(text, /^Batas waktu tindak lanjut pertama laporan 7KMX3PRA “Jalan berlubang di Jalan Gajah Mada” jatuh tempo 27 Nov 2026 23:59 WIB\./);
+  assert.match(
+    text,
+    /^Batas waktu tindak lanjut pertama laporan 7KMX3PRA “Jalan berlubang di Jalan Gajah Mada” jatuh tempo 27 Nov 2026 23:59 WIB\./,
+  );
   assert.match(text, /The first follow-up deadline of report 7KMX3PRA/);
   assert.match(text, /mohon tidak membalas/);
 

@@ -91,4 +91,3 @@ export function messageIdFor(idempotencyKey: string, domain: string): string {
   const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16);
   return `<lapor.${readable ? `${readable}.` : ''}${hash}@${domain}>`;
 }
-

@@ -54,10 +54,11 @@ export async function leaseOutbox(tx: Queryable, ids: number[], lockedUntil: Dat
  * once another sender has taken the row over (after the lease ran out), it no longer matches.
  */
 export async function renewOutboxLease(db: Queryable, id: number, attempt: number, lockedUntil: Date): Promise<boolean> {
-  const rows = await db.query(
-    `UPDATE outbox SET locked_until = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2 RETURNING id`,
-    [id, attempt, lockedUntil],
-  );
+  const rows = await db.query(`UPDATE outbox SET locked_until = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2 RETURNING id`, [
+    id,
+    attempt,
+    lockedUntil,
+  ]);
   return rows.length > 0;
 }
 

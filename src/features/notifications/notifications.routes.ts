@@ -31,7 +31,13 @@ const ListQuery = z.strictObject({
   ...pagingQuery,
 });
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 /** The caller's own in-app notifications. Every query names the caller's user id; nobody reads another's. */
 export function registerNotificationRoutes(app: App, deps: AppDeps): void {

@@ -17,7 +17,11 @@ function toNotification(row: repository.NotificationRow) {
   };
 }
 
-export async function listNotifications(deps: AppDeps, principal: Principal, q: { unread?: 'true' | 'false'; page: number; perPage: number }) {
+export async function listNotifications(
+  deps: AppDeps,
+  principal: Principal,
+  q: { unread?: 'true' | 'false'; page: number; perPage: number },
+) {
   const { rows, total, unread } = await repository.selectNotifications(deps.db, principal.userId, {
     unreadOnly: q.unread === 'true',
     limit: q.perPage,

@@ -46,7 +46,11 @@ const reminderPayload = {
 
 async function notify(users: TestUser[], key: string, template = 'deadline.reminder', payload: Record<string, unknown> = reminderPayload) {
   await t.deps.db.transaction((tx) =>
-    notifyUsers(tx, users.map((u) => u.principal.userId), { template, payload, key, at: clock }),
+    notifyUsers(
+      tx,
+      users.map((u) => u.principal.userId),
+      { template, payload, key, at: clock },
+    ),
   );
 }
 
@@ -118,7 +122,11 @@ describe('templates', () => {
       assert.ok(title.startsWith(`Batas waktu terlewati: ${name} laporan 7KMX3PRA`), title);
     }
     // A kind from a newer version, or a name that is also an Object property, reads as plain words.
-    for (const [kind, words] of [['site_visit', 'site visit'], ['constructor', 'constructor'], ['__proto__', 'proto']]) {
+    for (const [kind, words] of [
+      ['site_visit', 'site visit'],
+      ['constructor', 'constructor'],
+      ['__proto__', 'proto'],
+    ]) {
       const { title } = renderMessage('deadline.missed', { ...reminderPayload, clock: kind });
       assert.ok(title.startsWith(`Batas waktu terlewati: ${words} laporan 7KMX3PRA`), title);
     }
@@ -140,8 +148,14 @@ describe('templates', () => {
     assert.match(renderMessage('report.auto_closed', { trackingId: '7KMX3PRA' }).title, /^Laporan 7KMX3PRA ditutup otomatis \//);
     assert.match(renderMessage('report.archived_incomplete', { trackingId: '7KMX3PRA' }).title, /^Laporan 7KMX3PRA diarsipkan/);
     const office = { trackingId: '7KMX3PRA', office: 'Ombudsman RI Perwakilan Kalimantan Barat' };
-    assert.match(renderMessage('ombudsman.taken_over', office).body, /^Ombudsman RI Perwakilan Kalimantan Barat mulai menangani laporan 7KMX3PRA/);
-    assert.match(renderMessage('ombudsman.findings', office).title, /^Temuan Ombudsman atas laporan 7KMX3PRA \/ Ombudsman findings on report/);
+    assert.match(
+      renderMessage('ombudsman.taken_over', office).body,
+      /^Ombudsman RI Perwakilan Kalimantan Barat mulai menangani laporan 7KMX3PRA/,
+    );
+    assert.match(
+      renderMessage('ombudsman.findings', office).title,
+      /^Temuan Ombudsman atas laporan 7KMX3PRA \/ Ombudsman findings on report/,
+    );
     assert.match(renderMessage('ombudsman.recommendation', office).title, /^Rekomendasi Ombudsman/);
     assert.match(renderMessage('ombudsman.closed', {}).body, /^Ombudsman Republik Indonesia telah menyelesaikan/);
   });
@@ -170,7 +184,13 @@ test('an event reaches the user in the app and by email; reading it updates the 
   assert.match(email.sent[0]!.messageId, /^<lapor\.test\.reminder\.1\.email\.\d+\.[0-9a-f]{16}@lapor\.test>$/);
 
   const rows = await outboxRows('test:reminder:1');
-  assert.deepEqual(rows.map((r) => [r.channel, r.status, r.attempts]), [['in_app', 'sent', 1], ['email', 'sent', 1]]);
+  assert.deepEqual(
+    rows.map((r) => [r.channel, r.status, r.attempts]),
+    [
+      ['in_app', 'sent', 1],
+      ['email', 'sent', 1],
+    ],
+  );
   assert.equal(rows[1]!.external_id, 'ext-1');
   assert.ok(rows[0]!.external_id, 'the in-app row records its notification id');
 
@@ -204,7 +224,10 @@ test('an event reaches the user in the app and by email; reading it updates the 
   assert.deepEqual([three.body.items.length, three.body.total, three.body.unreadCount], [2, 3, 2]);
   assert.equal(three.body.items[0].template, 'report.auto_closed', 'newest first');
   const page2 = await t.request('GET', '/api/v1/notifications?perPage=2&page=2', { token: alice.token });
-  assert.deepEqual(page2.body.items.map((i: { id: number }) => i.id), [item.id]);
+  assert.deepEqual(
+    page2.body.items.map((i: { id: number }) => i.id),
+    [item.id],
+  );
 
   const all = await t.request('POST', '/api/v1/notifications/read-all', { token: alice.token });
   assert.equal(all.status, 200);
@@ -238,7 +261,12 @@ test('another user neither sees, reads nor marks my notifications', async () => 
 test('the outbox is transactional: a rolled-back change leaves no message', async () => {
   await assert.rejects(
     t.deps.db.transaction(async (tx) => {
-      await notifyUsers(tx, [alice.principal.userId], { template: 'deadline.reminder', payload: reminderPayload, key: 'test:rollback', at: clock });
+      await notifyUsers(tx, [alice.principal.userId], {
+        template: 'deadline.reminder',
+        payload: reminderPayload,
+        key: 'test:rollback',
+        at: clock,
+      });
       assert.equal((await tx.query(`SELECT 1 FROM outbox WHERE idempotency_key LIKE 'test:rollback%'`)).length, 2);
       throw new Error('the change failed');
     }),
@@ -263,7 +291,10 @@ test('the same event twice, or the dispatcher run twice, delivers once', async (
 
   assert.deepEqual(email.sent.map((m) => m.to).sort(), [alice.email, bob.email].sort());
   const rows = await outboxRows('test:once');
-  assert.ok(rows.every((r) => r.status === 'sent' && r.attempts === 1), JSON.stringify(rows));
+  assert.ok(
+    rows.every((r) => r.status === 'sent' && r.attempts === 1),
+    JSON.stringify(rows),
+  );
   const notifications = await t.deps.db.query<{ user_id: number }>(
     `SELECT n.user_id FROM notifications n JOIN outbox o ON o.id = n.outbox_id WHERE o.idempotency_key LIKE 'test:once%'`,
   );
@@ -275,10 +306,13 @@ test('without an SMTP server, email is switched off: in-app still arrives, email
   await notify([bob], 'test:nosmtp');
   assert.deepEqual(await dispatch(null), { delivered: 1, failed: 1, retried: 0 });
   const rows = await outboxRows('test:nosmtp');
-  assert.deepEqual(rows.map((r) => [r.channel, r.status, r.last_error]), [
-    ['in_app', 'sent', null],
-    ['email', 'failed', SMTP_NOT_CONFIGURED],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.channel, r.status, r.last_error]),
+    [
+      ['in_app', 'sent', null],
+      ['email', 'failed', SMTP_NOT_CONFIGURED],
+    ],
+  );
 });
 
 test('a failing send is retried later with growing waits, and given up after the last attempt', async () => {
@@ -303,7 +337,10 @@ test('a failing send is retried later with growing waits, and given up after the
       assert.match(now!.last_error!, /Connection refused/);
     }
   }
-  assert.deepEqual([retryDelayMs(1), retryDelayMs(2), retryDelayMs(3), retryDelayMs(7), retryDelayMs(8)], [60_000, 120_000, 240_000, 3_600_000, 3_600_000]);
+  assert.deepEqual(
+    [retryDelayMs(1), retryDelayMs(2), retryDelayMs(3), retryDelayMs(7), retryDelayMs(8)],
+    [60_000, 120_000, 240_000, 3_600_000, 3_600_000],
+  );
   advance(24 * 3600_000);
   assert.deepEqual(await dispatch(capturingTransport()), { delivered: 0, failed: 0, retried: 0 }, 'a failed row stays failed');
 });
@@ -361,5 +398,8 @@ test('channels this dispatcher does not deliver stay pending for their own sende
     availableAt: clock,
   });
   assert.deepEqual(await dispatch(capturingTransport()), { delivered: 0, failed: 0, retried: 0 });
-  assert.deepEqual((await outboxRows('test:sms')).map((r) => [r.status, r.attempts]), [['pending', 0]]);
+  assert.deepEqual(
+    (await outboxRows('test:sms')).map((r) => [r.status, r.attempts]),
+    [['pending', 0]],
+  );
 });

@@ -372,7 +372,12 @@ function offsetLabel(minutes: number): string {
 /** One line for the title (it becomes an email subject), and no control characters anywhere. */
 function clean(message: RenderedMessage): RenderedMessage {
   return {
-    title: message.title.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim(),
+    title: message.title
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     body: message.body.replace(/[\u0000-\u0009\u000b-\u001f\u007f]+/g, ' '),
   };
 }

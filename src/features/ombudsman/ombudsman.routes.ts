@@ -7,7 +7,11 @@ import { ReportListSchema, ReportSchema, TrackingIdParam } from '../reports/repo
 import { CASE_STATUSES, type OmbudsmanStep, type StepInput, listEscalated, performStep } from './ombudsman.service.ts';
 
 const text = (max: number) =>
-  z.string({ error: (iss) => (iss.code === 'invalid_type' ? 'Wajib diisi (teks) / Required (text)' : undefined) }).trim().min(1, 'Wajib diisi / Required').max(max);
+  z
+    .string({ error: (iss) => (iss.code === 'invalid_type' ? 'Wajib diisi (teks) / Required (text)' : undefined) })
+    .trim()
+    .min(1, 'Wajib diisi / Required')
+    .max(max);
 
 const CaseListQuery = z.strictObject({
   status: z
@@ -41,7 +45,13 @@ const STEPS: { path: string; step: OmbudsmanStep; summary: string; schema: z.Zod
     path: 'close',
     step: 'close',
     summary: 'Close the Ombudsman case (needs findings and a recommendation; the report’s own status is unchanged)',
-    schema: z.strictObject({ message: z.string({ error: (iss) => (iss.code === 'invalid_type' ? 'Harus berupa teks / Must be text' : undefined) }).trim().max(10_000).optional() }),
+    schema: z.strictObject({
+      message: z
+        .string({ error: (iss) => (iss.code === 'invalid_type' ? 'Harus berupa teks / Must be text' : undefined) })
+        .trim()
+        .max(10_000)
+        .optional(),
+    }),
   },
 ];
 

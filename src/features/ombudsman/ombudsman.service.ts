@@ -64,7 +64,11 @@ export async function listEscalated(deps: AppDeps, principal: Principal, filters
     limit: filters.perPage,
     offset: (filters.page - 1) * filters.perPage,
   });
-  const attachments = await repo.selectAttachmentsOf(deps.db, READER, rows.map((r) => r.id));
+  const attachments = await repo.selectAttachmentsOf(
+    deps.db,
+    READER,
+    rows.map((r) => r.id),
+  );
   const items = rows.map((row) => toReportJson(row, READER, principal, attachments.get(row.id) ?? []));
   return { items, total, page: filters.page, perPage: filters.perPage };
 }
@@ -130,8 +134,10 @@ function refusal(c: LockedCase, step: OmbudsmanStep): string | null {
     if (c.ombudsman_findings === null) missing.push('temuan / findings');
     if (c.ombudsman_recommendation === null) missing.push('rekomendasi / recommendation');
     if (missing.length > 0) {
-      return `Belum dapat ditutup, belum ada: ${missing.map((m) => m.split(' / ')[0]).join(', ')} / ` +
-        `Cannot close yet, missing: ${missing.map((m) => m.split(' / ')[1]).join(', ')}`;
+      return (
+        `Belum dapat ditutup, belum ada: ${missing.map((m) => m.split(' / ')[0]).join(', ')} / ` +
+        `Cannot close yet, missing: ${missing.map((m) => m.split(' / ')[1]).join(', ')}`
+      );
     }
   }
   return null;

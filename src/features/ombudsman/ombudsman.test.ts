@@ -168,10 +168,15 @@ describe('the full case: take over → findings → recommendation → close', (
   const findingsRevised = 'Ditemukan penundaan berlarut dan pengabaian kewajiban hukum oleh Dinas PUPR selama 60 hari.';
   const recommendation = 'Wali Kota Pontianak agar memerintahkan perbaikan jalan dalam 14 hari dan memberi sanksi.';
   const outboxFor = async () =>
-    t.deps.db.query<{ template: string; channel: string; recipient_user_id: number; idempotency_key: string; payload: Record<string, unknown> }>(
-      `SELECT template, channel, recipient_user_id, idempotency_key, payload FROM outbox WHERE idempotency_key LIKE $1 ORDER BY id`,
-      [`ombudsman:${reportId}:%`],
-    );
+    t.deps.db.query<{
+      template: string;
+      channel: string;
+      recipient_user_id: number;
+      idempotency_key: string;
+      payload: Record<string, unknown>;
+    }>(`SELECT template, channel, recipient_user_id, idempotency_key, payload FROM outbox WHERE idempotency_key LIKE $1 ORDER BY id`, [
+      `ombudsman:${reportId}:%`,
+    ]);
 
   before(async () => {
     id = await routedReport({ title: 'Jalan amblas di Kampung Dalam' });
@@ -195,7 +200,10 @@ describe('the full case: take over → findings → recommendation → close', (
       assert.equal(res.body.error.code, 'illegal_transition');
       assert.match(res.body.error.message, /Take the report over first/);
     }
-    assert.equal((await listOf(office61, '?status=open')).body.items.some((r: { trackingId: string }) => r.trackingId === id), true);
+    assert.equal(
+      (await listOf(office61, '?status=open')).body.items.some((r: { trackingId: string }) => r.trackingId === id),
+      true,
+    );
   });
 
   test('take-over: sets who and when, public on the timeline; a second take-over is 409', async () => {
@@ -324,7 +332,10 @@ describe('the full case: take over → findings → recommendation → close', (
 
     const pub = await t.request('GET', `/api/v1/reports/${id}/timeline`);
     const pubEvents = pub.body.filter((e: { type: string }) => e.type.startsWith('ombudsman_'));
-    assert.deepEqual(pubEvents.map((e: { type: string }) => e.type), ['ombudsman_taken_over', 'ombudsman_closed']);
+    assert.deepEqual(
+      pubEvents.map((e: { type: string }) => e.type),
+      ['ombudsman_taken_over', 'ombudsman_closed'],
+    );
     assert.equal(pubEvents[0].actor.name, null);
     assert.equal(pubEvents[1].data.recommendation, recommendation);
 

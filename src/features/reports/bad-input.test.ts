@@ -102,7 +102,10 @@ async function refusedSubmission(
   return res;
 }
 
-const submitJson = (json: unknown, token = citizen.token) => () => t.request('POST', '/api/v1/reports', { token, json });
+const submitJson =
+  (json: unknown, token = citizen.token) =>
+  () =>
+    t.request('POST', '/api/v1/reports', { token, json });
 
 function reportForm(fields: Record<string, unknown> = reportInput(), files: { name: string; bytes: Uint8Array; type?: string }[] = []) {
   const form = new FormData();
@@ -167,12 +170,11 @@ describe('POST /api/v1/reports: fields', () => {
   }
 
   test('several wrong fields are all named at once', async () => {
-    await refusedSubmission(
-      submitJson(reportInput({ title: 42, anonymous: 'yes', latitude: 'north' })),
-      400,
-      'invalid_input',
-      ['title', 'anonymous', 'latitude'],
-    );
+    await refusedSubmission(submitJson(reportInput({ title: 42, anonymous: 'yes', latitude: 'north' })), 400, 'invalid_input', [
+      'title',
+      'anonymous',
+      'latitude',
+    ]);
   });
 
   // BUG: zod's ISO date accepts year 0000, which PostgreSQL cannot store → 500.
@@ -217,9 +219,11 @@ describe('POST /api/v1/reports: fields', () => {
   // BUG: PostgreSQL text cannot hold U+0000; the value reaches the INSERT and fails there → 500.
   test('a NUL character in a form field is refused, not a server error, and the photo sent with it is not kept', async () => {
     await refusedSubmission(
-      submitForm(reportForm(reportInput({ body: `Jalan berlubang besar\u0000 di depan pasar sudah dua bulan.` }), [
-        { name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' },
-      ])),
+      submitForm(
+        reportForm(reportInput({ body: `Jalan berlubang besar\u0000 di depan pasar sudah dua bulan.` }), [
+          { name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' },
+        ]),
+      ),
       400,
       'invalid_input',
       ['body'],
@@ -230,7 +234,12 @@ describe('POST /api/v1/reports: fields', () => {
 describe('POST /api/v1/reports: the body itself', () => {
   test('malformed JSON', async () => {
     await refusedSubmission(
-      () => t.request('POST', '/api/v1/reports', { token: citizen.token, raw: '{"title": "Jalan', headers: { 'content-type': 'application/json' } }),
+      () =>
+        t.request('POST', '/api/v1/reports', {
+          token: citizen.token,
+          raw: '{"title": "Jalan',
+          headers: { 'content-type': 'application/json' },
+        }),
       400,
       'invalid_input',
     );
@@ -244,7 +253,12 @@ describe('POST /api/v1/reports: the body itself', () => {
     );
   });
 
-  for (const [name, json] of [['an array', [reportInput()]], ['a string', 'laporan'], ['null', null], ['a number', 42]] as const) {
+  for (const [name, json] of [
+    ['an array', [reportInput()]],
+    ['a string', 'laporan'],
+    ['null', null],
+    ['a number', 42],
+  ] as const) {
     test(`a JSON body that is ${name}`, async () => {
       await refusedSubmission(submitJson(json), 400, 'invalid_input');
     });
@@ -264,7 +278,12 @@ describe('POST /api/v1/reports: the body itself', () => {
   test('broken multipart bodies', async () => {
     for (const contentType of ['multipart/form-data; boundary=xyz', 'multipart/form-data']) {
       await refusedSubmission(
-        () => t.request('POST', '/api/v1/reports', { token: citizen.token, raw: 'not a form at all', headers: { 'content-type': contentType } }),
+        () =>
+          t.request('POST', '/api/v1/reports', {
+            token: citizen.token,
+            raw: 'not a form at all',
+            headers: { 'content-type': contentType },
+          }),
         400,
         'invalid_input',
       );
@@ -317,10 +336,12 @@ describe('POST /api/v1/reports: attachments', () => {
     const png = noisyPng(MAX_ATTACHMENT_BYTES + 20_000);
     assert.ok(png.length > MAX_ATTACHMENT_BYTES);
     const res = await refusedSubmission(
-      submitForm(reportForm(reportInput(), [
-        { name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' },
-        { name: 'besar.png', bytes: png, type: 'image/png' },
-      ])),
+      submitForm(
+        reportForm(reportInput(), [
+          { name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' },
+          { name: 'besar.png', bytes: png, type: 'image/png' },
+        ]),
+      ),
       413,
       'attachment_too_large',
       ['attachments.1'],
@@ -351,7 +372,11 @@ describe('POST /api/v1/reports: attachments', () => {
 
   test('more attachments than allowed', async () => {
     const pdf = fixture('document.pdf');
-    const files = Array.from({ length: t.deps.config.maxAttachments + 1 }, (_, i) => ({ name: `dok-${i}.pdf`, bytes: pdf, type: 'application/pdf' }));
+    const files = Array.from({ length: t.deps.config.maxAttachments + 1 }, (_, i) => ({
+      name: `dok-${i}.pdf`,
+      bytes: pdf,
+      type: 'application/pdf',
+    }));
     await refusedSubmission(submitForm(reportForm(reportInput(), files)), 400, 'invalid_input', ['attachments']);
   });
 
@@ -376,7 +401,10 @@ describe('POST /api/v1/reports: attachments', () => {
     );
   });
 
-  for (const [name, type] of [['drawing.svg', 'image/svg+xml'], ['archive.zip', 'application/zip']] as const) {
+  for (const [name, type] of [
+    ['drawing.svg', 'image/svg+xml'],
+    ['archive.zip', 'application/zip'],
+  ] as const) {
     test(`${name}: a type that is not allowed → 415`, async () => {
       await refusedSubmission(
         submitForm(reportForm(reportInput(), [{ name, bytes: fixture(name), type }])),
@@ -389,11 +417,13 @@ describe('POST /api/v1/reports: attachments', () => {
 
   test('one bad file among good ones: nothing is kept, not even the good files', async () => {
     await refusedSubmission(
-      submitForm(reportForm(reportInput(), [
-        { name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' },
-        { name: 'dok.pdf', bytes: fixture('document.pdf'), type: 'application/pdf' },
-        { name: 'virus.jpg', bytes: fixture('elf-as.jpg'), type: 'image/jpeg' },
-      ])),
+      submitForm(
+        reportForm(reportInput(), [
+          { name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' },
+          { name: 'dok.pdf', bytes: fixture('document.pdf'), type: 'application/pdf' },
+          { name: 'virus.jpg', bytes: fixture('elf-as.jpg'), type: 'image/jpeg' },
+        ]),
+      ),
       415,
       'attachment_type_mismatch',
       ['attachments.2'],
@@ -411,7 +441,9 @@ describe('POST /api/v1/reports: attachments', () => {
 
   test('a file that passes the checks but whose report is refused leaves no file behind', async () => {
     await refusedSubmission(
-      submitForm(reportForm(reportInput({ regionCode: '99.99' }), [{ name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' }])),
+      submitForm(
+        reportForm(reportInput({ regionCode: '99.99' }), [{ name: 'foto.jpg', bytes: fixture('photo-gps.jpg'), type: 'image/jpeg' }]),
+      ),
       400,
       'invalid_input',
       ['regionCode'],
@@ -455,7 +487,10 @@ describe('unknown reports and attachments', () => {
         assertRefused(res, 404, 'not_found');
       }
       assertRefused(
-        await t.request('POST', `/api/v1/reports/${id}/identity`, { token: national.token, json: { reason: 'Pemeriksaan pengaduan berulang.' } }),
+        await t.request('POST', `/api/v1/reports/${id}/identity`, {
+          token: national.token,
+          json: { reason: 'Pemeriksaan pengaduan berulang.' },
+        }),
         404,
         'not_found',
       );
@@ -470,9 +505,21 @@ describe('unknown reports and attachments', () => {
     assert.equal(withFile.status, 201, withFile.text);
     const attachmentId: number = withFile.body.attachments[0].id;
     const other = await newReport();
-    assertRefused(await t.request('GET', `/api/v1/reports/${withFile.body.trackingId}/attachments/999999`, { token: citizen.token }), 404, 'not_found');
-    assertRefused(await t.request('GET', `/api/v1/reports/${other}/attachments/${attachmentId}`, { token: citizen.token }), 404, 'not_found');
-    assertRefused(await t.request('GET', `/api/v1/reports/34679AFH/attachments/${attachmentId}`, { token: citizen.token }), 404, 'not_found');
+    assertRefused(
+      await t.request('GET', `/api/v1/reports/${withFile.body.trackingId}/attachments/999999`, { token: citizen.token }),
+      404,
+      'not_found',
+    );
+    assertRefused(
+      await t.request('GET', `/api/v1/reports/${other}/attachments/${attachmentId}`, { token: citizen.token }),
+      404,
+      'not_found',
+    );
+    assertRefused(
+      await t.request('GET', `/api/v1/reports/34679AFH/attachments/${attachmentId}`, { token: citizen.token }),
+      404,
+      'not_found',
+    );
     for (const bad of ['abc', '0', '-1', '1.5']) {
       assertRefused(
         await t.request('GET', `/api/v1/reports/${withFile.body.trackingId}/attachments/${bad}`, { token: citizen.token }),
@@ -522,7 +569,10 @@ describe('list query parameters', () => {
       'perPage',
       'status',
     ]);
-    assertRefused(await t.request('GET', '/api/v1/inbox?page=0&from=notadate', { token: agency.token }), 400, 'invalid_input', ['page', 'from']);
+    assertRefused(await t.request('GET', '/api/v1/inbox?page=0&from=notadate', { token: agency.token }), 400, 'invalid_input', [
+      'page',
+      'from',
+    ]);
     assertRefused(await t.request('GET', '/api/v1/me/reports'), 401, 'unauthenticated');
     assertRefused(await t.request('GET', '/api/v1/inbox', { token: citizen.token }), 403, 'forbidden');
   });
@@ -636,12 +686,20 @@ describe('lifecycle actions with missing or invalid fields', () => {
       assertRefused(await t.request('POST', `/api/v1/reports/${id}/hold`, { token: national.token, json }), 400, 'invalid_input');
     }
     assertRefused(
-      await t.request('POST', `/api/v1/reports/${id}/hold`, { token: national.token, raw: '{"message":', headers: { 'content-type': 'application/json' } }),
+      await t.request('POST', `/api/v1/reports/${id}/hold`, {
+        token: national.token,
+        raw: '{"message":',
+        headers: { 'content-type': 'application/json' },
+      }),
       400,
       'invalid_input',
     );
     assertRefused(
-      await t.request('POST', `/api/v1/reports/${id}/hold`, { token: national.token, raw: 'message=x', headers: { 'content-type': 'text/plain' } }),
+      await t.request('POST', `/api/v1/reports/${id}/hold`, {
+        token: national.token,
+        raw: 'message=x',
+        headers: { 'content-type': 'text/plain' },
+      }),
       415,
       'unsupported_media_type',
     );
@@ -649,17 +707,30 @@ describe('lifecycle actions with missing or invalid fields', () => {
 
   test('identity: a reason that is too short', async () => {
     const id = await newReport();
-    assertRefused(await t.request('POST', `/api/v1/reports/${id}/identity`, { token: national.token, json: { reason: 'cek' } }), 400, 'invalid_input', [
+    assertRefused(
+      await t.request('POST', `/api/v1/reports/${id}/identity`, { token: national.token, json: { reason: 'cek' } }),
+      400,
+      'invalid_input',
+      ['reason'],
+    );
+    assertRefused(await t.request('POST', `/api/v1/reports/${id}/identity`, { token: national.token, json: {} }), 400, 'invalid_input', [
       'reason',
     ]);
-    assertRefused(await t.request('POST', `/api/v1/reports/${id}/identity`, { token: national.token, json: {} }), 400, 'invalid_input', ['reason']);
   });
 });
 
 describe('authentication', () => {
   test('a malformed Authorization header → 401, on public and private endpoints alike', async () => {
     const id = await newReport();
-    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'Bearer short', `Bearer ${'a'.repeat(300)}`, 'Token abcdefghijkl', 'Bearer a b c d e f g h']) {
+    for (const authorization of [
+      'Basic dXNlcjpwYXNz',
+      'Bearer',
+      'Bearer ',
+      'Bearer short',
+      `Bearer ${'a'.repeat(300)}`,
+      'Token abcdefghijkl',
+      'Bearer a b c d e f g h',
+    ]) {
       for (const [method, url] of [
         ['GET', '/api/v1/me'],
         ['GET', '/api/v1/reports'],
@@ -684,12 +755,24 @@ describe('no text can crash the server', () => {
   test('a NUL character gets a 4xx on every endpoint that takes text', async () => {
     const id = await newReport();
     const attempts: [string, () => Promise<Response>][] = [
-      ['report title', () => t.request('POST', '/api/v1/reports', { token: citizen.token, json: reportInput({ title: 'Jalan\u0000rusak parah' }) })],
-      ['reply message', () => t.request('POST', `/api/v1/reports/${id}/reply`, { token: citizen.token, json: { message: 'Tambahan\u0000info' } })],
+      [
+        'report title',
+        () => t.request('POST', '/api/v1/reports', { token: citizen.token, json: reportInput({ title: 'Jalan\u0000rusak parah' }) }),
+      ],
+      [
+        'reply message',
+        () => t.request('POST', `/api/v1/reports/${id}/reply`, { token: citizen.token, json: { message: 'Tambahan\u0000info' } }),
+      ],
       ['feed search', () => t.request('GET', '/api/v1/reports?q=jalan%00rusak')],
       ['body directory search', () => t.request('GET', '/api/v1/bodies?q=kota%00')],
       ['login', () => t.request('POST', '/api/v1/auth/login', { json: { login: 'warga\u0000@x.id', password: 'kata-sandi-123' } })],
-      ['register name', () => t.request('POST', '/api/v1/auth/register', { json: { name: 'Budi\u0000', email: 'nul@test.lapor.go.id', password: 'kata-sandi-123' } })],
+      [
+        'register name',
+        () =>
+          t.request('POST', '/api/v1/auth/register', {
+            json: { name: 'Budi\u0000', email: 'nul@test.lapor.go.id', password: 'kata-sandi-123' },
+          }),
+      ],
     ];
     const crashed: string[] = [];
     for (const [name, send] of attempts) {

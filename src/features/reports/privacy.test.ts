@@ -80,12 +80,18 @@ function assertNoIdentity(text: string, who: Citizen, where: string): void {
   for (const form of who.phoneForms) assert.ok(!text.includes(form), `${where}: reporter phone leaked (${form})`);
 }
 
-const ID_KEYS = /^(reporter|reporterid|reporter_id|user|userid|user_id|actorid|actor_id|uploadedby|uploaded_by|createdby|created_by|owner|ownerid|owner_id)$/i;
+const ID_KEYS =
+  /^(reporter|reporterid|reporter_id|user|userid|user_id|actorid|actor_id|uploadedby|uploaded_by|createdby|created_by|owner|ownerid|owner_id)$/i;
 
 /** No field that names the reporter by user id, anywhere in the JSON of the given report. */
 function assertNoReporterId(value: unknown, userId: number, where: string): void {
   const walk = (v: unknown, at: string) => {
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${at}[${i}]`));
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        walk(x, `${at}[${i}]`);
+      });
+      return;
+    }
     if (v === null || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v)) {
       if (ID_KEYS.test(k)) {
@@ -180,7 +186,10 @@ function anonymousSuite(label: string, how: 'filed' | 'verified') {
       assert.equal(actionResponses.at(-1)!.res.body.anonymous, true);
       actionResponses.push({ name: 'route', res: await act(verifier, id, 'route', { bodyId: pontianakId }) });
       actionResponses.push({ name: 'disposition', res: await act(agency, id, 'disposition', { unitId: puprId }) });
-      actionResponses.push({ name: 'follow-ups', res: await act(unit, id, 'follow-ups', { message: 'Tim sudah meninjau lokasi hari ini.' }) });
+      actionResponses.push({
+        name: 'follow-ups',
+        res: await act(unit, id, 'follow-ups', { message: 'Tim sudah meninjau lokasi hari ini.' }),
+      });
       actionResponses.push({
         name: 'follow-ups (internal, with a file)',
         res: await act(unit, id, 'follow-ups', { message: 'Catatan internal: anggaran tersedia.', internal: true }, [pdf('catatan.pdf')]),
@@ -188,7 +197,9 @@ function anonymousSuite(label: string, how: 'filed' | 'verified') {
       await act(citizen, id, 'reply', { message: 'Terima kasih, saya tunggu perbaikannya.' }, [photo()]);
       actionResponses.push({
         name: 'answer',
-        res: await act(unit, id, 'answer', { message: 'Perbaikan sudah selesai dikerjakan pada 23 November 2026 sepanjang 30 meter.' }, [pdf()]),
+        res: await act(unit, id, 'answer', { message: 'Perbaikan sudah selesai dikerjakan pada 23 November 2026 sepanjang 30 meter.' }, [
+          pdf(),
+        ]),
       });
       // Escalation is the worker's job; set the flag as it would, so the Ombudsman office reads it as overseer.
       await t.deps.db.query(
@@ -234,7 +245,10 @@ function anonymousSuite(label: string, how: 'filed' | 'verified') {
       assert.equal(pub.body.reporter, null);
       assert.equal(pub.body.anonymous, true);
       const searched = await t.request('GET', `/api/v1/reports?q=${word}`);
-      assert.deepEqual(searched.body.items.map((r: { trackingId: string }) => r.trackingId), [id]);
+      assert.deepEqual(
+        searched.body.items.map((r: { trackingId: string }) => r.trackingId),
+        [id],
+      );
       for (const staff of [agency, unit, monitor, ombudsman, national]) {
         const got = await t.request('GET', `/api/v1/reports/${id}`, { token: staff.token });
         assert.equal(got.status, 200);
@@ -368,10 +382,12 @@ describe('anonim and rahasia cannot be removed', () => {
   });
 
   const flagRow = async (id: string) =>
-    (await t.deps.db.query<{ is_anonymous: boolean; is_secret: boolean; verified_at: Date | null }>(
-      'SELECT is_anonymous, is_secret, verified_at FROM reports WHERE tracking_id = $1',
-      [id],
-    ))[0]!;
+    (
+      await t.deps.db.query<{ is_anonymous: boolean; is_secret: boolean; verified_at: Date | null }>(
+        'SELECT is_anonymous, is_secret, verified_at FROM reports WHERE tracking_id = $1',
+        [id],
+      )
+    )[0]!;
 
   for (const [who, verifier] of [
     ['national_admin', () => national],
@@ -455,7 +471,11 @@ describe('rahasia (secret) reports', () => {
       for (const suffix of ['', '/timeline']) {
         const res = await t.request('GET', `/api/v1/reports/${id}${suffix}`, { token });
         assert.equal(res.status, 404, `${who} GET ${suffix || 'report'}`);
-        assert.deepEqual(withoutRequestId(res.body), withoutRequestId(missing.body), `${who}: the 404 must be the same as for a report that does not exist`);
+        assert.deepEqual(
+          withoutRequestId(res.body),
+          withoutRequestId(missing.body),
+          `${who}: the 404 must be the same as for a report that does not exist`,
+        );
       }
       const own = await t.request('GET', '/api/v1/me/reports', { token });
       assert.ok(!own.text.includes(id), `${who} /me/reports`);
@@ -510,9 +530,8 @@ describe('rahasia (secret) reports', () => {
 
   test('made secret at verification: leaves feed, search and counts at once', async () => {
     const word = 'Kalimayangsunyi';
-    const id: string = (
-      await fileReport(citizen.token, { title: `Dana bantuan ${word} dipotong`, suggestedBodyId: pontianakId })
-    ).body.trackingId;
+    const id: string = (await fileReport(citizen.token, { title: `Dana bantuan ${word} dipotong`, suggestedBodyId: pontianakId })).body
+      .trackingId;
     const publicBefore = await t.request('GET', `/api/v1/reports?q=${word}`);
     assert.equal(publicBefore.body.total, 1, 'public before verification');
     const countsBefore = await stats();
@@ -625,9 +644,13 @@ describe('attachments', () => {
     await act(agency, id, 'disposition', { unitId: puprId });
     await act(unit, id, 'follow-ups', { message: 'Foto internal kondisi lapangan.', internal: true }, [pdf('internal.pdf')]);
     const replied = await act(citizen, id, 'reply', { message: 'Ini foto tambahan dari saya.' }, [photo()]);
-    reporterFiles = replied.body.attachments.filter((a: { fileName: string }) => a.fileName.startsWith('foto')).map((a: { url: string }) => a.url);
+    reporterFiles = replied.body.attachments
+      .filter((a: { fileName: string }) => a.fileName.startsWith('foto'))
+      .map((a: { url: string }) => a.url);
     assert.equal(reporterFiles.length, 2);
-    await act(unit, id, 'answer', { message: 'Perbaikan sudah selesai pada 23 November 2026, lihat berita acara.' }, [pdf('bukti-jawaban.pdf')]);
+    await act(unit, id, 'answer', { message: 'Perbaikan sudah selesai pada 23 November 2026, lihat berita acara.' }, [
+      pdf('bukti-jawaban.pdf'),
+    ]);
   });
 
   test('the reporter’s files are neither listed nor downloadable for the public or another reporter', async () => {

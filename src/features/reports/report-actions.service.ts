@@ -287,11 +287,14 @@ async function route({ db, principal, input }: RuleContext): Promise<Change> {
 async function disposition({ db, principal, report: r, input }: RuleContext): Promise<Change> {
   if (!input.unitId) throw invalidInput({ unitId: 'Wajib diisi / Required' });
   const unit = await findBody(db, input.unitId);
-  if (!unit || !unit.active || unit.kind !== 'unit' || r.body_id === null || !unit.path.includes(r.body_id)) {
+  if (!unit?.active || unit.kind !== 'unit' || r.body_id === null || !unit.path.includes(r.body_id)) {
     throw invalidInput({ unitId: 'Unit tidak ada di instansi ini / No such unit in this body' });
   }
   // A unit passes work down to its own sub-units, never sideways or up.
-  if (principal.role === 'unit_officer' && (principal.bodyId === null || unit.id === principal.bodyId || !unit.path.includes(principal.bodyId))) {
+  if (
+    principal.role === 'unit_officer' &&
+    (principal.bodyId === null || unit.id === principal.bodyId || !unit.path.includes(principal.bodyId))
+  ) {
     throw forbidden('Hanya ke sub-unit Anda / Only to your own sub-units');
   }
   return change(input, { columns: { unitId: unit.id }, data: { unitId: unit.id, fromUnitId: r.unit_id } });
@@ -300,7 +303,8 @@ async function disposition({ db, principal, report: r, input }: RuleContext): Pr
 async function forward({ db, report: r, input }: RuleContext): Promise<Change> {
   const message = requireMessage(input, 'message');
   if (input.toNational) {
-    if (input.bodyId) throw invalidInput({ bodyId: 'Pilih instansi atau admin nasional, bukan keduanya / Either a body or the national admin' });
+    if (input.bodyId)
+      throw invalidInput({ bodyId: 'Pilih instansi atau admin nasional, bukan keduanya / Either a body or the national admin' });
     // The body has said it is not theirs: the citizen's suggestion no longer gives it the report back.
     return change(input, {
       message,

@@ -147,11 +147,7 @@ export interface ListQuery {
   offset: number;
 }
 
-export async function listReportViews(
-  db: Queryable,
-  kind: ReaderKind,
-  list: ListQuery,
-): Promise<{ rows: ReportViewRow[]; total: number }> {
+export async function listReportViews(db: Queryable, kind: ReaderKind, list: ListQuery): Promise<{ rows: ReportViewRow[]; total: number }> {
   const where = allOf(list.where);
   const rows = await query<ReportViewRow>(
     db,
@@ -169,12 +165,7 @@ export interface AccessRow {
   in_scope: boolean;
 }
 
-export async function selectAccess(
-  db: Queryable,
-  trackingId: string,
-  userId: number | null,
-  scope: Sql | null,
-): Promise<AccessRow | null> {
+export async function selectAccess(db: Queryable, trackingId: string, userId: number | null, scope: Sql | null): Promise<AccessRow | null> {
   const rows = await query<AccessRow>(
     db,
     sql`SELECT r.id, COALESCE(r.reporter_id = ${userId}::bigint, false) AS is_own, r.is_public, (${scope ?? sql`FALSE`}) AS in_scope

@@ -222,7 +222,11 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       summary: 'Public counts (public reports only)',
       responses: {
         200: jsonResponse(
-          z.object({ total: z.number().int(), byStatus: z.record(z.string(), z.number()), byClassification: z.record(z.string(), z.number()) }),
+          z.object({
+            total: z.number().int(),
+            byStatus: z.record(z.string(), z.number()),
+            byClassification: z.record(z.string(), z.number()),
+          }),
           'Counts',
         ),
       },
@@ -262,7 +266,11 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       summary: 'Download an attachment the caller may see',
       request: {
         params: TrackingIdParam.extend({
-          attachmentId: z.coerce.number().int().positive().openapi({ param: { name: 'attachmentId', in: 'path' } }),
+          attachmentId: z.coerce
+            .number()
+            .int()
+            .positive()
+            .openapi({ param: { name: 'attachmentId', in: 'path' } }),
         }),
       },
       responses: { 200: { description: 'The file' }, ...errors(400, 404) },
@@ -289,7 +297,10 @@ export function registerReportRoutes(app: App, deps: AppDeps): void {
       security: bearerSecurity,
       request: {
         params: TrackingIdParam,
-        body: { required: true, content: { 'application/json': { schema: z.strictObject({ reason: z.string().trim().min(10).max(500) }) } } },
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.strictObject({ reason: z.string().trim().min(10).max(500) }) } },
+        },
       },
       responses: {
         200: jsonResponse(

@@ -13,7 +13,10 @@ const textError = (iss: { code?: string; input?: unknown }) =>
   iss.code !== 'invalid_type' ? undefined : iss.input === undefined ? REQUIRED : 'Harus berupa teks / Must be text';
 const regionCode = z
   .string()
-  .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, 'Kode wilayah Kemendagri, mis. 61.71.01.1001 / Kemendagri region code, e.g. 61.71.01.1001');
+  .regex(
+    /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/,
+    'Kode wilayah Kemendagri, mis. 61.71.01.1001 / Kemendagri region code, e.g. 61.71.01.1001',
+  );
 // PostgreSQL stores no year 0; nothing in this system happened before 1900.
 const isoDate = z.iso
   .date('Tanggal ISO, mis. 2026-11-20 / ISO date, e.g. 2026-11-20')
@@ -84,7 +87,11 @@ export const SubmitReportFormSchema = z
   .openapi('SubmitReportForm');
 
 export const TrackingIdParam = z.object({
-  trackingId: z.string().min(1).max(64).openapi({ param: { name: 'trackingId', in: 'path' }, example: '7KMX3PRA' }),
+  trackingId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'trackingId', in: 'path' }, example: '7KMX3PRA' }),
 });
 
 const Named = z.object({ id: z.number().int(), name: z.string() });
@@ -139,7 +146,10 @@ export const ReportSchema = z
     archiveReason: z.enum(ARCHIVE_REASONS).nullable(),
     duplicateOf: z.string().nullable(),
     channel: z.enum(CHANNELS),
-    channelMessage: z.record(z.string(), z.string()).optional().openapi({ description: 'The raw message it came from (reporter and national admins; never for anonymous reports)' }),
+    channelMessage: z
+      .record(z.string(), z.string())
+      .optional()
+      .openapi({ description: 'The raw message it came from (reporter and national admins; never for anonymous reports)' }),
     reporter: z
       .object({ name: z.string(), email: z.string().nullable().optional(), phone: z.string().nullable().optional() })
       .nullable()

@@ -171,12 +171,7 @@ function actorFor(kind: ReaderKind, principal: Principal | null): Actor | null {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toReportJson(
-  row: repo.ReportViewRow,
-  kind: ReaderKind,
-  principal: Principal | null,
-  attachments: repo.AttachmentRow[],
-) {
+export function toReportJson(row: repo.ReportViewRow, kind: ReaderKind, principal: Principal | null, attachments: repo.AttachmentRow[]) {
   const actor = actorFor(kind, principal);
   return {
     trackingId: row.tracking_id,
@@ -200,7 +195,9 @@ export function toReportJson(
     archiveReason: row.archive_reason as (typeof ARCHIVE_REASONS)[number] | null,
     duplicateOf: row.duplicate_of,
     channel: row.channel as (typeof CHANNELS)[number],
-    ...(row.channel_message !== null && row.channel_message !== undefined ? { channelMessage: row.channel_message as Record<string, string> } : {}),
+    ...(row.channel_message !== null && row.channel_message !== undefined
+      ? { channelMessage: row.channel_message as Record<string, string> }
+      : {}),
     reporter:
       row.reporter_name === null
         ? null
@@ -269,20 +266,18 @@ function filterConditions(f: ListFilters): Sql[] {
   return out;
 }
 
-async function listAs(
-  deps: AppDeps,
-  kind: ReaderKind,
-  principal: Principal | null,
-  base: Sql,
-  filters: ListFilters,
-) {
+async function listAs(deps: AppDeps, kind: ReaderKind, principal: Principal | null, base: Sql, filters: ListFilters) {
   const { rows, total } = await repo.listReportViews(deps.db, kind, {
     where: [base, ...filterConditions(filters)],
     orderBy: 'newest',
     limit: filters.perPage,
     offset: (filters.page - 1) * filters.perPage,
   });
-  const attachments = await repo.selectAttachmentsOf(deps.db, kind, rows.map((r) => r.id));
+  const attachments = await repo.selectAttachmentsOf(
+    deps.db,
+    kind,
+    rows.map((r) => r.id),
+  );
   const items = rows.map((row) => toReportJson(row, kind, principal, attachments.get(row.id) ?? []));
   return { items, total, page: filters.page, perPage: filters.perPage };
 }

@@ -138,7 +138,11 @@ const ACTIONS: { action: string; stage: Stage; json: () => Record<string, unknow
   { action: 'archive', stage: 'submitted', json: () => ({ reason: 'not_public_service' }) },
   { action: 'route', stage: 'verified', json: () => ({ bodyId: ids['pemkot-61.71'] }) },
   { action: 'disposition', stage: 'at_unit', json: () => ({ unitId: ids['pemkot-61.71/dinas-pupr/bina-marga'] }) },
-  { action: 'forward', stage: 'at_unit', json: () => ({ bodyId: ids['pemkot-18.72'], message: 'Lokasi berada di Kota Metro, bukan wewenang kami.' }) },
+  {
+    action: 'forward',
+    stage: 'at_unit',
+    json: () => ({ bodyId: ids['pemkot-18.72'], message: 'Lokasi berada di Kota Metro, bukan wewenang kami.' }),
+  },
   { action: 'follow-ups', stage: 'at_unit', json: () => ({ message: 'Tim sudah dijadwalkan meninjau lokasi.' }) },
   { action: 'answer', stage: 'at_unit', json: () => ({ message: 'Lubang sudah ditambal dengan aspal hotmix pada 24 November 2026.' }) },
   { action: 'reply', stage: 'answered', json: () => ({ message: 'Tambalan sudah lepas lagi setelah hujan.' }) },
@@ -206,7 +210,12 @@ describe('the right role in the wrong state → 409', () => {
     { role: 'agency_admin(body)', action: 'archive', stage: 'at_unit', json: { reason: 'not_public_service' } },
     { role: 'national_admin', action: 'hold', stage: 'routed', json: { message: 'Mohon lengkapi.' } },
     { role: 'agency_admin(body)', action: 'forward', stage: 'answered', json: { bodyId: 0, message: 'Bukan wewenang kami.' } },
-    { role: 'unit_officer(unit)', action: 'answer', stage: 'answered', json: { message: 'Jalan sudah diaspal ulang pada 25 November 2026.' } },
+    {
+      role: 'unit_officer(unit)',
+      action: 'answer',
+      stage: 'answered',
+      json: { message: 'Jalan sudah diaspal ulang pada 25 November 2026.' },
+    },
     { role: 'unit_officer(unit)', action: 'follow-ups', stage: 'closed', json: { message: 'Kami tinjau lagi.' } },
     { role: 'unit_officer(unit)', action: 'disposition', stage: 'closed', json: { unitId: 0 } },
     { role: 'agency_admin(body)', action: 'disposition', stage: 'answered', json: { unitId: 0 } },
@@ -245,9 +254,19 @@ describe('a secret report outside one’s view → 404, not 403 (existence must 
   const cases: { role: RoleKey; action: string; stage: Stage; json: () => Record<string, unknown> }[] = [
     { role: 'reporter(other)', action: 'reply', stage: 'at_unit', json: () => ({ message: 'Saya juga mengalami hal ini.' }) },
     { role: 'reporter(other)', action: 'close', stage: 'at_unit', json: () => ({}) },
-    { role: 'agency_admin(other body)', action: 'answer', stage: 'at_unit', json: () => ({ message: 'Sudah diperbaiki tanggal 23 November 2026.' }) },
+    {
+      role: 'agency_admin(other body)',
+      action: 'answer',
+      stage: 'at_unit',
+      json: () => ({ message: 'Sudah diperbaiki tanggal 23 November 2026.' }),
+    },
     { role: 'agency_admin(other body)', action: 'verify', stage: 'submitted', json: () => ({ resolutionClass: 5 }) },
-    { role: 'agency_admin(other body)', action: 'forward', stage: 'at_unit', json: () => ({ bodyId: ids['pemkot-61.71'], message: 'Ambil alih.' }) },
+    {
+      role: 'agency_admin(other body)',
+      action: 'forward',
+      stage: 'at_unit',
+      json: () => ({ bodyId: ids['pemkot-61.71'], message: 'Ambil alih.' }),
+    },
     { role: 'unit_officer(other unit)', action: 'follow-ups', stage: 'at_unit', json: () => ({ message: 'Kami tinjau.' }) },
     { role: 'unit_officer(unit)', action: 'follow-ups', stage: 'routed', json: () => ({ message: 'Kami tinjau.' }) },
     { role: 'ombudsman', action: 'follow-ups', stage: 'at_unit', json: () => ({ message: 'Kami tinjau.' }) },
@@ -322,7 +341,13 @@ describe('other endpoints by role', () => {
       const email = `petugas.baru.${n}@pontianak.go.id`;
       const res = await t.request('POST', '/api/v1/users', {
         token: token(role),
-        json: { name: 'Petugas Baru', email, password: 'kata-sandi-baru-123', role: 'unit_officer', bodyId: ids['pemkot-61.71/dinas-pupr'] },
+        json: {
+          name: 'Petugas Baru',
+          email,
+          password: 'kata-sandi-baru-123',
+          role: 'unit_officer',
+          bodyId: ids['pemkot-61.71/dinas-pupr'],
+        },
       });
       assert.equal(res.status, CREATE_UNIT_OFFICER[role], res.text);
       const rows = await t.deps.db.query('SELECT 1 FROM users WHERE email = $1', [email]);
@@ -392,7 +417,12 @@ describe('inbox scope', () => {
     });
   });
 
-  type Item = { trackingId: string; responsibleBody: { id: number } | null; suggestedBody: { id: number } | null; unit: { id: number } | null };
+  type Item = {
+    trackingId: string;
+    responsibleBody: { id: number } | null;
+    suggestedBody: { id: number } | null;
+    unit: { id: number } | null;
+  };
   /** The whole inbox, every page. */
   async function inbox(role: RoleKey, query = ''): Promise<Item[]> {
     const items: Item[] = [];
@@ -420,7 +450,15 @@ describe('inbox scope', () => {
     }
     assert.deepEqual(
       idsOf(items),
-      pick('pontianakUnrouted', 'pontianakBody', 'pontianakPupr', 'pontianakBinaMarga', 'pontianakSda', 'pontianakDukcapil', 'pontianakSecret'),
+      pick(
+        'pontianakUnrouted',
+        'pontianakBody',
+        'pontianakPupr',
+        'pontianakBinaMarga',
+        'pontianakSda',
+        'pontianakDukcapil',
+        'pontianakSecret',
+      ),
     );
   });
 
@@ -473,7 +511,10 @@ describe('inbox scope', () => {
     const lampung = await t.user('ombudsman', 'ombudsman-18');
     const root = await t.user('ombudsman', 'ombudsman-ri');
     // Escalation is the worker's job; set the flag as it would.
-    for (const [key, office] of [['pontianakPupr', 'ombudsman-61'], ['metroPupr', 'ombudsman-18']] as const) {
+    for (const [key, office] of [
+      ['pontianakPupr', 'ombudsman-61'],
+      ['metroPupr', 'ombudsman-18'],
+    ] as const) {
       await t.deps.db.query(
         `UPDATE reports SET escalated_at = $1, ombudsman_body_id = (SELECT id FROM bodies WHERE code = $2) WHERE tracking_id = $3`,
         [new Date('2026-11-24T03:00:00Z'), office, filed[key]],
@@ -481,7 +522,10 @@ describe('inbox scope', () => {
     }
     assert.deepEqual(idsOf(await inbox('ombudsman')), pick('pontianakPupr'));
     const ofLampung = await t.request('GET', '/api/v1/inbox?perPage=100', { token: lampung.token });
-    assert.deepEqual(ofLampung.body.items.map((r: { trackingId: string }) => r.trackingId), [filed.metroPupr]);
+    assert.deepEqual(
+      ofLampung.body.items.map((r: { trackingId: string }) => r.trackingId),
+      [filed.metroPupr],
+    );
     const ofRoot = await t.request('GET', '/api/v1/inbox?perPage=100', { token: root.token });
     assert.deepEqual(new Set(ofRoot.body.items.map((r: { trackingId: string }) => r.trackingId)), pick('pontianakPupr', 'metroPupr'));
   });
@@ -550,22 +594,19 @@ describe('where an action may send a report', () => {
     assert.equal(lost.status, 403, lost.text);
   });
 
-  test(
-    'a body that returned a report to the national admin no longer holds it',
-    async () => {
-      const returned = async () => {
-        const id = await reportAt('at_unit');
-        await must('forward', id, users['agency_admin(body)']!, { toNational: true, message: 'Bukan wewenang Pemerintah Kota Pontianak.' });
-        return id;
-      };
-      const first = await returned();
-      const inbox = await t.request('GET', `/api/v1/inbox?q=${first}`, { token: token('agency_admin(body)') });
-      const reroute = await post('route', first, token('agency_admin(body)'), {});
-      const archive = await post('archive', await returned(), token('agency_admin(body)'), { reason: 'not_public_service' });
-      assert.deepEqual(
-        { inInbox: inbox.body.items.length, routeBackToItself: reroute.status, archive: archive.status },
-        { inInbox: 0, routeBackToItself: 403, archive: 403 },
-      );
-    },
-  );
+  test('a body that returned a report to the national admin no longer holds it', async () => {
+    const returned = async () => {
+      const id = await reportAt('at_unit');
+      await must('forward', id, users['agency_admin(body)']!, { toNational: true, message: 'Bukan wewenang Pemerintah Kota Pontianak.' });
+      return id;
+    };
+    const first = await returned();
+    const inbox = await t.request('GET', `/api/v1/inbox?q=${first}`, { token: token('agency_admin(body)') });
+    const reroute = await post('route', first, token('agency_admin(body)'), {});
+    const archive = await post('archive', await returned(), token('agency_admin(body)'), { reason: 'not_public_service' });
+    assert.deepEqual(
+      { inInbox: inbox.body.items.length, routeBackToItself: reroute.status, archive: archive.status },
+      { inInbox: 0, routeBackToItself: 403, archive: 403 },
+    );
+  });
 });

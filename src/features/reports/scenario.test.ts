@@ -68,7 +68,10 @@ test('one report from submission to rating, through the HTTP API', async () => {
 
   const answer = new FormData();
   answer.set('message', 'Lubang di depan Pasar Flamboyan sudah ditambal dengan aspal hotmix pada 23 November 2026.');
-  answer.append('attachments', new File([fs.readFileSync(path.join(FIXTURES, 'document.pdf'))], 'berita-acara.pdf', { type: 'application/pdf' }));
+  answer.append(
+    'attachments',
+    new File([fs.readFileSync(path.join(FIXTURES, 'document.pdf'))], 'berita-acara.pdf', { type: 'application/pdf' }),
+  );
   const answered = await t.request('POST', `/api/v1/reports/${id}/answer`, { token: unit.token, form: answer });
   assert.equal(answered.status, 200, answered.text);
   assert.equal(answered.body.status, 'answered');
@@ -77,7 +80,10 @@ test('one report from submission to rating, through the HTTP API', async () => {
   await step(citizen, 'reply', { message: 'Tambalan sudah lepas lagi setelah hujan kemarin.' }, 'in_progress');
   const again = new FormData();
   again.set('message', 'Jalan sudah diaspal ulang sepanjang 20 meter dan diperiksa oleh pengawas pada 24 November 2026.');
-  again.append('attachments', new File([fs.readFileSync(path.join(FIXTURES, 'document.pdf'))], 'foto-akhir.pdf', { type: 'application/pdf' }));
+  again.append(
+    'attachments',
+    new File([fs.readFileSync(path.join(FIXTURES, 'document.pdf'))], 'foto-akhir.pdf', { type: 'application/pdf' }),
+  );
   assert.equal((await t.request('POST', `/api/v1/reports/${id}/answer`, { token: unit.token, form: again })).status, 200);
   await step(citizen, 'accept', {}, 'closed');
   const rated = await step(citizen, 'rate', { rating: 5, message: 'Terima kasih, cepat.' }, 'closed');
@@ -94,13 +100,31 @@ test('one report from submission to rating, through the HTTP API', async () => {
   const types: string[] = timeline.body.map((e: { type: string }) => e.type);
   assert.deepEqual(
     types.filter((type) => !type.startsWith('clock_')),
-    ['submitted', 'verified', 'routed', 'dispositioned', 'dispositioned', 'followed_up', 'answered', 'reporter_replied', 'answered', 'accepted', 'rated'],
+    [
+      'submitted',
+      'verified',
+      'routed',
+      'dispositioned',
+      'dispositioned',
+      'followed_up',
+      'answered',
+      'reporter_replied',
+      'answered',
+      'accepted',
+      'rated',
+    ],
   );
   assert.ok(timeline.body.every((e: { at: string; actor: { role: string } }) => e.at && e.actor.role));
   // Every clock start and stop is on the staff timeline, with its due time.
-  const started = timeline.body.filter((e: { type: string }) => e.type === 'clock_started').map((e: { data: { clock: string } }) => e.data.clock);
+  const started = timeline.body
+    .filter((e: { type: string }) => e.type === 'clock_started')
+    .map((e: { data: { clock: string } }) => e.data.clock);
   assert.deepEqual(started, ['verification', 'ombudsman', 'first_follow_up', 'resolution', 'reply_window', 'resolution', 'reply_window']);
-  assert.ok(timeline.body.filter((e: { type: string }) => e.type === 'clock_started').every((e: { data: { dueAt: string } }) => /\+07:00$/.test(e.data.dueAt)));
+  assert.ok(
+    timeline.body
+      .filter((e: { type: string }) => e.type === 'clock_started')
+      .every((e: { data: { dueAt: string } }) => /\+07:00$/.test(e.data.dueAt)),
+  );
 
   // The public sees the public steps only: no internal disposition, no reporter reply.
   const publicTimeline = await t.request('GET', `/api/v1/reports/${id}/timeline`);
@@ -144,7 +168,8 @@ test('an anonymous reporter’s files reach the body without the identity inside
     assert.equal(res.status, 200, attachment.url);
     const bytes = Buffer.from(await res.arrayBuffer());
     assert.ok(!bytes.includes(NAME), `${attachment.url}: no name inside`);
-    for (const text of ['Budi Santoso', 'SM-A546E', 'R58T90ABCDE']) assert.ok(!bytes.includes(text), `${attachment.url}: no ${text} (owner, camera, serial)`);
+    for (const text of ['Budi Santoso', 'SM-A546E', 'R58T90ABCDE'])
+      assert.ok(!bytes.includes(text), `${attachment.url}: no ${text} (owner, camera, serial)`);
     if (res.headers.get('content-type') === 'application/pdf') {
       assert.equal((await PDFDocument.load(bytes)).getPageCount(), 1, 'the PDF still opens');
     }

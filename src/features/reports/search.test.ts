@@ -21,13 +21,46 @@ before(async () => {
   citizen = await t.user('reporter');
   national = await t.user('national_admin');
   const infra = (await t.request('GET', '/api/v1/categories')).body.find((c: { code: string }) => c.code === 'infrastruktur.jalan');
-  await file('road', { title: 'Jalan berlubang di Pontianak', body: 'Kerusakan jalan yang parah di dekat sekolah, banyak lubang besar.', regionCode: '61.71.01', categoryId: infra.id, incidentDate: '2026-11-01' }, '2026-11-02T02:00:00Z');
-  await file('ktp', { title: 'KTP-el belum jadi', body: 'Sudah tiga bulan menunggu pencetakan KTP elektronik di kantor dukcapil.', regionCode: '18.72', classification: 'permintaan_informasi', incidentDate: '2026-11-05' }, '2026-11-10T02:00:00Z');
-  await file('flood', { title: 'Banjir karena drainase', body: 'Saluran drainase tersumbat sehingga jalan tergenang setiap hujan deras.', regionCode: '61.71.02', classification: 'aspirasi', incidentDate: '2026-11-15' }, '2026-11-20T02:00:00Z');
+  await file(
+    'road',
+    {
+      title: 'Jalan berlubang di Pontianak',
+      body: 'Kerusakan jalan yang parah di dekat sekolah, banyak lubang besar.',
+      regionCode: '61.71.01',
+      categoryId: infra.id,
+      incidentDate: '2026-11-01',
+    },
+    '2026-11-02T02:00:00Z',
+  );
+  await file(
+    'ktp',
+    {
+      title: 'KTP-el belum jadi',
+      body: 'Sudah tiga bulan menunggu pencetakan KTP elektronik di kantor dukcapil.',
+      regionCode: '18.72',
+      classification: 'permintaan_informasi',
+      incidentDate: '2026-11-05',
+    },
+    '2026-11-10T02:00:00Z',
+  );
+  await file(
+    'flood',
+    {
+      title: 'Banjir karena drainase',
+      body: 'Saluran drainase tersumbat sehingga jalan tergenang setiap hujan deras.',
+      regionCode: '61.71.02',
+      classification: 'aspirasi',
+      incidentDate: '2026-11-15',
+    },
+    '2026-11-20T02:00:00Z',
+  );
   t.setNow('2026-11-24T03:00:00Z');
   const route = await t.request('POST', `/api/v1/reports/${ids.road}/verify`, { token: national.token, json: { resolutionClass: 14 } });
   assert.equal(route.status, 200);
-  const routed = await t.request('POST', `/api/v1/reports/${ids.road}/route`, { token: national.token, json: { bodyId: await t.bodyId('pemkot-61.71') } });
+  const routed = await t.request('POST', `/api/v1/reports/${ids.road}/route`, {
+    token: national.token,
+    json: { bodyId: await t.bodyId('pemkot-61.71') },
+  });
   assert.equal(routed.status, 200);
 });
 after(() => t.close());
@@ -53,7 +86,11 @@ test('filters: region (with everything inside it), body, category, classificatio
   const body = await t.bodyId('pemkot-61.71');
   assert.deepEqual(trackingIds(await t.request('GET', `/api/v1/reports?bodyId=${body}`)), [ids.road]);
   const parent = (await t.request('GET', '/api/v1/categories')).body.find((c: { code: string }) => c.code === 'infrastruktur');
-  assert.deepEqual(trackingIds(await t.request('GET', `/api/v1/reports?categoryId=${parent.id}`)), [ids.road], 'a parent category includes its children');
+  assert.deepEqual(
+    trackingIds(await t.request('GET', `/api/v1/reports?categoryId=${parent.id}`)),
+    [ids.road],
+    'a parent category includes its children',
+  );
   assert.deepEqual(trackingIds(await t.request('GET', '/api/v1/reports?classification=aspirasi')), [ids.flood]);
   assert.deepEqual(trackingIds(await t.request('GET', '/api/v1/reports?status=dispositioned')), [ids.road]);
   assert.deepEqual(trackingIds(await t.request('GET', '/api/v1/reports?status=submitted,dispositioned')).length, 3);
@@ -64,9 +101,15 @@ test('filters: region (with everything inside it), body, category, classificatio
 test('the feed is newest first and paginates', async () => {
   const page1 = await t.request('GET', '/api/v1/reports?perPage=2&page=1');
   assert.equal(page1.body.total, 3);
-  assert.deepEqual(page1.body.items.map((i: { trackingId: string }) => i.trackingId), [ids.flood, ids.ktp]);
+  assert.deepEqual(
+    page1.body.items.map((i: { trackingId: string }) => i.trackingId),
+    [ids.flood, ids.ktp],
+  );
   const page2 = await t.request('GET', '/api/v1/reports?perPage=2&page=2');
-  assert.deepEqual(page2.body.items.map((i: { trackingId: string }) => i.trackingId), [ids.road]);
+  assert.deepEqual(
+    page2.body.items.map((i: { trackingId: string }) => i.trackingId),
+    [ids.road],
+  );
 });
 
 test('my reports list only my own, in full', async () => {

@@ -22,7 +22,12 @@ export async function importCalendarYear(
   const days = calendars.parseExchange(text, format);
   return deps.db.transaction(async (tx) => {
     const imported = await calendars.importYear(tx, principal, ref, year, days, meta, deps.now());
-    const moved = await recomputeClocks(tx, { scopeKey: calendars.scopeKeyOf(ref), dates: [`${year}-01-01`, `${year}-12-31`] }, deps.config.sla, deps.now());
+    const moved = await recomputeClocks(
+      tx,
+      { scopeKey: calendars.scopeKeyOf(ref), dates: [`${year}-01-01`, `${year}-12-31`] },
+      deps.config.sla,
+      deps.now(),
+    );
     return { ...imported, deadlinesMoved: moved };
   });
 }

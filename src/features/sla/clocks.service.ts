@@ -69,7 +69,8 @@ export class CalendarCache {
     return found;
   }
   private async load(bodyId: number | null, year: number) {
-    const { scopeKeys, timeZone } = bodyId === null ? { scopeKeys: ['national'], timeZone: NATIONAL_TIME_ZONE } : await layersOf(this.db, bodyId);
+    const { scopeKeys, timeZone } =
+      bodyId === null ? { scopeKeys: ['national'], timeZone: NATIONAL_TIME_ZONE } : await layersOf(this.db, bodyId);
     const layers = await selectLayers(this.db, scopeKeys, `${year}-01-01`, `${year + 1}-12-31`);
     return { calendar: WorkingCalendar.merge(...layers), timeZone };
   }
@@ -92,8 +93,7 @@ function reminderFor(due: Date, countedFrom: Date, limits: SlaLimits): Date | nu
   return at > countedFrom ? at : null;
 }
 
-const nextFire = (reminder: Date | null, due: Date | null) =>
-  reminder && due ? (reminder < due ? reminder : due) : (due ?? reminder);
+const nextFire = (reminder: Date | null, due: Date | null) => (reminder && due ? (reminder < due ? reminder : due) : (due ?? reminder));
 
 /** Which body's calendar a clock counts on: the national desk verifies; bodies do the rest. */
 function calendarBodyFor(kind: ClockKind, report: ClockReport): number | null {
@@ -107,7 +107,12 @@ export interface PlanContext {
   calendars: CalendarCache;
 }
 
-async function clockEvent(tx: Queryable, ctx: PlanContext, type: string, clock: { kind: ClockKind; due: Date | null; timeZone: string; cycle: number }) {
+async function clockEvent(
+  tx: Queryable,
+  ctx: PlanContext,
+  type: string,
+  clock: { kind: ClockKind; due: Date | null; timeZone: string; cycle: number },
+) {
   // Clocks are the system's bookkeeping, whoever's action moved them.
   await insertSystemEvent(tx, {
     reportId: ctx.report.id,
@@ -227,7 +232,9 @@ export async function recomputeClocks(
         : `c.calendar_body_id IN (SELECT b.id FROM bodies b WHERE 'body:' || b.path[1]::text = $3)`;
   // Only clocks whose counting span overlaps the changed dates (a day of slack for the zones).
   const clocks = await tx.query<ClockRow>(
-    `SELECT ${CLOCK_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')} FROM report_clocks c
+    `SELECT ${CLOCK_COLUMNS.split(',')
+      .map((c) => `c.${c.trim()}`)
+      .join(', ')} FROM report_clocks c
       WHERE c.state = 'running' AND c.limit_unit = 'working'
         AND c.counted_from < $2::date + 2
         AND c.due_at >= $1::date - 1
@@ -241,16 +248,23 @@ export async function recomputeClocks(
     const { due } = await dueFrom(calendars, clock.calendar_body_id, clock.counted_from, clock.count_days, 'working');
     if (clock.due_at && due.getTime() === clock.due_at.getTime()) continue;
     const reminder = clock.reminded_at ? null : reminderFor(due, clock.counted_from, limits);
-    await tx.query(
-      `UPDATE report_clocks SET due_at = $2, reminder_at = $3, next_fire_at = $4, breached_at = breached_at WHERE id = $1`,
-      [clock.id, due, reminder, clock.breached_at ? null : nextFire(reminder, due)],
-    );
+    await tx.query(`UPDATE report_clocks SET due_at = $2, reminder_at = $3, next_fire_at = $4, breached_at = breached_at WHERE id = $1`, [
+      clock.id,
+      due,
+      reminder,
+      clock.breached_at ? null : nextFire(reminder, due),
+    ]);
     await insertSystemEvent(tx, {
       reportId: clock.report_id,
       at: now,
       type: 'clock_recomputed',
       visibility: 'staff',
-      data: { clock: clock.kind, cycle: clock.cycle, dueAt: formatInstant(due, clock.time_zone), previousDueAt: clock.due_at && formatInstant(clock.due_at, clock.time_zone) },
+      data: {
+        clock: clock.kind,
+        cycle: clock.cycle,
+        dueAt: formatInstant(due, clock.time_zone),
+        previousDueAt: clock.due_at && formatInstant(clock.due_at, clock.time_zone),
+      },
     });
     moved += 1;
   }

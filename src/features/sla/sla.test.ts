@@ -46,7 +46,10 @@ async function clocks(id: string, at: string, token = national.token) {
   assert.equal(res.status, 200);
   return Object.fromEntries(
     res.body.clocks.filter((c: { state: string }) => c.state !== 'stopped').map((c: { kind: string }) => [c.kind, c]),
-  ) as Record<string, { state: string; dueAt: string | null; left: { workingDays: number; overdue: boolean } | null; breachedAt: string | null }>;
+  ) as Record<
+    string,
+    { state: string; dueAt: string | null; left: { workingDays: number; overdue: boolean } | null; breachedAt: string | null }
+  >;
 }
 
 const count = async (sql: string, params: unknown[] = []) => (await t.deps.db.query<{ n: number }>(sql, params))[0]!.n;
@@ -70,17 +73,29 @@ test('the full path: reminder, missed deadline recorded once, routing, escalatio
   // 24 hours before the verification deadline (Fri 23:59:59 WIB) the holder is reminded, once.
   const r1 = await sweep('2026-11-26T17:00:00Z');
   assert.ok(r1.reminders >= 1);
-  const reminders = await count(`SELECT count(*)::int AS n FROM report_events WHERE report_id = $1 AND type = 'deadline_reminder'`, [reportId]);
+  const reminders = await count(`SELECT count(*)::int AS n FROM report_events WHERE report_id = $1 AND type = 'deadline_reminder'`, [
+    reportId,
+  ]);
   assert.equal(reminders, 1);
-  assert.ok((await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'deadline.reminder' AND recipient_user_id = $1`, [national.principal.userId])) >= 1);
+  assert.ok(
+    (await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'deadline.reminder' AND recipient_user_id = $1`, [
+      national.principal.userId,
+    ])) >= 1,
+  );
   await sweep('2026-11-26T18:00:00Z');
-  assert.equal(await count(`SELECT count(*)::int AS n FROM report_events WHERE report_id = $1 AND type = 'deadline_reminder'`, [reportId]), 1);
+  assert.equal(
+    await count(`SELECT count(*)::int AS n FROM report_events WHERE report_id = $1 AND type = 'deadline_reminder'`, [reportId]),
+    1,
+  );
 
   // Past the deadline: one breach, never two, kept for evaluation and told to the national desk.
   await sweep('2026-11-28T00:00:00Z');
   await sweep('2026-11-29T00:00:00Z');
   assert.equal(await count(`SELECT count(*)::int AS n FROM sla_breaches WHERE report_id = $1 AND kind = 'verification'`, [reportId]), 1);
-  assert.equal(await count(`SELECT count(*)::int AS n FROM report_events WHERE report_id = $1 AND type = 'deadline_missed'`, [reportId]), 1);
+  assert.equal(
+    await count(`SELECT count(*)::int AS n FROM report_events WHERE report_id = $1 AND type = 'deadline_missed'`, [reportId]),
+    1,
+  );
   const c1 = await clocks(id, '2026-11-29T00:00:00Z');
   assert.equal(c1.verification!.state, 'expired');
   assert.ok(c1.verification!.breachedAt);
@@ -96,13 +111,19 @@ test('the full path: reminder, missed deadline recorded once, routing, escalatio
   // Nobody acts. On 24 Jan 2027, 61 days after receipt, the report goes to the Ombudsman office of Kalimantan Barat.
   const r3 = await sweep('2027-01-24T00:00:00Z');
   assert.ok(r3.escalated >= 1);
-  const row = (await t.deps.db.query<{ code: string; escalated_at: Date | null; status: string }>(
-    `SELECT o.code, r.escalated_at, r.status FROM reports r JOIN bodies o ON o.id = r.ombudsman_body_id WHERE r.id = $1`,
-    [reportId],
-  ))[0]!;
+  const row = (
+    await t.deps.db.query<{ code: string; escalated_at: Date | null; status: string }>(
+      `SELECT o.code, r.escalated_at, r.status FROM reports r JOIN bodies o ON o.id = r.ombudsman_body_id WHERE r.id = $1`,
+      [reportId],
+    )
+  )[0]!;
   assert.equal(row.code, 'ombudsman-61');
   assert.equal(row.status, 'dispositioned', 'escalation is a flag beside the state');
-  assert.equal(await count(`SELECT count(*)::int AS n FROM sla_breaches WHERE report_id = $1`, [reportId]), 4, 'verification, follow-up, resolution, ombudsman');
+  assert.equal(
+    await count(`SELECT count(*)::int AS n FROM sla_breaches WHERE report_id = $1`, [reportId]),
+    4,
+    'verification, follow-up, resolution, ombudsman',
+  );
   // Each breach counts against whoever held the report when the deadline passed: the national desk
   // for verification (no body yet), the city and its unit for the later ones.
   const ledger = await t.deps.db.query<{ kind: string; body_id: number | null; unit_id: number | null }>(
@@ -115,7 +136,9 @@ test('the full path: reminder, missed deadline recorded once, routing, escalatio
     { kind: 'ombudsman', body_id: pontianak, unit_id: pupr },
     { kind: 'resolution', body_id: pontianak, unit_id: pupr },
   ]);
-  const missed = await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'deadline.missed' AND recipient_user_id = $1`, [agency.principal.userId]);
+  const missed = await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'deadline.missed' AND recipient_user_id = $1`, [
+    agency.principal.userId,
+  ]);
   assert.ok(missed >= 2, 'the body admin hears of its missed deadlines');
 
   // The Ombudsman office takes it over; the body still sees it, marked as escalated.
@@ -162,8 +185,19 @@ test('no completion within 10 working days: the report is archived as incomplete
   assert.equal(report.status, 200, report.text);
   assert.equal(report.body.status, 'archived');
   assert.equal(report.body.archiveReason, 'incomplete');
-  assert.ok((await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'report.archived_incomplete' AND recipient_user_id = $1`, [citizen.principal.userId])) >= 1);
-  assert.equal(await count(`SELECT count(*)::int AS n FROM sla_breaches b JOIN reports r ON r.id = b.report_id WHERE r.tracking_id = $1 AND b.kind = 'completion'`, [id]), 0, 'the reporter’s window does not count against a body');
+  assert.ok(
+    (await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'report.archived_incomplete' AND recipient_user_id = $1`, [
+      citizen.principal.userId,
+    ])) >= 1,
+  );
+  assert.equal(
+    await count(
+      `SELECT count(*)::int AS n FROM sla_breaches b JOIN reports r ON r.id = b.report_id WHERE r.tracking_id = $1 AND b.kind = 'completion'`,
+      [id],
+    ),
+    0,
+    'the reporter’s window does not count against a body',
+  );
 });
 
 test('no reply within 10 working days of the answer: the report closes by itself', async () => {
@@ -171,7 +205,13 @@ test('no reply within 10 working days of the answer: the report closes by itself
   await act(national, id, 'verify', { resolutionClass: 5 }, '2026-11-24T04:00:00Z');
   await act(national, id, 'route', { bodyId: pontianak }, '2026-11-24T04:00:00Z');
   await act(agency, id, 'disposition', { unitId: pupr }, '2026-11-24T05:00:00Z');
-  await act(unit, id, 'answer', { message: 'Jadwal pelayanan KTP-el di kantor dinas adalah Senin sampai Jumat pukul 08.00 sampai 15.00 WIB.' }, '2026-11-25T03:00:00Z');
+  await act(
+    unit,
+    id,
+    'answer',
+    { message: 'Jadwal pelayanan KTP-el di kantor dinas adalah Senin sampai Jumat pukul 08.00 sampai 15.00 WIB.' },
+    '2026-11-25T03:00:00Z',
+  );
   const c = await clocks(id, '2026-11-25T03:00:00Z');
   assert.equal(c.reply_window!.dueAt, '2026-12-09T23:59:59+07:00');
   assert.equal(c.ombudsman!.state, 'paused', 'the Ombudsman clock waits while the reporter considers the answer');
@@ -217,7 +257,10 @@ test('the breach ledger (sla_breaches) lists expired clocks of exactly the kinds
       [reportId, kind, new Date('2026-11-25T17:00:00Z'), pontianak],
     );
   }
-  const listed = await t.deps.db.query<{ kind: string }>(`SELECT kind FROM sla_breaches WHERE report_id = $1 AND cycle = 90 ORDER BY kind`, [reportId]);
+  const listed = await t.deps.db.query<{ kind: string }>(
+    `SELECT kind FROM sla_breaches WHERE report_id = $1 AND cycle = 90 ORDER BY kind`,
+    [reportId],
+  );
   assert.deepEqual(
     listed.map((r) => r.kind),
     CLOCK_KINDS.filter(countsAgainstBody).toSorted(),

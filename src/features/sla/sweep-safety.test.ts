@@ -133,7 +133,10 @@ describe('two sweeps racing', () => {
     assert.ok(recipients >= 4, 'two national admins with email: 4 messages per missed verification deadline');
     const citizen = await t.user('reporter');
     for (let i = 0; i < N; i++) {
-      const res = await t.request('POST', '/api/v1/reports', { token: citizen.token, json: reportInput({ title: `Jalan rusak nomor ${i}` }) });
+      const res = await t.request('POST', '/api/v1/reports', {
+        token: citizen.token,
+        json: reportInput({ title: `Jalan rusak nomor ${i}` }),
+      });
       assert.equal(res.status, 201, res.text);
     }
     // On PostgreSQL the second worker has its own pool, so the two really run side by side.
@@ -202,7 +205,8 @@ describe('two sweeps racing', () => {
       sweepDueClocks({ db: t.deps.db, limits: t.deps.config.sla }, SWEEP_AT, { batchSize: 5 }),
       sweepDueClocks({ db: second, limits: t.deps.config.sla }, SWEEP_AT),
     ]);
-    for (const r of again) assert.deepEqual({ ...r, batches: 0 }, { reminders: 0, breaches: 0, autoClosed: 0, archivedIncomplete: 0, escalated: 0, batches: 0 });
+    for (const r of again)
+      assert.deepEqual({ ...r, batches: 0 }, { reminders: 0, breaches: 0, autoClosed: 0, archivedIncomplete: 0, escalated: 0, batches: 0 });
     // Three lanes on PostgreSQL each look once and find nothing; the embedded database runs one.
     const idle = await sweepDueClocks({ db: t.deps.db, limits: t.deps.config.sla }, SWEEP_AT, { concurrency: 3 });
     assert.equal(idle.batches, t.deps.db.kind === 'postgres' ? 3 : 1);
@@ -252,7 +256,10 @@ describeOn('postgres', 'two pg-boss workers', 'the embedded database is held by 
       const jobs = await t.deps.db.query<{ state: string; n: number }>(
         `SELECT state, count(*) AS n FROM pgboss.job WHERE name = 'sla.sweep' GROUP BY state ORDER BY state`,
       );
-      assert.ok(jobs.some((j) => j.state === 'completed' && j.n >= 2), JSON.stringify(jobs));
+      assert.ok(
+        jobs.some((j) => j.state === 'completed' && j.n >= 2),
+        JSON.stringify(jobs),
+      );
       assert.ok(!jobs.some((j) => j.state === 'failed'), JSON.stringify(jobs));
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
@@ -396,7 +403,9 @@ describeOn('embedded', 'a sweep killed mid-way, then run again (embedded data fo
       assert.equal(e.breaches, e.expiredClocks);
       assert.equal(e.missedEvents, e.breaches);
       const processed = dueBefore - e.dueLeft;
-      console.log(`# attempt ${attempt + 1}: killed after ${delay.toFixed(0)} ms (start-up ${startup.toFixed(0)} ms): ${processed} of ${dueBefore} due clocks swept${finished ? ' (finished before the kill)' : ''}`);
+      console.log(
+        `# attempt ${attempt + 1}: killed after ${delay.toFixed(0)} ms (start-up ${startup.toFixed(0)} ms): ${processed} of ${dueBefore} due clocks swept${finished ? ' (finished before the kill)' : ''}`,
+      );
       if (processed > 0 && e.dueLeft > 0) partial = { processed, due: dueBefore };
       else if (processed === 0) delay *= 1.4;
       else {
@@ -449,7 +458,9 @@ describeOn('postgres', 'a sweep killed mid-way, then run again (PostgreSQL)', 's
   async function childSessionsGone(): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const [row] = await t.deps.db.query<{ n: number }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [APP_NAME]);
+      const [row] = await t.deps.db.query<{ n: number }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [
+        APP_NAME,
+      ]);
       if (row!.n === 0) return;
       assert.ok(Date.now() < deadline, 'the killed sweep’s sessions did not end');
       await sleep(20);
@@ -480,7 +491,9 @@ describeOn('postgres', 'a sweep killed mid-way, then run again (PostgreSQL)', 's
       const e = await effects(t.deps.db, SWEEP_AT);
       assert.equal(e.torn, 0, 'a killed batch leaves no half-done clock');
       const processed = dueBefore - e.dueLeft;
-      console.log(`# attempt ${attempt + 1}: ${processed} of ${dueBefore} due clocks swept${killed ? ' before the kill' : ' (it finished first)'}`);
+      console.log(
+        `# attempt ${attempt + 1}: ${processed} of ${dueBefore} due clocks swept${killed ? ' before the kill' : ' (it finished first)'}`,
+      );
       if (processed > 0 && e.dueLeft > 0) partial = true;
       else {
         await fileReports(t.deps, reporter, BATCH, `retry${attempt}`);

@@ -186,7 +186,7 @@ async function notifyAudiences(
   // Admins by body (null: the national admins) and officers by unit, for lookups per clock.
   const adminsByBody = new Map<number | null, typeof users>();
   const officersByUnit = new Map<number, typeof users>();
-  const add = <K,>(map: Map<K, typeof users>, key: K, u: (typeof users)[number]) => {
+  const add = <K>(map: Map<K, typeof users>, key: K, u: (typeof users)[number]) => {
     const list = map.get(key);
     if (list) list.push(u);
     else map.set(key, [u]);
@@ -237,7 +237,13 @@ async function fireReminders(tx: Queryable, clocks: DueClock[], now: Date, resul
     now,
   ]);
   await insertClockEvents(tx, clocks, 'deadline_reminder', 'staff', now);
-  await notifyAudiences(tx, clocks.map((clock) => ({ clock, audience: holderAudience(clock) })), 'deadline.reminder', 'reminder', now);
+  await notifyAudiences(
+    tx,
+    clocks.map((clock) => ({ clock, audience: holderAudience(clock) })),
+    'deadline.reminder',
+    'reminder',
+    now,
+  );
   result.reminders += clocks.length;
 }
 
@@ -258,7 +264,13 @@ async function fireBreaches(tx: Queryable, clocks: DueClock[], now: Date, result
   const missed = clocks.filter((c) => countsAgainstBody(c.kind));
   if (missed.length === 0) return;
   await insertClockEvents(tx, missed, 'deadline_missed', 'public', now);
-  await notifyAudiences(tx, missed.map((clock) => ({ clock, audience: { admins: clock.body_id } })), 'deadline.missed', 'missed', now);
+  await notifyAudiences(
+    tx,
+    missed.map((clock) => ({ clock, audience: { admins: clock.body_id } })),
+    'deadline.missed',
+    'missed',
+    now,
+  );
   result.breaches += missed.length;
 }
 
@@ -299,7 +311,12 @@ async function followUp(
       reason: 'incomplete',
     });
     await applyClockPlan(tx, clockPlan(decision.event, decision.from, decision.to), { report, now, limits, calendars });
-    await notifyUsers(tx, [clock.reporter_id], { template: 'report.archived_incomplete', payload, key: `clock:${clock.id}:archived`, at: now });
+    await notifyUsers(tx, [clock.reporter_id], {
+      template: 'report.archived_incomplete',
+      payload,
+      key: `clock:${clock.id}:archived`,
+      at: now,
+    });
     result.archivedIncomplete += 1;
   } else if (clock.kind === 'ombudsman') {
     const office = await ombudsmanOfficeFor(tx, clock);
@@ -309,9 +326,10 @@ async function followUp(
       office.id,
     ]);
     await event('escalated_to_ombudsman', 'public', { ombudsmanBodyId: office.id, ombudsmanOffice: office.name });
-    const officers = await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'ombudsman' AND body_id = $1 AND disabled_at IS NULL`, [
-      office.id,
-    ]);
+    const officers = await tx.query<{ id: number }>(
+      `SELECT id FROM users WHERE role = 'ombudsman' AND body_id = $1 AND disabled_at IS NULL`,
+      [office.id],
+    );
     await notifyUsers(tx, [...officers.map((u) => u.id), ...(await adminsOf(tx, clock.body_id))], {
       template: 'report.escalated',
       payload: { ...payload, ombudsmanOffice: office.name },
@@ -362,6 +380,8 @@ async function adminsOf(tx: Queryable, bodyId: number | null): Promise<number[]>
   const rows =
     bodyId === null
       ? await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'national_admin' AND disabled_at IS NULL`)
-      : await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'agency_admin' AND body_id = $1 AND disabled_at IS NULL`, [bodyId]);
+      : await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'agency_admin' AND body_id = $1 AND disabled_at IS NULL`, [
+          bodyId,
+        ]);
   return rows.map((r) => r.id);
 }

@@ -25,7 +25,19 @@ export async function insertEvent(db: Queryable, e: NewEvent): Promise<number> {
   const rows = await db.query<{ id: number }>(
     `INSERT INTO report_events (report_id, at, type, actor_id, actor_role, actor_body_id, visibility, from_status, to_status, message, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [e.reportId, e.at, e.type, e.actorId, e.actorRole, e.actorBodyId, e.visibility, e.fromStatus, e.toStatus, e.message, JSON.stringify(e.data ?? {})],
+    [
+      e.reportId,
+      e.at,
+      e.type,
+      e.actorId,
+      e.actorRole,
+      e.actorBodyId,
+      e.visibility,
+      e.fromStatus,
+      e.toStatus,
+      e.message,
+      JSON.stringify(e.data ?? {}),
+    ],
   );
   return rows[0]!.id;
 }
@@ -33,7 +45,16 @@ export async function insertEvent(db: Queryable, e: NewEvent): Promise<number> {
 /** An event written by the system (clocks, the sweep): no person acts, so no actor and no body. */
 export function insertSystemEvent(
   db: Queryable,
-  e: { reportId: number; at: Date; type: string; visibility: Visibility; data: Record<string, unknown>; message?: string | null; fromStatus?: string | null; toStatus?: string | null },
+  e: {
+    reportId: number;
+    at: Date;
+    type: string;
+    visibility: Visibility;
+    data: Record<string, unknown>;
+    message?: string | null;
+    fromStatus?: string | null;
+    toStatus?: string | null;
+  },
 ): Promise<number> {
   return insertEvent(db, {
     actorId: null,
