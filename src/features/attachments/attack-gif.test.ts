@@ -33,46 +33,12 @@ function hostileGif(): Uint8Array {
   const base = [...fixtureBytes('animation.gif')];
   const afterColourTable = 13 + 6; // header + screen descriptor + 2-colour global table
   const inserted = [
-    0x21,
-    0xfe,
-    ...subBlocks(ascii('Dikirim oleh Budi Santoso, Jl. Merdeka 17, Pontianak')), // comment
-    0x21,
-    0xff,
-    11,
-    ...ascii('XMP DataXMP'),
-    ...subBlocks(ascii(XMP)), // XMP with GPS
-    0x21,
-    0xff,
-    11,
-    ...ascii('ICCRGBG1012'),
-    ...subBlocks(ascii('profile of Budi Santoso')),
-    0x21,
-    0xf9,
-    4,
-    0,
-    0,
-    0,
-    0,
-    0, // a graphic control that belongs to the plain text below
-    0x21,
-    0x01,
-    12,
-    0,
-    0,
-    0,
-    0,
-    16,
-    0,
-    16,
-    0,
-    8,
-    8,
-    1,
-    0,
-    ...subBlocks(ascii('Budi Santoso')), // plain text
-    0x21,
-    0x99,
-    ...subBlocks(ascii('GPS -6.175392,106.827153')), // unknown extension
+    0x21, 0xfe, ...subBlocks(ascii('Dikirim oleh Budi Santoso, Jl. Merdeka 17, Pontianak')), // comment
+    0x21, 0xff, 11, ...ascii('XMP DataXMP'), ...subBlocks(ascii(XMP)), // XMP with GPS
+    0x21, 0xff, 11, ...ascii('ICCRGBG1012'), ...subBlocks(ascii('profile of Budi Santoso')),
+    0x21, 0xf9, 4, 0, 0, 0, 0, 0, // a graphic control that belongs to the plain text below
+    0x21, 0x01, 12, 0, 0, 0, 0, 16, 0, 16, 0, 8, 8, 1, 0, ...subBlocks(ascii('Budi Santoso')), // plain text
+    0x21, 0x99, ...subBlocks(ascii('GPS -6.175392,106.827153')), // unknown extension
   ];
   // The looping extension too gets a hidden extra sub-block.
   const out = [...base.slice(0, afterColourTable), ...inserted, ...base.slice(afterColourTable)];
@@ -83,7 +49,7 @@ function hostileGif(): Uint8Array {
 
 /** The GIF's blocks after the colour table: what a decoder reads. */
 function gifBlocks(b: Uint8Array): string[] {
-  let pos = 13 + (b[10]! & 0x80 ? 3 * 2 ** ((b[10]! & 7) + 1) : 0);
+  let pos = 13 + ((b[10]! & 0x80) ? 3 * 2 ** ((b[10]! & 7) + 1) : 0);
   const blocks: string[] = [];
   const skip = (p: number) => {
     while (b[p] !== 0) p += 1 + b[p]!;
@@ -98,7 +64,7 @@ function gifBlocks(b: Uint8Array): string[] {
     }
     if (c === 0x2c) {
       const flags = b[pos + 9]!;
-      pos = skip(pos + 10 + (flags & 0x80 ? 3 * 2 ** ((flags & 7) + 1) : 0) + 1);
+      pos = skip(pos + 10 + ((flags & 0x80) ? 3 * 2 ** ((flags & 7) + 1) : 0) + 1);
       blocks.push('image');
     } else {
       assert.equal(c, 0x21);
@@ -136,16 +102,8 @@ test('a GIF keeps its frames, frame timing and looping, and loses comments, XMP/
 
 test('a damaged GIF is refused, not stored', () => {
   const good = fixtureBytes('animation.gif');
-  for (const bad of [
-    good.subarray(0, 12),
-    good.subarray(0, good.length - 1),
-    good.subarray(0, 40),
-    Uint8Array.from([...Buffer.from('GIF89a'), 1, 0, 1, 0, 0, 0, 0, 0x3b]),
-  ]) {
-    assert.throws(
-      () => stripMetadata('image/gif', bad),
-      (e: unknown) => e instanceof AppError && e.code === 'invalid_input',
-    );
+  for (const bad of [good.subarray(0, 12), good.subarray(0, good.length - 1), good.subarray(0, 40), Uint8Array.from([...Buffer.from('GIF89a'), 1, 0, 1, 0, 0, 0, 0, 0x3b])]) {
+    assert.throws(() => stripMetadata('image/gif', bad), (e: unknown) => e instanceof AppError && e.code === 'invalid_input');
   }
 });
 
@@ -160,9 +118,7 @@ before(async () => {
 after(() => t.close());
 
 test('uploaded, the hostile GIF is stored stripped: the download carries none of it', async () => {
-  const filed = await submitWithFiles(t, citizen.token, { anonymous: true }, [
-    new File([hostileGif()], 'animasi.gif', { type: 'image/gif' }),
-  ]);
+  const filed = await submitWithFiles(t, citizen.token, { anonymous: true }, [new File([hostileGif()], 'animasi.gif', { type: 'image/gif' })]);
   assert.equal(filed.status, 201, filed.text);
   const file = await download(t, filed.body.attachments[0].url, national.token);
   assert.equal(file.status, 200);

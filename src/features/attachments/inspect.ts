@@ -3,7 +3,10 @@ import { AppError } from '../../errors.ts';
 import { cfbStreamNames } from './cfb.ts';
 import { hasStripper } from './strip-metadata.ts';
 
-type Kind = 'jpg' | 'png' | 'webp' | 'gif' | 'heic' | 'pdf' | 'docx' | 'xlsx' | 'pptx' | 'odt' | 'ods' | 'doc' | 'xls' | 'ppt';
+type Kind =
+  | 'jpg' | 'png' | 'webp' | 'gif' | 'heic' | 'pdf'
+  | 'docx' | 'xlsx' | 'pptx' | 'odt' | 'ods'
+  | 'doc' | 'xls' | 'ppt';
 
 interface AllowedType {
   mediaType: string;
@@ -18,65 +21,20 @@ interface AllowedType {
 const ZIP_DECLARED = ['application/zip', 'application/x-zip-compressed'];
 
 const ALLOWED: Record<Kind, AllowedType> = {
-  jpg: {
-    mediaType: 'image/jpeg',
-    nameExtensions: ['jpg', 'jpeg', 'jpe', 'jfif'],
-    declaredTypes: ['image/jpeg', 'image/jpg', 'image/pjpeg'],
-    label: 'JPEG',
-  },
+  jpg: { mediaType: 'image/jpeg', nameExtensions: ['jpg', 'jpeg', 'jpe', 'jfif'], declaredTypes: ['image/jpeg', 'image/jpg', 'image/pjpeg'], label: 'JPEG' },
   png: { mediaType: 'image/png', nameExtensions: ['png', 'apng'], declaredTypes: ['image/png', 'image/x-png', 'image/apng'], label: 'PNG' },
   webp: { mediaType: 'image/webp', nameExtensions: ['webp'], declaredTypes: ['image/webp'], label: 'WebP' },
   gif: { mediaType: 'image/gif', nameExtensions: ['gif'], declaredTypes: ['image/gif'], label: 'GIF' },
-  heic: {
-    mediaType: 'image/heic',
-    nameExtensions: ['heic', 'heif', 'hif'],
-    declaredTypes: ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence'],
-    label: 'HEIC',
-  },
+  heic: { mediaType: 'image/heic', nameExtensions: ['heic', 'heif', 'hif'], declaredTypes: ['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence'], label: 'HEIC' },
   pdf: { mediaType: 'application/pdf', nameExtensions: ['pdf'], declaredTypes: ['application/pdf', 'application/x-pdf'], label: 'PDF' },
-  docx: {
-    mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    nameExtensions: ['docx'],
-    declaredTypes: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', ...ZIP_DECLARED],
-    label: 'DOCX',
-  },
-  xlsx: {
-    mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    nameExtensions: ['xlsx'],
-    declaredTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ...ZIP_DECLARED],
-    label: 'XLSX',
-  },
-  pptx: {
-    mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    nameExtensions: ['pptx'],
-    declaredTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation', ...ZIP_DECLARED],
-    label: 'PPTX',
-  },
-  odt: {
-    mediaType: 'application/vnd.oasis.opendocument.text',
-    nameExtensions: ['odt'],
-    declaredTypes: ['application/vnd.oasis.opendocument.text', ...ZIP_DECLARED],
-    label: 'ODT',
-  },
-  ods: {
-    mediaType: 'application/vnd.oasis.opendocument.spreadsheet',
-    nameExtensions: ['ods'],
-    declaredTypes: ['application/vnd.oasis.opendocument.spreadsheet', ...ZIP_DECLARED],
-    label: 'ODS',
-  },
+  docx: { mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', nameExtensions: ['docx'], declaredTypes: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', ...ZIP_DECLARED], label: 'DOCX' },
+  xlsx: { mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', nameExtensions: ['xlsx'], declaredTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ...ZIP_DECLARED], label: 'XLSX' },
+  pptx: { mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', nameExtensions: ['pptx'], declaredTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation', ...ZIP_DECLARED], label: 'PPTX' },
+  odt: { mediaType: 'application/vnd.oasis.opendocument.text', nameExtensions: ['odt'], declaredTypes: ['application/vnd.oasis.opendocument.text', ...ZIP_DECLARED], label: 'ODT' },
+  ods: { mediaType: 'application/vnd.oasis.opendocument.spreadsheet', nameExtensions: ['ods'], declaredTypes: ['application/vnd.oasis.opendocument.spreadsheet', ...ZIP_DECLARED], label: 'ODS' },
   doc: { mediaType: 'application/msword', nameExtensions: ['doc'], declaredTypes: ['application/msword'], label: 'DOC' },
-  xls: {
-    mediaType: 'application/vnd.ms-excel',
-    nameExtensions: ['xls'],
-    declaredTypes: ['application/vnd.ms-excel', 'application/x-msexcel', 'application/excel'],
-    label: 'XLS',
-  },
-  ppt: {
-    mediaType: 'application/vnd.ms-powerpoint',
-    nameExtensions: ['ppt'],
-    declaredTypes: ['application/vnd.ms-powerpoint', 'application/mspowerpoint'],
-    label: 'PPT',
-  },
+  xls: { mediaType: 'application/vnd.ms-excel', nameExtensions: ['xls'], declaredTypes: ['application/vnd.ms-excel', 'application/x-msexcel', 'application/excel'], label: 'XLS' },
+  ppt: { mediaType: 'application/vnd.ms-powerpoint', nameExtensions: ['ppt'], declaredTypes: ['application/vnd.ms-powerpoint', 'application/mspowerpoint'], label: 'PPT' },
 };
 
 const KINDS = Object.keys(ALLOWED) as Kind[];
@@ -97,18 +55,8 @@ const ZIP_CONTAINER_KINDS = new Set<Kind>(['docx', 'xlsx', 'pptx', 'odt', 'ods']
 
 /** What file-type reports (by its `ext`) for each allowed kind; cfb is resolved separately. */
 const DETECTED_EXT_TO_KIND: Record<string, Kind> = {
-  jpg: 'jpg',
-  png: 'png',
-  apng: 'png',
-  webp: 'webp',
-  gif: 'gif',
-  heic: 'heic',
-  pdf: 'pdf',
-  docx: 'docx',
-  xlsx: 'xlsx',
-  pptx: 'pptx',
-  odt: 'odt',
-  ods: 'ods',
+  jpg: 'jpg', png: 'png', apng: 'png', webp: 'webp', gif: 'gif', heic: 'heic', pdf: 'pdf',
+  docx: 'docx', xlsx: 'xlsx', pptx: 'pptx', odt: 'odt', ods: 'ods',
 };
 
 /** Declared types that say nothing: browsers send these when the OS has no mapping. */
@@ -119,72 +67,11 @@ const UNINFORMATIVE_DECLARED = new Set(['', 'application/octet-stream', 'binary/
  * extension in none of these lists is treated as part of the name ("Surat No.12" has no type).
  */
 const OTHER_KNOWN_EXTENSIONS = new Set([
-  'txt',
-  'text',
-  'csv',
-  'tsv',
-  'json',
-  'md',
-  'log',
-  'html',
-  'htm',
-  'xhtml',
-  'shtml',
-  'svg',
-  'svgz',
-  'js',
-  'mjs',
-  'cjs',
-  'ts',
-  'css',
-  'php',
-  'phtml',
-  'asp',
-  'aspx',
-  'jsp',
-  'cgi',
-  'pl',
-  'py',
-  'rb',
-  'sh',
-  'bash',
-  'bat',
-  'cmd',
-  'com',
-  'scr',
-  'pif',
-  'vbs',
-  'vbe',
-  'wsf',
-  'hta',
-  'ps1',
-  'psm1',
-  'lnk',
-  'url',
-  'reg',
-  'msi',
-  'msp',
-  'dll',
-  'sys',
-  'so',
-  'dylib',
-  'app',
-  'ipa',
-  'img',
-  'docm',
-  'dotm',
-  'xlsm',
-  'xltm',
-  'pptm',
-  'potm',
-  'odp',
-  'odg',
-  'key',
-  'pages',
-  'numbers',
-  'tif',
-  'tiff',
-  'bmp',
+  'txt', 'text', 'csv', 'tsv', 'json', 'md', 'log', 'html', 'htm', 'xhtml', 'shtml', 'svg', 'svgz',
+  'js', 'mjs', 'cjs', 'ts', 'css', 'php', 'phtml', 'asp', 'aspx', 'jsp', 'cgi', 'pl', 'py', 'rb',
+  'sh', 'bash', 'bat', 'cmd', 'com', 'scr', 'pif', 'vbs', 'vbe', 'wsf', 'hta', 'ps1', 'psm1', 'lnk',
+  'url', 'reg', 'msi', 'msp', 'dll', 'sys', 'so', 'dylib', 'app', 'ipa', 'img', 'docm', 'dotm',
+  'xlsm', 'xltm', 'pptm', 'potm', 'odp', 'odg', 'key', 'pages', 'numbers', 'tif', 'tiff', 'bmp',
 ]);
 
 const MAX_BASE_NAME_CHARS = 100;
@@ -264,7 +151,10 @@ function allowedLabels(): string {
 }
 
 function notAllowed(): AppError {
-  return new AppError('attachment_type_not_allowed', `Jenis lampiran tidak diizinkan / Attachment type not allowed (${allowedLabels()})`);
+  return new AppError(
+    'attachment_type_not_allowed',
+    `Jenis lampiran tidak diizinkan / Attachment type not allowed (${allowedLabels()})`,
+  );
 }
 
 function mismatch(): AppError {
@@ -361,3 +251,4 @@ function legacyOfficeKind(b: Uint8Array): Kind | undefined {
   if (names.has('PowerPoint Document')) return 'ppt';
   return undefined;
 }
+

@@ -47,7 +47,9 @@ function prng(seed: number): () => number {
 // Identifying values the fixtures were generated with (see test/fixtures/attachments/generate.sh).
 const IDENTIFYING = ['SAMSUNG', 'SM-A546E', 'Budi Santoso', 'R58T90ABCDE', '2026:11:03 08:15:00'];
 // GPSLatitude 6° 10' 31.4112" as three big-endian RATIONALs (6/1, 10/1, 19632/625), as exiftool wrote it.
-const GPS_LATITUDE_RATIONALS = Uint8Array.of(0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, 0x4c, 0xb0, 0, 0, 0x02, 0x71);
+const GPS_LATITUDE_RATIONALS = Uint8Array.of(
+  0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, 0x4c, 0xb0, 0, 0, 0x02, 0x71,
+);
 
 // ---------------------------------------------------------------------------------------------
 // An independent JPEG walker for the assertions (deliberately simpler than the code under test).
@@ -151,8 +153,8 @@ test('JPEG: EXIF GPS, camera, owner, XMP, IPTC and comments are removed; pixels 
   assert.deepEqual(
     [...segmentBytes(output, app1[0]!)],
     [
-      0xff, 0xe1, 0x00, 0x22, 0x45, 0x78, 0x69, 0x66, 0x00, 0x00, 0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x01, 0x01, 0x12,
-      0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0xff, 0xe1, 0x00, 0x22, 0x45, 0x78, 0x69, 0x66, 0x00, 0x00, 0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08,
+      0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     ],
   );
   assert.equal(markers[1], 0xe1, 'orientation EXIF right after APP0');
@@ -192,44 +194,10 @@ test('JPEG: little-endian EXIF orientation is carried over; APP14 kept, ICC/C2PA
   const base = stripMetadata('image/jpeg', fixture('photo-progressive.jpg'));
   // II*\0, IFD0 at 8, two entries: Make (ASCII "Leak") and Orientation = 8.
   const tiffLe = Uint8Array.of(
-    0x49,
-    0x49,
-    0x2a,
-    0x00,
-    0x08,
-    0x00,
-    0x00,
-    0x00,
-    0x02,
-    0x00,
-    0x0f,
-    0x01,
-    0x02,
-    0x00,
-    0x04,
-    0x00,
-    0x00,
-    0x00,
-    0x4c,
-    0x65,
-    0x61,
-    0x6b, // Make, inline "Leak"
-    0x12,
-    0x01,
-    0x03,
-    0x00,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    0x08,
-    0x00,
-    0x00,
-    0x00, // Orientation 8
-    0x00,
-    0x00,
-    0x00,
-    0x00,
+    0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00, 0x02, 0x00,
+    0x0f, 0x01, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x4c, 0x65, 0x61, 0x6b, // Make, inline "Leak"
+    0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, // Orientation 8
+    0x00, 0x00, 0x00, 0x00,
   );
   const adobe = jpegSegment(0xee, concat(ascii('Adobe'), Uint8Array.of(0, 100, 0, 0, 0, 0, 1)));
   const input = withSegmentsAfterApp0(
@@ -306,7 +274,7 @@ test('JPEG: truncated or corrupt input fails with invalid_input, never a crash',
   }
 });
 
-test("JPEG: the caller's buffer is not modified", () => {
+test('JPEG: the caller\'s buffer is not modified', () => {
   const input = fixture('photo-gps.jpg');
   const copy = input.slice();
   stripMetadata('image/jpeg', input);
@@ -384,9 +352,7 @@ test('PNG: tEXt, iTXt (XMP), eXIf and tIME are removed; the image still decodes'
   assert.equal(pixels.length, height * (1 + rowBytes));
   assert.deepEqual(
     chunks.filter((c) => c.type === 'IDAT').map((c) => [...c.raw]),
-    walkPng(input)
-      .filter((c) => c.type === 'IDAT')
-      .map((c) => [...c.raw]),
+    walkPng(input).filter((c) => c.type === 'IDAT').map((c) => [...c.raw]),
   );
 
   assert.deepEqual(await fileTypeFromBuffer(output), { ext: 'png', mime: 'image/png' });
@@ -457,20 +423,14 @@ function walkWebp(b: Uint8Array): RiffChunk[] {
 test('WebP: EXIF and XMP chunks removed, VP8X flags cleared, RIFF size fixed', async () => {
   const input = fixture('photo-exif.webp');
   const inChunks = walkWebp(input);
-  assert.deepEqual(
-    inChunks.map((c) => c.fourcc),
-    ['VP8X', 'VP8 ', 'EXIF', 'XMP '],
-  );
+  assert.deepEqual(inChunks.map((c) => c.fourcc), ['VP8X', 'VP8 ', 'EXIF', 'XMP ']);
   assert.equal(inChunks[0]!.data[0]! & 0x0c, 0x0c, 'fixture flags EXIF and XMP');
   for (const s of IDENTIFYING) assert.ok(has(input, s));
 
   const output = stripMetadata('image/webp', input);
   for (const s of IDENTIFYING) assert.ok(!has(output, s));
   const chunks = walkWebp(output);
-  assert.deepEqual(
-    chunks.map((c) => c.fourcc),
-    ['VP8X', 'VP8 '],
-  );
+  assert.deepEqual(chunks.map((c) => c.fourcc), ['VP8X', 'VP8 ']);
   assert.equal(chunks[0]!.data[0]! & 0x0c, 0, 'EXIF and XMP flags cleared');
   assert.deepEqual([...chunks[0]!.data.subarray(1)], [...inChunks[0]!.data.subarray(1)], 'canvas size unchanged');
   assert.deepEqual(chunks[1]!.data, inChunks[1]!.data, 'bitstream unchanged');
@@ -500,10 +460,7 @@ test('WebP: ICC profile and its flag stay; unknown odd-sized chunks are dropped 
   new DataView(header.buffer).setUint32(4, body.length + 4, true);
   const output = stripMetadata('image/webp', concat(header, body));
   const out = walkWebp(output);
-  assert.deepEqual(
-    out.map((c) => c.fourcc),
-    ['VP8X', 'ICCP', 'VP8 '],
-  );
+  assert.deepEqual(out.map((c) => c.fourcc), ['VP8X', 'ICCP', 'VP8 ']);
   assert.equal(out[0]!.data[0]!, 0x20, 'only the ICC flag remains');
   assert.ok(!has(output, 'Leak'));
 });
@@ -610,29 +567,20 @@ function heifItems(b: Uint8Array): Map<number, HeifItemT> {
   return items;
 }
 
-const itemBytes = (b: Uint8Array, item: HeifItemT): Uint8Array => concat(...item.ranges.map(([s, e]) => b.subarray(s, e)));
+const itemBytes = (b: Uint8Array, item: HeifItemT): Uint8Array =>
+  concat(...item.ranges.map(([s, e]) => b.subarray(s, e)));
 
 // What a blanked EXIF item starts with: tiff-header offset 6, "Exif\0\0", an empty big-endian TIFF.
-const EMPTY_EXIF_ITEM = concat(
-  Uint8Array.of(0, 0, 0, 6),
-  ascii('Exif\0\0'),
-  Uint8Array.of(0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0),
-);
+const EMPTY_EXIF_ITEM = concat(Uint8Array.of(0, 0, 0, 6), ascii('Exif\0\0'), Uint8Array.of(0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0));
 const EMPTY_XMP = ascii('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
 
 function assertBlankedExif(payload: Uint8Array): void {
   assert.deepEqual(payload.subarray(0, EMPTY_EXIF_ITEM.length), EMPTY_EXIF_ITEM);
-  assert.ok(
-    payload.subarray(EMPTY_EXIF_ITEM.length).every((x) => x === 0),
-    'rest of the EXIF item is zeros',
-  );
+  assert.ok(payload.subarray(EMPTY_EXIF_ITEM.length).every((x) => x === 0), 'rest of the EXIF item is zeros');
 }
 function assertBlankedXmp(payload: Uint8Array): void {
   assert.deepEqual(payload.subarray(0, EMPTY_XMP.length), EMPTY_XMP);
-  assert.ok(
-    payload.subarray(EMPTY_XMP.length).every((x) => x === 0x20),
-    'rest of the XMP item is spaces',
-  );
+  assert.ok(payload.subarray(EMPTY_XMP.length).every((x) => x === 0x20), 'rest of the XMP item is spaces');
 }
 
 /** Asserts that a and b differ only inside the given ranges. */
@@ -671,21 +619,14 @@ test('HEIC: EXIF (GPS, camera, serial, owner) and XMP items are blanked in place
   assert.equal(output.length, input.length);
 
   // The structure still parses the same way and points at the same places.
-  assert.deepEqual(
-    walkIso(output).map((x) => x.type),
-    walkIso(input).map((x) => x.type),
-  );
+  assert.deepEqual(walkIso(output).map((x) => x.type), walkIso(input).map((x) => x.type));
   const outItems = heifItems(output);
   assert.deepEqual(outItems, inItems);
   assertBlankedExif(itemBytes(output, exif[0]!));
   assertBlankedXmp(itemBytes(output, xmp[0]!));
   // Image data (tile bitstream, grid descriptor) and every other byte is untouched.
   for (const image of images) assert.deepEqual(itemBytes(output, image), itemBytes(input, image));
-  assertSameOutside(
-    input,
-    output,
-    [...exif, ...xmp].flatMap((i) => i.ranges),
-  );
+  assertSameOutside(input, output, [...exif, ...xmp].flatMap((i) => i.ranges));
   // (heif-convert and ImageMagick decode the output to the same pixels as the input; checked by hand.)
   assert.deepEqual(await fileTypeFromBuffer(output), await fileTypeFromBuffer(input));
 
@@ -800,121 +741,26 @@ const PIXELS = ascii('PIXELS-that-must-stay-1234567890');
 
 test('HEIF: iloc versions 0/1/2, field sizes 0/4/8, infe versions 2/3, extents in mdat and idat', () => {
   const exif = (id: number, where: 'mdat' | 'idat' = 'mdat'): SynthItem => ({
-    id,
-    type: 'Exif',
-    extents: [
-      { where, data: LEAKY_EXIF.subarray(0, 20) },
-      { where, data: LEAKY_EXIF.subarray(20) },
-    ],
+    id, type: 'Exif', extents: [{ where, data: LEAKY_EXIF.subarray(0, 20) }, { where, data: LEAKY_EXIF.subarray(20) }],
   });
   const xmp = (id: number, where: 'mdat' | 'idat'): SynthItem => ({
-    id,
-    type: 'mime',
-    contentType: 'application/rdf+xml',
-    extents: [{ where, data: LEAKY_XMP }],
+    id, type: 'mime', contentType: 'application/rdf+xml', extents: [{ where, data: LEAKY_XMP }],
   });
   const image = (id: number, where: 'mdat' | 'idat' = 'mdat'): SynthItem => ({ id, type: 'hvc1', extents: [{ where, data: PIXELS }] });
   const other = (id: number): SynthItem => ({
-    id,
-    type: 'mime',
-    contentType: 'application/octet-stream',
-    extents: [{ where: 'mdat', data: ascii('vendor Leak blob') }],
+    id, type: 'mime', contentType: 'application/octet-stream', extents: [{ where: 'mdat', data: ascii('vendor Leak blob') }],
   });
-  const uri = (id: number): SynthItem => ({
-    id,
-    type: 'uri ',
-    contentType: 'urn:example',
-    extents: [{ where: 'mdat', data: ascii('uri Leak') }],
-  });
+  const uri = (id: number): SynthItem => ({ id, type: 'uri ', contentType: 'urn:example', extents: [{ where: 'mdat', data: ascii('uri Leak') }] });
   // EXIF split in two with the image's bytes in between, so blanking must follow the extents.
-  const interleaved: Array<[number, number]> = [
-    [0, 0],
-    [1, 0],
-    [0, 1],
-    [2, 0],
-    [3, 0],
-  ];
+  const interleaved: Array<[number, number]> = [[0, 0], [1, 0], [0, 1], [2, 0], [3, 0]];
   const cases: Array<[string, SynthOptions]> = [
-    [
-      'v0, 4/4/0',
-      {
-        iloc: 0,
-        offsetSize: 4,
-        lengthSize: 4,
-        baseSize: 0,
-        indexSize: 0,
-        infe: 2,
-        items: [exif(1), image(2), xmp(3, 'mdat'), other(4)],
-        mdatOrder: interleaved,
-      },
-    ],
-    [
-      'v0, 8/8/8',
-      {
-        iloc: 0,
-        offsetSize: 8,
-        lengthSize: 8,
-        baseSize: 8,
-        indexSize: 0,
-        infe: 2,
-        items: [exif(1), image(2), xmp(3, 'mdat'), uri(4)],
-        mdatOrder: interleaved,
-      },
-    ],
-    [
-      'v1, 4/4/4 index 4, XMP in idat',
-      {
-        iloc: 1,
-        offsetSize: 4,
-        lengthSize: 4,
-        baseSize: 4,
-        indexSize: 4,
-        infe: 2,
-        items: [exif(1), image(2), other(4), xmp(3, 'idat')],
-        mdatOrder: interleaved.slice(0, 4),
-      },
-    ],
-    [
-      'v1, 8/4/0 index 8, EXIF in idat',
-      { iloc: 1, offsetSize: 8, lengthSize: 4, baseSize: 0, indexSize: 8, infe: 2, items: [exif(1, 'idat'), image(2), xmp(3, 'idat')] },
-    ],
-    [
-      'v1, offset size 0 (all in base_offset)',
-      {
-        iloc: 1,
-        offsetSize: 0,
-        lengthSize: 4,
-        baseSize: 4,
-        indexSize: 0,
-        infe: 2,
-        items: [image(2), xmp(3, 'mdat'), { ...exif(1), extents: [{ where: 'mdat', data: LEAKY_EXIF }] }],
-      },
-    ],
-    [
-      'v1, length size 0 (to the end of idat / of the file)',
-      {
-        iloc: 1,
-        offsetSize: 4,
-        lengthSize: 0,
-        baseSize: 0,
-        indexSize: 0,
-        infe: 2,
-        items: [image(2, 'idat'), { ...exif(1), extents: [{ where: 'mdat', data: LEAKY_EXIF }] }],
-      },
-    ],
-    [
-      'v2 and infe v3, 32-bit item IDs',
-      {
-        iloc: 2,
-        offsetSize: 4,
-        lengthSize: 8,
-        baseSize: 4,
-        indexSize: 0,
-        infe: 3,
-        items: [exif(70_001), image(70_002), xmp(70_003, 'mdat'), other(70_004)],
-        mdatOrder: interleaved,
-      },
-    ],
+    ['v0, 4/4/0', { iloc: 0, offsetSize: 4, lengthSize: 4, baseSize: 0, indexSize: 0, infe: 2, items: [exif(1), image(2), xmp(3, 'mdat'), other(4)], mdatOrder: interleaved }],
+    ['v0, 8/8/8', { iloc: 0, offsetSize: 8, lengthSize: 8, baseSize: 8, indexSize: 0, infe: 2, items: [exif(1), image(2), xmp(3, 'mdat'), uri(4)], mdatOrder: interleaved }],
+    ['v1, 4/4/4 index 4, XMP in idat', { iloc: 1, offsetSize: 4, lengthSize: 4, baseSize: 4, indexSize: 4, infe: 2, items: [exif(1), image(2), other(4), xmp(3, 'idat')], mdatOrder: interleaved.slice(0, 4) }],
+    ['v1, 8/4/0 index 8, EXIF in idat', { iloc: 1, offsetSize: 8, lengthSize: 4, baseSize: 0, indexSize: 8, infe: 2, items: [exif(1, 'idat'), image(2), xmp(3, 'idat')] }],
+    ['v1, offset size 0 (all in base_offset)', { iloc: 1, offsetSize: 0, lengthSize: 4, baseSize: 4, indexSize: 0, infe: 2, items: [image(2), xmp(3, 'mdat'), { ...exif(1), extents: [{ where: 'mdat', data: LEAKY_EXIF }] }] }],
+    ['v1, length size 0 (to the end of idat / of the file)', { iloc: 1, offsetSize: 4, lengthSize: 0, baseSize: 0, indexSize: 0, infe: 2, items: [image(2, 'idat'), { ...exif(1), extents: [{ where: 'mdat', data: LEAKY_EXIF }] }] }],
+    ['v2 and infe v3, 32-bit item IDs', { iloc: 2, offsetSize: 4, lengthSize: 8, baseSize: 4, indexSize: 0, infe: 3, items: [exif(70_001), image(70_002), xmp(70_003, 'mdat'), other(70_004)], mdatOrder: interleaved }],
   ];
   for (const [name, options] of cases) {
     const input = buildHeif(options);
@@ -931,11 +777,7 @@ test('HEIF: iloc versions 0/1/2, field sizes 0/4/8, infe versions 2/3, extents i
         blanked.push(...item.ranges);
         if (item.type === 'Exif') assertBlankedExif(after);
         else if (item.contentType === 'application/rdf+xml') assertBlankedXmp(after);
-        else
-          assert.ok(
-            after.every((x) => x === 0),
-            `${name}: ${item.type} item zeroed`,
-          );
+        else assert.ok(after.every((x) => x === 0), `${name}: ${item.type} item zeroed`);
       }
     }
     assertSameOutside(input, output, blanked);
@@ -946,28 +788,18 @@ test('HEIC: unknown top-level boxes (C2PA uuid, motion-photo video) and moov/tra
   const base = fixture('photo.heic');
   const uuid = concat(u32(8 + 16 + 10), ascii('uuid'), new Uint8Array(16).fill(0xd8), ascii('c2pa Leak!'));
   const video = box('mpvd', ascii('ftypmp42 ... \u00a9xyz+06.1754+106.8271/ Leak'));
-  const moov = box(
-    'moov',
-    box('mvhd', new Uint8Array(8)),
-    box('udta', box('@xyz', ascii('+06.1754+106.8271/ Leak'))),
-    box('trak', box('tkhd', new Uint8Array(8)), box('udta', ascii('Leak'))),
-  );
+  const moov = box('moov', box('mvhd', new Uint8Array(8)), box('udta', box('@xyz', ascii('+06.1754+106.8271/ Leak'))),
+    box('trak', box('tkhd', new Uint8Array(8)), box('udta', ascii('Leak'))));
   const skip = box('skip', ascii('old Leak'));
   const input = concat(base, uuid, video, moov, skip);
   const output = stripMetadata('image/heic-sequence', input);
   assert.ok(!has(output, 'Leak') && !has(output, '+106.8271'));
   assert.equal(output.length, input.length);
   const top = walkIso(output);
-  assert.deepEqual(
-    top.map((x) => x.type),
-    ['ftyp', 'meta', 'mdat', 'free', 'free', 'moov', 'free'],
-  );
+  assert.deepEqual(top.map((x) => x.type), ['ftyp', 'meta', 'mdat', 'free', 'free', 'moov', 'free']);
   for (const x of [top[3]!, top[4]!, top[6]!]) assert.ok(output.subarray(x.start + 8, x.end).every((v) => v === 0));
   const moovOut = top[5]!;
-  assert.deepEqual(
-    walkIso(output, moovOut.body, moovOut.end).map((x) => x.type),
-    ['mvhd', 'free', 'trak'],
-  );
+  assert.deepEqual(walkIso(output, moovOut.body, moovOut.end).map((x) => x.type), ['mvhd', 'free', 'trak']);
   assert.deepEqual(output.subarray(0, base.length), stripMetadata('image/heic', base));
 });
 
@@ -1000,14 +832,7 @@ test('HEIC: truncated or corrupt input is invalid_input, never a crash or a hang
   const exif: SynthItem = { id: 1, type: 'Exif', extents: [{ where: 'mdat', data: LEAKY_EXIF }] };
   const image: SynthItem = { id: 2, type: 'hvc1', extents: [{ where: 'mdat', data: PIXELS }] };
   const v1 = { iloc: 1, offsetSize: 4, lengthSize: 4, baseSize: 0, indexSize: 0, infe: 2 } as const;
-  const good = buildHeif({
-    ...v1,
-    items: [exif, image],
-    mdatOrder: [
-      [1, 0],
-      [0, 0],
-    ],
-  }); // image bytes first
+  const good = buildHeif({ ...v1, items: [exif, image], mdatOrder: [[1, 0], [0, 0]] }); // image bytes first
   stripMetadata('image/heic', good); // the baseline is fine
   const goodItems = heifItems(good);
   const ilocOf = (b: Uint8Array) => child(b, walkIso(b).find((x) => x.type === 'meta')!, 'iloc', true)!;
@@ -1061,11 +886,7 @@ test('HEIC: truncated or corrupt input is invalid_input, never a crash or a hang
 // PDF and Office documents are stripped too: see strip-documents.test.ts.
 test('a type without a stripper is refused, never passed through; media type parameters and case are ignored', () => {
   for (const type of ['image/tiff', 'image/svg+xml', 'text/plain', 'application/zip', 'application/octet-stream', '']) {
-    assert.throws(
-      () => stripMetadata(type, fixture('animation.gif')),
-      (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed',
-      type,
-    );
+    assert.throws(() => stripMetadata(type, fixture('animation.gif')), (e: unknown) => e instanceof AppError && e.code === 'attachment_type_not_allowed', type);
   }
   const jpeg = fixture('photo-gps.jpg');
   assert.deepEqual(stripMetadata('IMAGE/JPEG; q=1', jpeg), stripMetadata('image/jpeg', jpeg));

@@ -242,7 +242,8 @@ function readExifOrientation(tiff: Uint8Array): number | undefined {
   if (tiff[0] === 0x49 && tiff[1] === 0x49) little = true;
   else if (tiff[0] === 0x4d && tiff[1] === 0x4d) little = false;
   else return undefined;
-  const u16 = (o: number): number => (little ? tiff[o]! | (tiff[o + 1]! << 8) : (tiff[o]! << 8) | tiff[o + 1]!);
+  const u16 = (o: number): number =>
+    little ? tiff[o]! | (tiff[o + 1]! << 8) : (tiff[o]! << 8) | tiff[o + 1]!;
   const u32 = (o: number): number =>
     little
       ? (tiff[o]! | (tiff[o + 1]! << 8) | (tiff[o + 2]! << 16) | (tiff[o + 3]! << 24)) >>> 0
@@ -266,37 +267,12 @@ function readExifOrientation(tiff: Uint8Array): number | undefined {
 /** An APP1 segment holding a big-endian TIFF with a single IFD0 entry: Orientation. */
 function orientationOnlyExif(orientation: number): Uint8Array {
   return Uint8Array.of(
-    0xff,
-    M_APP1,
-    0x00,
-    0x22, // marker, length 34 (2 + 6 + 8 + 2 + 12 + 4)
+    0xff, M_APP1, 0x00, 0x22, // marker, length 34 (2 + 6 + 8 + 2 + 12 + 4)
     ...EXIF_HEADER,
-    0x4d,
-    0x4d,
-    0x00,
-    0x2a,
-    0x00,
-    0x00,
-    0x00,
-    0x08, // "MM", 42, IFD0 at 8
-    0x00,
-    0x01, // one entry
-    0x01,
-    0x12,
-    0x00,
-    0x03,
-    0x00,
-    0x00,
-    0x00,
-    0x01,
-    0x00,
-    orientation,
-    0x00,
-    0x00, // Orientation SHORT
-    0x00,
-    0x00,
-    0x00,
-    0x00, // no next IFD (drops the thumbnail IFD1)
+    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // "MM", 42, IFD0 at 8
+    0x00, 0x01, // one entry
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, orientation, 0x00, 0x00, // Orientation SHORT
+    0x00, 0x00, 0x00, 0x00, // no next IFD (drops the thumbnail IFD1)
   );
 }
 
@@ -312,24 +288,9 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * metadata chunks invented later.
  */
 const PNG_KEEP_ANCILLARY = new Set([
-  'tRNS',
-  'gAMA',
-  'cHRM',
-  'sRGB',
-  'iCCP',
-  'sBIT',
-  'bKGD',
-  'hIST',
-  'pHYs',
-  'sPLT',
-  'acTL',
-  'fcTL',
-  'fdAT', // APNG
-  'cICP',
-  'mDCV',
-  'cLLI',
-  'mDCv',
-  'cLLi', // HDR colour (PNG 3rd edition and its draft names)
+  'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'bKGD', 'hIST', 'pHYs', 'sPLT',
+  'acTL', 'fcTL', 'fdAT', // APNG
+  'cICP', 'mDCV', 'cLLI', 'mDCv', 'cLLi', // HDR colour (PNG 3rd edition and its draft names)
 ]);
 const PNG_CRITICAL = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND']);
 
@@ -351,7 +312,8 @@ function stripPng(b: Uint8Array): Uint8Array {
       if (!letter) throw malformed();
       type += String.fromCharCode(c);
     }
-    const storedCrc = ((b[end - 4]! << 24) | (b[end - 3]! << 16) | (b[end - 2]! << 8) | b[end - 1]!) >>> 0;
+    const storedCrc =
+      ((b[end - 4]! << 24) | (b[end - 3]! << 16) | (b[end - 2]! << 8) | b[end - 1]!) >>> 0;
     // A bad CRC means a damaged or tampered file; rejecting it beats storing garbage as evidence.
     if (crc32(b.subarray(pos + 4, end - 4)) !== storedCrc) throw malformed();
     if (first && type !== 'IHDR') throw malformed();
@@ -387,7 +349,8 @@ const VP8X_XMP_FLAG = 0x04;
 
 function stripWebp(b: Uint8Array): Uint8Array {
   const ascii = (o: number): string => String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
-  const u32le = (o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+  const u32le = (o: number): number =>
+    (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
   if (b.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WEBP') throw malformed();
   const riffEnd = 8 + u32le(4);
   // Bytes past the RIFF size are dropped along with the metadata.
@@ -513,9 +476,7 @@ function stripGif(b: Uint8Array): Uint8Array {
     } else if (label === GIF_APPLICATION) {
       const loop = gifLoopCount(b, pos + 2, end);
       if (loop !== undefined) {
-        parts.push(
-          Uint8Array.of(0x21, 0xff, 0x0b, ...'NETSCAPE2.0'.split('').map((c) => c.charCodeAt(0)), 0x03, 0x01, loop & 0xff, loop >> 8, 0x00),
-        );
+        parts.push(Uint8Array.of(0x21, 0xff, 0x0b, ...'NETSCAPE2.0'.split('').map((c) => c.charCodeAt(0)), 0x03, 0x01, loop & 0xff, loop >> 8, 0x00));
       }
     } else {
       // Comment, plain text or unknown: dropped; a plain-text block's graphic control goes with it.
@@ -566,25 +527,11 @@ const ISO_KEEP_TOP = new Set(['ftyp', 'meta', 'mdat', 'moov', 'moof', 'mfra', 's
 const ISO_STRUCTURAL = new Set(['ftyp', 'meta', 'moov', 'moof', 'mfra', 'styp', 'sidx', 'ssix']);
 
 const EMPTY_EXIF_ITEM = Uint8Array.of(
-  0x00,
-  0x00,
-  0x00,
-  0x06, // exif_tiff_header_offset: the TIFF header follows "Exif\0\0"
+  0x00, 0x00, 0x00, 0x06, // exif_tiff_header_offset: the TIFF header follows "Exif\0\0"
   ...EXIF_HEADER,
-  0x4d,
-  0x4d,
-  0x00,
-  0x2a,
-  0x00,
-  0x00,
-  0x00,
-  0x08, // "MM", 42, IFD0 at 8
-  0x00,
-  0x00, // no entries
-  0x00,
-  0x00,
-  0x00,
-  0x00, // no next IFD
+  0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // "MM", 42, IFD0 at 8
+  0x00, 0x00, // no entries
+  0x00, 0x00, 0x00, 0x00, // no next IFD
 );
 const EMPTY_XMP_ITEM = new TextEncoder().encode('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
 
@@ -611,7 +558,8 @@ interface HeifMetaItem {
 }
 
 const be16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const be32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const be32 = (b: Uint8Array, o: number): number =>
+  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const fourcc = (b: Uint8Array, o: number): string => String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
 
 /** Reads a big-endian unsigned field of 0, 2, 4 or 8 bytes; the caller checked the bounds. */
@@ -697,7 +645,9 @@ function stripHeif(input: Uint8Array): Uint8Array {
   // inside their meta box by design, so only file-offset extents are checked against structure).
   // A file that lays metadata over either is not something a camera writes.
   const keep = mergeRanges(imageRanges);
-  const structure = mergeRanges(top.filter((box) => ISO_STRUCTURAL.has(box.type)).map((box): Range => [box.start, box.end]));
+  const structure = mergeRanges(
+    top.filter((box) => ISO_STRUCTURAL.has(box.type)).map((box): Range => [box.start, box.end]),
+  );
   for (const item of items) {
     for (const range of item.ranges) if (overlapsAny(keep, range)) throw malformed();
     for (const range of item.fileRanges) if (overlapsAny(structure, range)) throw malformed();

@@ -148,70 +148,43 @@ async function reportIn(state: State, overrides: Record<string, unknown> = {}): 
 describe('verification, hold and archive', () => {
   test('submitted → on_hold (hold) → submitted (the reporter completes it)', async () => {
     const id = await reportIn('submitted');
-    const held = await step(
-      national,
-      id,
-      'hold',
-      { message: 'Mohon lengkapi alamat lengkapnya.' },
-      {
-        status: 'on_hold',
-        event: 'put_on_hold',
-        role: 'national_admin',
-        visibility: 'reporter',
-      },
-    );
+    const held = await step(national, id, 'hold', { message: 'Mohon lengkapi alamat lengkapnya.' }, {
+      status: 'on_hold',
+      event: 'put_on_hold',
+      role: 'national_admin',
+      visibility: 'reporter',
+    });
     assert.equal(held.report.statusLabel.id, 'Tertunda');
     assert.equal(held.event.message, 'Mohon lengkapi alamat lengkapnya.');
     assert.equal(held.event.actor.name, national.name);
 
-    const completed = await step(
-      citizen,
-      id,
-      'reply',
-      { message: 'Alamatnya Jl. Gajah Mada No. 12, depan Pasar Flamboyan.' },
-      {
-        status: 'submitted',
-        event: 'completed',
-        role: 'reporter',
-        visibility: 'reporter',
-      },
-    );
+    const completed = await step(citizen, id, 'reply', { message: 'Alamatnya Jl. Gajah Mada No. 12, depan Pasar Flamboyan.' }, {
+      status: 'submitted',
+      event: 'completed',
+      role: 'reporter',
+      visibility: 'reporter',
+    });
     assert.equal(completed.event.actor.name, null, 'a reporter is never named in the timeline');
     // Neither step is public.
     const publicTypes = (await timeline(id)).map((e) => e.type);
     assert.deepEqual(publicTypes, ['submitted']);
     // The reporter sees both.
-    assert.deepEqual(
-      (await timeline(id, citizen)).map((e) => e.type),
-      ['submitted', 'put_on_hold', 'completed'],
-    );
+    assert.deepEqual((await timeline(id, citizen)).map((e) => e.type), ['submitted', 'put_on_hold', 'completed']);
   });
 
   test('the admin of the suggested body may verify it and route it into its own body', async () => {
     const id = await reportIn('submitted');
-    const verified = await step(
-      agency,
-      id,
-      'verify',
-      { resolutionClass: 5, classification: 'aspirasi' },
-      {
-        status: 'submitted',
-        event: 'verified',
-        role: 'agency_admin',
-        visibility: 'public',
-      },
-    );
+    const verified = await step(agency, id, 'verify', { resolutionClass: 5, classification: 'aspirasi' }, {
+      status: 'submitted',
+      event: 'verified',
+      role: 'agency_admin',
+      visibility: 'public',
+    });
     assert.equal(verified.event.actor.body?.id, ids.pontianak);
     assert.equal(verified.report.resolutionClass, 5);
     assert.equal(verified.report.classification, 'aspirasi');
     assert.equal(verified.report.verifiedAt, verified.event.at);
-    const routed = await step(
-      agency,
-      id,
-      'route',
-      {},
-      { status: 'dispositioned', event: 'routed', role: 'agency_admin', visibility: 'public' },
-    );
+    const routed = await step(agency, id, 'route', {}, { status: 'dispositioned', event: 'routed', role: 'agency_admin', visibility: 'public' });
     assert.equal(routed.report.responsibleBody.id, ids.pontianak);
     assert.equal(routed.report.statusLabel.id, 'Terdisposisi – Belum Ditindaklanjuti');
   });
@@ -219,18 +192,12 @@ describe('verification, hold and archive', () => {
   for (const reason of ['incomplete', 'not_public_service', 'spam_hoax', 'abusive'] as const) {
     test(`submitted → archived (${reason})`, async () => {
       const id = await reportIn('submitted');
-      const { report, event } = await step(
-        national,
-        id,
-        'archive',
-        { reason, message: 'Alasan pengarsipan.' },
-        {
-          status: 'archived',
-          event: 'archived',
-          role: 'national_admin',
-          visibility: 'public',
-        },
-      );
+      const { report, event } = await step(national, id, 'archive', { reason, message: 'Alasan pengarsipan.' }, {
+        status: 'archived',
+        event: 'archived',
+        role: 'national_admin',
+        visibility: 'public',
+      });
       assert.equal(report.archiveReason, reason);
       assert.equal(report.duplicateOf, null);
       assert.equal(report.statusLabel.id, 'Arsip');
@@ -277,18 +244,12 @@ describe('verification, hold and archive', () => {
 
   test('on_hold → archived', async () => {
     const id = await reportIn('on_hold');
-    const { report } = await step(
-      agency,
-      id,
-      'archive',
-      { reason: 'incomplete' },
-      {
-        status: 'archived',
-        event: 'archived',
-        role: 'agency_admin',
-        visibility: 'public',
-      },
-    );
+    const { report } = await step(agency, id, 'archive', { reason: 'incomplete' }, {
+      status: 'archived',
+      event: 'archived',
+      role: 'agency_admin',
+      visibility: 'public',
+    });
     assert.equal(report.archiveReason, 'incomplete');
   });
 });
@@ -296,18 +257,12 @@ describe('verification, hold and archive', () => {
 describe('routing', () => {
   test('submitted (verified) → dispositioned via route', async () => {
     const id = await reportIn('verified');
-    const { report, event } = await step(
-      national,
-      id,
-      'route',
-      { bodyId: ids.pontianak, message: 'Wewenang Pemkot Pontianak.' },
-      {
-        status: 'dispositioned',
-        event: 'routed',
-        role: 'national_admin',
-        visibility: 'public',
-      },
-    );
+    const { report, event } = await step(national, id, 'route', { bodyId: ids.pontianak, message: 'Wewenang Pemkot Pontianak.' }, {
+      status: 'dispositioned',
+      event: 'routed',
+      role: 'national_admin',
+      visibility: 'public',
+    });
     assert.deepEqual(report.responsibleBody, { id: ids.pontianak, name: 'Pemerintah Kota Pontianak' });
     assert.equal(report.unit, null);
     assert.deepEqual(event.data, { bodyId: ids.pontianak });
@@ -318,32 +273,20 @@ describe('routing', () => {
   test('disposition to a unit, then from the unit to its sub-unit; both are staff-only events', async () => {
     const id = await reportIn('verified');
     await must(national, id, 'route', { bodyId: ids.pontianak });
-    const first = await step(
-      agency,
-      id,
-      'disposition',
-      { unitId: ids.pupr },
-      {
-        status: 'dispositioned',
-        event: 'dispositioned',
-        role: 'agency_admin',
-        visibility: 'staff',
-      },
-    );
+    const first = await step(agency, id, 'disposition', { unitId: ids.pupr }, {
+      status: 'dispositioned',
+      event: 'dispositioned',
+      role: 'agency_admin',
+      visibility: 'staff',
+    });
     assert.equal(first.report.unit.id, ids.pupr);
     assert.deepEqual(first.event.data, { unitId: ids.pupr, fromUnitId: null });
-    const second = await step(
-      unit,
-      id,
-      'disposition',
-      { unitId: ids.binaMarga },
-      {
-        status: 'dispositioned',
-        event: 'dispositioned',
-        role: 'unit_officer',
-        visibility: 'staff',
-      },
-    );
+    const second = await step(unit, id, 'disposition', { unitId: ids.binaMarga }, {
+      status: 'dispositioned',
+      event: 'dispositioned',
+      role: 'unit_officer',
+      visibility: 'staff',
+    });
     assert.equal(second.report.unit.id, ids.binaMarga);
     assert.equal(second.event.actor.body?.id, ids.pupr);
     assert.deepEqual(second.event.data, { unitId: ids.binaMarga, fromUnitId: ids.pupr });
@@ -367,18 +310,12 @@ describe('routing', () => {
     assert.deepEqual(event.data, { fromBodyId: ids.pontianak, toBodyId: ids.metro });
     assert.equal(event.message, 'Lokasi kejadian ada di Kota Metro, bukan wewenang kami.');
     // The new body works it; the old body and its unit no longer may.
-    const again = await step(
-      metroAgency,
-      id,
-      'disposition',
-      { unitId: ids.metroPupr },
-      {
-        status: 'dispositioned',
-        event: 'dispositioned',
-        role: 'agency_admin',
-        visibility: 'staff',
-      },
-    );
+    const again = await step(metroAgency, id, 'disposition', { unitId: ids.metroPupr }, {
+      status: 'dispositioned',
+      event: 'dispositioned',
+      role: 'agency_admin',
+      visibility: 'staff',
+    });
     assert.equal(again.report.unit.id, ids.metroPupr);
     for (const user of [agency, unit]) {
       const res = await post(user, id, 'follow-ups', { message: 'Masih kami pantau.' });
@@ -405,18 +342,12 @@ describe('routing', () => {
     assert.ok(takeBack.status === 403 || takeBack.status === 404, takeBack.text);
     const inbox = await t.request('GET', '/api/v1/inbox?perPage=100', { token: agency.token });
     assert.ok(!inbox.body.items.some((r: { trackingId: string }) => r.trackingId === id));
-    const rerouted = await step(
-      national,
-      id,
-      'route',
-      { bodyId: ids.metro },
-      {
-        status: 'dispositioned',
-        event: 'routed',
-        role: 'national_admin',
-        visibility: 'public',
-      },
-    );
+    const rerouted = await step(national, id, 'route', { bodyId: ids.metro }, {
+      status: 'dispositioned',
+      event: 'routed',
+      role: 'national_admin',
+      visibility: 'public',
+    });
     assert.equal(rerouted.report.responsibleBody.id, ids.metro);
   });
 });
@@ -424,32 +355,20 @@ describe('routing', () => {
 describe('handling and answering', () => {
   test('dispositioned → in_progress via a follow-up; an internal follow-up is staff-only', async () => {
     const id = await reportIn('dispositioned');
-    const { report, event } = await step(
-      unit,
-      id,
-      'follow-ups',
-      { message: 'Tim akan meninjau lokasi besok pagi.' },
-      {
-        status: 'in_progress',
-        event: 'followed_up',
-        role: 'unit_officer',
-        visibility: 'public',
-      },
-    );
+    const { report, event } = await step(unit, id, 'follow-ups', { message: 'Tim akan meninjau lokasi besok pagi.' }, {
+      status: 'in_progress',
+      event: 'followed_up',
+      role: 'unit_officer',
+      visibility: 'public',
+    });
     assert.equal(report.statusLabel.id, 'Terdisposisi – Sedang Diproses');
     assert.equal(event.message, 'Tim akan meninjau lokasi besok pagi.');
-    const internal = await step(
-      agency,
-      id,
-      'follow-ups',
-      { message: 'Catatan internal: anggaran tersedia.', internal: true },
-      {
-        status: 'in_progress',
-        event: 'followed_up',
-        role: 'agency_admin',
-        visibility: 'staff',
-      },
-    );
+    const internal = await step(agency, id, 'follow-ups', { message: 'Catatan internal: anggaran tersedia.', internal: true }, {
+      status: 'in_progress',
+      event: 'followed_up',
+      role: 'agency_admin',
+      visibility: 'staff',
+    });
     assert.equal(internal.event.message, 'Catatan internal: anggaran tersedia.');
     const messages = (await timeline(id, citizen)).map((e) => e.message);
     assert.ok(messages.includes('Tim akan meninjau lokasi besok pagi.'));
@@ -474,18 +393,12 @@ describe('handling and answering', () => {
 
   test('dispositioned → answered directly; an information request needs no evidence', async () => {
     const id = await reportIn('dispositioned', { classification: 'permintaan_informasi' });
-    await step(
-      agency,
-      id,
-      'answer',
-      { message: 'Jadwal pelayanan KTP di Disdukcapil adalah Senin sampai Jumat pukul 08.00–15.00.' },
-      {
-        status: 'answered',
-        event: 'answered',
-        role: 'agency_admin',
-        visibility: 'public',
-      },
-    );
+    await step(agency, id, 'answer', { message: 'Jadwal pelayanan KTP di Disdukcapil adalah Senin sampai Jumat pukul 08.00–15.00.' }, {
+      status: 'answered',
+      event: 'answered',
+      role: 'agency_admin',
+      visibility: 'public',
+    });
   });
 
   test('a complaint answer without evidence, or one that only promises, is refused and changes nothing', async () => {
@@ -508,53 +421,35 @@ describe('handling and answering', () => {
 describe('the reporter’s response', () => {
   test('answered → in_progress by a reply', async () => {
     const id = await reportIn('answered');
-    const { event } = await step(
-      citizen,
-      id,
-      'reply',
-      { message: 'Tambalan sudah lepas lagi setelah hujan kemarin.' },
-      {
-        status: 'in_progress',
-        event: 'reporter_replied',
-        role: 'reporter',
-        visibility: 'reporter',
-      },
-    );
+    const { event } = await step(citizen, id, 'reply', { message: 'Tambalan sudah lepas lagi setelah hujan kemarin.' }, {
+      status: 'in_progress',
+      event: 'reporter_replied',
+      role: 'reporter',
+      visibility: 'reporter',
+    });
     assert.equal(event.message, 'Tambalan sudah lepas lagi setelah hujan kemarin.');
     assert.ok(!(await timeline(id)).some((e) => e.type === 'reporter_replied'));
   });
 
   test('answered → in_progress by reopen', async () => {
     const id = await reportIn('answered');
-    const { report } = await step(
-      citizen,
-      id,
-      'reopen',
-      { message: 'Jalan belum diperbaiki sama sekali.' },
-      {
-        status: 'in_progress',
-        event: 'reopened',
-        role: 'reporter',
-        visibility: 'public',
-      },
-    );
+    const { report } = await step(citizen, id, 'reopen', { message: 'Jalan belum diperbaiki sama sekali.' }, {
+      status: 'in_progress',
+      event: 'reopened',
+      role: 'reporter',
+      visibility: 'public',
+    });
     assert.equal(report.closedAt, null);
   });
 
   test('answered → closed by accept', async () => {
     const id = await reportIn('answered');
-    const { report, event } = await step(
-      citizen,
-      id,
-      'accept',
-      {},
-      {
-        status: 'closed',
-        event: 'accepted',
-        role: 'reporter',
-        visibility: 'public',
-      },
-    );
+    const { report, event } = await step(citizen, id, 'accept', {}, {
+      status: 'closed',
+      event: 'accepted',
+      role: 'reporter',
+      visibility: 'public',
+    });
     assert.equal(report.closedAt, event.at);
     assert.equal(report.statusLabel.id, 'Selesai');
   });
@@ -562,27 +457,16 @@ describe('the reporter’s response', () => {
   for (const rating of [1, 2]) {
     test(`closed → in_progress by a rating of ${rating}`, async () => {
       const id = await reportIn('closed');
-      const { report, event } = await step(
-        citizen,
-        id,
-        'rate',
-        { rating, message: 'Tidak puas.' },
-        {
-          status: 'in_progress',
-          event: 'rated',
-          role: 'reporter',
-          visibility: 'public',
-        },
-      );
+      const { report, event } = await step(citizen, id, 'rate', { rating, message: 'Tidak puas.' }, {
+        status: 'in_progress',
+        event: 'rated',
+        role: 'reporter',
+        visibility: 'public',
+      });
       assert.equal(report.rating, rating);
       assert.deepEqual(event.data, { rating });
       // The body can answer again, and once closed again the reporter may rate the new answer.
-      await must(
-        unit,
-        id,
-        'answer',
-        evidence('Jalan sudah diaspal ulang sepanjang 20 meter dan diperiksa pengawas pada 25 November 2026.'),
-      );
+      await must(unit, id, 'answer', evidence('Jalan sudah diaspal ulang sepanjang 20 meter dan diperiksa pengawas pada 25 November 2026.'));
       await must(citizen, id, 'accept', {});
       const rerated = await must(citizen, id, 'rate', { rating: 5 });
       assert.equal(rerated.status, 'closed');
@@ -601,18 +485,12 @@ describe('the reporter’s response', () => {
     test(`a rating of ${rating} keeps it closed, and a second rating is refused`, async () => {
       const id = await reportIn('closed');
       const closedAt = (await t.request('GET', `/api/v1/reports/${id}`, { token: citizen.token })).body.closedAt;
-      const { report } = await step(
-        citizen,
-        id,
-        'rate',
-        { rating },
-        {
-          status: 'closed',
-          event: 'rated',
-          role: 'reporter',
-          visibility: 'public',
-        },
-      );
+      const { report } = await step(citizen, id, 'rate', { rating }, {
+        status: 'closed',
+        event: 'rated',
+        role: 'reporter',
+        visibility: 'public',
+      });
       assert.equal(report.rating, rating);
       assert.equal(report.closedAt, closedAt);
       tick();
@@ -629,18 +507,12 @@ describe('the reporter’s response', () => {
   for (const state of ['submitted', 'on_hold', 'dispositioned', 'in_progress', 'answered'] as const) {
     test(`the reporter closes a report that is ${state}`, async () => {
       const id = await reportIn(state);
-      const { report, event } = await step(
-        citizen,
-        id,
-        'close',
-        { message: 'Sudah tidak diperlukan.' },
-        {
-          status: 'closed',
-          event: 'closed_by_reporter',
-          role: 'reporter',
-          visibility: 'public',
-        },
-      );
+      const { report, event } = await step(citizen, id, 'close', { message: 'Sudah tidak diperlukan.' }, {
+        status: 'closed',
+        event: 'closed_by_reporter',
+        role: 'reporter',
+        visibility: 'public',
+      });
       assert.equal(report.closedAt, event.at);
       assert.equal(event.fromStatus, state);
     });
@@ -656,80 +528,17 @@ describe('the reporter’s response', () => {
 
 describe('illegal transitions', () => {
   const cases: { name: string; state: State; user: () => TestUser; action: string; body: Body | (() => Body); status: string }[] = [
-    {
-      name: 'answer a submitted report',
-      state: 'submitted',
-      user: () => agency,
-      action: 'answer',
-      body: () => evidence(ANSWER),
-      status: 'submitted',
-    },
-    {
-      name: 'route an unverified report',
-      state: 'submitted',
-      user: () => national,
-      action: 'route',
-      body: () => ({ bodyId: ids.pontianak }),
-      status: 'submitted',
-    },
-    {
-      name: 'accept a dispositioned report',
-      state: 'dispositioned',
-      user: () => citizen,
-      action: 'accept',
-      body: {},
-      status: 'dispositioned',
-    },
-    {
-      name: 'reopen a closed report',
-      state: 'closed',
-      user: () => citizen,
-      action: 'reopen',
-      body: { message: 'Buka lagi.' },
-      status: 'closed',
-    },
-    {
-      name: 'verify an archived report',
-      state: 'archived',
-      user: () => national,
-      action: 'verify',
-      body: { resolutionClass: 5 },
-      status: 'archived',
-    },
-    {
-      name: 'hold a dispositioned report',
-      state: 'dispositioned',
-      user: () => national,
-      action: 'hold',
-      body: { message: 'Mohon lengkapi.' },
-      status: 'dispositioned',
-    },
+    { name: 'answer a submitted report', state: 'submitted', user: () => agency, action: 'answer', body: () => evidence(ANSWER), status: 'submitted' },
+    { name: 'route an unverified report', state: 'submitted', user: () => national, action: 'route', body: () => ({ bodyId: ids.pontianak }), status: 'submitted' },
+    { name: 'accept a dispositioned report', state: 'dispositioned', user: () => citizen, action: 'accept', body: {}, status: 'dispositioned' },
+    { name: 'reopen a closed report', state: 'closed', user: () => citizen, action: 'reopen', body: { message: 'Buka lagi.' }, status: 'closed' },
+    { name: 'verify an archived report', state: 'archived', user: () => national, action: 'verify', body: { resolutionClass: 5 }, status: 'archived' },
+    { name: 'hold a dispositioned report', state: 'dispositioned', user: () => national, action: 'hold', body: { message: 'Mohon lengkapi.' }, status: 'dispositioned' },
     { name: 'rate an open report', state: 'in_progress', user: () => citizen, action: 'rate', body: { rating: 4 }, status: 'in_progress' },
     { name: 'rate an answered report', state: 'answered', user: () => citizen, action: 'rate', body: { rating: 5 }, status: 'answered' },
-    {
-      name: 'follow up a closed report',
-      state: 'closed',
-      user: () => unit,
-      action: 'follow-ups',
-      body: { message: 'Tambahan.' },
-      status: 'closed',
-    },
-    {
-      name: 'archive a dispositioned report',
-      state: 'dispositioned',
-      user: () => national,
-      action: 'archive',
-      body: { reason: 'spam_hoax' },
-      status: 'dispositioned',
-    },
-    {
-      name: 'reply to an archived report',
-      state: 'archived',
-      user: () => citizen,
-      action: 'reply',
-      body: { message: 'Halo?' },
-      status: 'archived',
-    },
+    { name: 'follow up a closed report', state: 'closed', user: () => unit, action: 'follow-ups', body: { message: 'Tambahan.' }, status: 'closed' },
+    { name: 'archive a dispositioned report', state: 'dispositioned', user: () => national, action: 'archive', body: { reason: 'spam_hoax' }, status: 'dispositioned' },
+    { name: 'reply to an archived report', state: 'archived', user: () => citizen, action: 'reply', body: { message: 'Halo?' }, status: 'archived' },
   ];
   for (const c of cases) {
     test(`${c.name} → 409 with the reason, and nothing changes`, async () => {
