@@ -13,7 +13,7 @@ import {
 import { AppError } from '../../errors.ts';
 import { stripOffThread } from './attachment-workers.ts';
 import { le16, le32, readCfb, readRanges, writeRanges } from './cfb.ts';
-import { embeddedImageType, stripMetadata } from './strip-metadata.ts';
+import { blankEmbeddedImageMetadata, embeddedImageType, holdsImageMetadata, stripMetadata } from './strip-metadata.ts';
 
 /**
  * Removes what names a document's author (and the people who edited, printed or commented on
@@ -44,6 +44,13 @@ import { embeddedImageType, stripMetadata } from './strip-metadata.ts';
 function unreadableDocument(): AppError {
   const message =
     'Dokumen tidak dapat diproses (rusak atau tidak sesuai formatnya) / The document cannot be processed (damaged or not in its stated format)';
+  return new AppError('invalid_input', message, { file: message });
+}
+
+function legacyPictureMetadata(): AppError {
+  const message =
+    'Dokumen lama ini memuat foto dengan metadata (EXIF/XMP, mis. lokasi) yang tidak dapat dihapus; simpan sebagai DOCX, XLSX, PPTX atau PDF lalu unggah lagi / ' +
+    'This legacy document holds a photo whose metadata (EXIF/XMP, e.g. a location) cannot be removed; save it as DOCX, XLSX, PPTX or PDF and upload it again';
   return new AppError('invalid_input', message, { file: message });
 }
 
@@ -581,6 +588,7 @@ export function stripOle(bytes: Uint8Array): Uint8Array {
     for (const stream of streams) {
       const fmtid = OLE_PROPERTY_STREAMS.get(stream.name);
       const content = readRanges(out, stream.ranges);
+      let edited = true;
       if (fmtid !== undefined) {
         // Same length (the directory and sector chains stay valid); the section size tells
         // readers where the properties end, the rest is zeros.
@@ -589,8 +597,13 @@ export function stripOle(bytes: Uint8Array): Uint8Array {
       } else if (stream.name === 'Workbook') blankWriteAccess(content, true);
       else if (stream.name === 'Book') blankWriteAccess(content, false);
       else if (stream.name === 'Current User') blankCurrentUser(content);
-      else continue;
-      writeRanges(out, stream.ranges, content);
+      else edited = false;
+      // Pictures (Word's Data, PowerPoint's Pictures, Excel's drawings) lose their EXIF and XMP in
+      // place; a picture whose metadata is still there afterwards (split across Excel's CONTINUE
+      // records, say) means the file is refused rather than stored with a location in it.
+      if (blankEmbeddedImageMetadata(content) > 0) edited = true;
+      if (holdsImageMetadata(content)) throw legacyPictureMetadata();
+      if (edited) writeRanges(out, stream.ranges, content);
     }
     return out;
   }, bytes);

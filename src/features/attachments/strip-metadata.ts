@@ -340,6 +340,92 @@ function stripPng(b: Uint8Array): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pictures inside binary documents (legacy .doc, .ppt, .xls)
+
+const JPEG_SOF = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+const PNG_PLACEHOLDER = [0x7a, 0x7a, 0x5a, 0x7a]; // "zzZz": ancillary, private, safe to copy: every decoder skips it
+
+/**
+ * Legacy Office files keep their pictures as raw JPEG and PNG bytes inside their streams (Word's
+ * Data, PowerPoint's Pictures, Excel's drawing records). The streams cannot change length (the
+ * sector chains would break), so each picture's metadata is blanked where it lies: a JPEG's
+ * APP1–APP15 (but APP14) and COM payloads become zeros, and a PNG's ancillary chunks outside the
+ * keep-list become an empty private chunk that decoders skip, with a fresh CRC. A picture is
+ * touched only when its structure checks out (a JPEG up to its first scan, with a frame header
+ * first; a PNG chunk by chunk with valid CRCs), so bytes that merely look like a signature are
+ * left alone. Returns how many pictures were blanked.
+ */
+export function blankEmbeddedImageMetadata(stream: Uint8Array): number {
+  let blanked = 0;
+  for (let i = stream.indexOf(0xff); i !== -1 && i + 3 < stream.length; i = stream.indexOf(0xff, i + 1)) {
+    if (stream[i + 1] === M_SOI && stream[i + 2] === 0xff && blankJpegInPlace(stream, i)) blanked++;
+  }
+  for (let i = stream.indexOf(0x89); i !== -1 && i + 8 < stream.length; i = stream.indexOf(0x89, i + 1)) {
+    if (PNG_SIGNATURE.every((byte, k) => stream[i + k] === byte) && blankPngInPlace(stream, i)) blanked++;
+  }
+  return blanked;
+}
+
+function blankJpegInPlace(b: Uint8Array, start: number): boolean {
+  const payloads: [number, number][] = [];
+  let sawFrame = false;
+  let pos = start + 2;
+  for (let segments = 0; segments < 1000; segments++) {
+    if (b[pos] !== 0xff) return false;
+    while (b[pos] === 0xff) pos++;
+    const marker = b[pos++];
+    if (marker === undefined || marker === 0x00 || marker === M_SOI || marker === M_EOI || isRst(marker) || marker === M_TEM) return false;
+    if (pos + 2 > b.length) return false;
+    const length = (b[pos]! << 8) | b[pos + 1]!;
+    const end = pos + length;
+    if (length < 2 || end > b.length) return false;
+    if (JPEG_SOF(marker)) sawFrame = true;
+    if (dropJpegSegment(marker)) payloads.push([pos + 2, end]);
+    if (marker === M_SOS) {
+      if (!sawFrame) return false;
+      for (const [from, to] of payloads) b.fill(0, from, to);
+      return payloads.length > 0;
+    }
+    pos = end;
+  }
+  return false;
+}
+
+function blankPngInPlace(b: Uint8Array, start: number): boolean {
+  const u32 = (o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  const chunks: [number, number][] = [];
+  let pos = start + 8;
+  for (;;) {
+    if (pos + 12 > b.length) return false;
+    const length = u32(pos);
+    const end = pos + 12 + length;
+    if (length > 0x7fffffff || end > b.length) return false;
+    if (crc32(b.subarray(pos + 4, end - 4)) !== u32(end - 4)) return false;
+    const type = String.fromCharCode(b[pos + 4]!, b[pos + 5]!, b[pos + 6]!, b[pos + 7]!);
+    const critical = (b[pos + 4]! & 0x20) === 0;
+    if (!critical && !PNG_KEEP_ANCILLARY.has(type)) chunks.push([pos, end]);
+    pos = end;
+    if (type === 'IEND') break;
+  }
+  for (const [from, to] of chunks) {
+    b.set(PNG_PLACEHOLDER, from + 4);
+    b.fill(0, from + 8, to - 4);
+    const crc = crc32(b.subarray(from + 4, to - 4));
+    b.set([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff], to - 4);
+  }
+  return chunks.length > 0;
+}
+
+const EXIF_SIGNATURE = Buffer.from('Exif\0\0', 'latin1');
+const XMP_SIGNATURE = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
+
+/** Whether EXIF or XMP is still somewhere in these bytes (after blanking: a picture that could not be read). */
+export function holdsImageMetadata(bytes: Uint8Array): boolean {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return view.includes(EXIF_SIGNATURE) || view.includes(XMP_SIGNATURE);
+}
+
+// ---------------------------------------------------------------------------------------------
 // WebP
 
 /** Same allowlist reasoning as PNG: the WebP container tells readers to ignore unknown chunks. */
