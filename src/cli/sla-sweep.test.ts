@@ -78,7 +78,8 @@ describe('sla:sweep refuses, before opening the database', () => {
     const pg = await cli(['--now', future, '--test-database'], { DATABASE_URL: 'postgres://lapor@127.0.0.1:1/lapor_produksi' });
     assert.equal(pg.code, 2, pg.stderr);
     assert.match(pg.stderr, /--test-database refused: the PostgreSQL database "lapor_produksi" does not have "test" in its name/);
-    const notTmp = path.join(ROOT, 'data-bukan-uji');
+    // Outside the temporary directory wherever the checkout lives (CI may clone into /tmp).
+    const notTmp = '/srv/lapor-bukan-uji/data';
     const embedded = await cli(['--now', future, '--test-database'], { DATA_DIR: notTmp });
     assert.equal(embedded.code, 2, embedded.stderr);
     assert.match(embedded.stderr, /--test-database refused: DATA_DIR .* is not a folder inside the temporary directory/);
@@ -134,7 +135,7 @@ describe('the rules, in process', () => {
     assert.equal(notATestDatabase({ databaseUrl: null, dataDir: path.join(tmp, 'lapor-x') }), null);
     assert.equal(notATestDatabase({ databaseUrl: null, dataDir: path.join(tmp, 'a', 'b') }), null);
     assert.match(notATestDatabase({ databaseUrl: null, dataDir: tmp })!, /not a folder inside the temporary directory/);
-    assert.match(notATestDatabase({ databaseUrl: null, dataDir: path.join(ROOT, 'data') })!, /not a folder inside/);
+    assert.match(notATestDatabase({ databaseUrl: null, dataDir: '/srv/lapor/data' })!, /not a folder inside/);
     assert.match(notATestDatabase({ databaseUrl: null, dataDir: `${tmp}-lain/x` })!, /not a folder inside/);
     assert.match(notATestDatabase({ databaseUrl: null, dataDir: path.join(tmp, '..', 'etc') })!, /not a folder inside/);
     for (const name of ['test_ops', 'lapor_test', 'TEST']) {
