@@ -137,6 +137,11 @@ export async function reserveAccountAttempt(
   return { granted: row.granted, attempts: row.attempts, nextAt: row.next_at };
 }
 
+/** Gives back one counted attempt (a sign-in that turned out to be the owner's). */
+export async function refundAttempt(db: Queryable, key: string): Promise<void> {
+  await db.query('UPDATE auth_throttle SET attempts = GREATEST(attempts - 1, 0) WHERE key = $1', [key]);
+}
+
 export async function clearThrottle(db: Queryable, keys: string[]): Promise<void> {
   await db.query('DELETE FROM auth_throttle WHERE key = ANY($1::text[])', [keys]);
 }

@@ -179,10 +179,17 @@ async function countOrRefuse(db: Queryable, key: string, max: number, windowSeco
  * Each count is one atomic statement, so parallel guesses are refused, not checked. Nothing here
  * stops the owner: a one-time code by email does not pass through it.
  */
-async function reservePasswordCheck(db: Queryable, config: Config, account: string, address: string, now: Date): Promise<string[]> {
+async function reservePasswordCheck(
+  db: Queryable,
+  config: Config,
+  account: string,
+  address: string,
+  now: Date,
+): Promise<{ addressKey: string; owned: string[] }> {
   const client = addressKey(address);
   const pair = `pair:${client} ${account}`;
-  await countOrRefuse(db, `ip:${client}`, config.loginMaxAttemptsPerAddress, config.loginWindowSeconds, now);
+  const ipKey = `ip:${client}`;
+  await countOrRefuse(db, ipKey, config.loginMaxAttemptsPerAddress, config.loginWindowSeconds, now);
   await countOrRefuse(db, pair, config.loginMaxAttempts, config.loginWindowSeconds, now);
   const reserved = await repo.reserveAccountAttempt(
     db,
@@ -192,7 +199,17 @@ async function reservePasswordCheck(db: Queryable, config: Config, account: stri
     new Date(now.getTime() - config.loginWindowSeconds * 1000),
   );
   if (!reserved.granted) throw tooManyAttempts(reserved.nextAt, now);
-  return [account, pair];
+  return { addressKey: ipKey, owned: [account, pair] };
+}
+
+/**
+ * The owner knew the password: the account's wait and this address's count at it start again,
+ * and the attempt is given back to the address, so that the many honest people behind one
+ * address (a carrier's NAT, an office, a warnet) never use up its budget by signing in.
+ */
+async function settleSuccessfulCheck(db: Queryable, keys: { addressKey: string; owned: string[] }): Promise<void> {
+  await repo.clearThrottle(db, keys.owned);
+  await repo.refundAttempt(db, keys.addressKey);
 }
 
 const WRONG_CREDENTIALS = 'Login atau kata sandi salah / Wrong login or password';
@@ -214,8 +231,7 @@ export async function authenticate(
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
   if (!user?.password_hash) throw new AppError('invalid_credentials', WRONG_CREDENTIALS);
   if (!user || !ok || user.disabled_at) throw new AppError('invalid_credentials', WRONG_CREDENTIALS);
-  // The owner knew the password: the account's wait, and this address's count at it, start again.
-  await repo.clearThrottle(db, keys);
+  await settleSuccessfulCheck(db, keys);
   return user;
 }
 
@@ -228,10 +244,11 @@ async function checkCurrentPassword(
   address: string,
   now: Date,
 ): Promise<void> {
-  await reservePasswordCheck(db, config, accountKey(user, ''), address, now);
+  const keys = await reservePasswordCheck(db, config, accountKey(user, ''), address, now);
   if (!user.password_hash || !(await verifyPassword(password, user.password_hash))) {
     throw invalidInput({ currentPassword: 'Kata sandi saat ini salah / The current password is wrong' });
   }
+  await settleSuccessfulCheck(db, keys);
 }
 
 /** Registration, counted per client address before anything is looked up, so that it cannot test emails and phones for accounts at speed. */

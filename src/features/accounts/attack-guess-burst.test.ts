@@ -250,6 +250,20 @@ describe('slowing guesses down', () => {
     assertRefusal(await guess(fresh.email, PASSWORD, sprayer));
     assert.equal((await guess(fresh.email, PASSWORD)).status, 200);
   });
+
+  test('many people signing in from one address (a carrier NAT, an office) never use up its budget', async () => {
+    const office = newAddress();
+    const staff = await Promise.all(Array.from({ length: 4 }, () => victim()));
+    for (let round = 0; round < PER_ADDRESS + 5; round++) {
+      const { email } = staff[round % staff.length]!;
+      const res = await guess(email, PASSWORD, office);
+      assert.equal(res.status, 200, `sign-in ${round + 1} from the shared address: ${res.text}`);
+    }
+    // Failures still count there: the budget is for guesses, and it still runs out.
+    let refused = false;
+    for (let i = 0; i < PER_ADDRESS + 1 && !refused; i++) refused = (await guess(staff[i % 4]!.email, 'salah', office)).status === 429;
+    assert.ok(refused, 'wrong passwords from the shared address are still limited');
+  });
 });
 
 describe('the address a guess is counted under', () => {
