@@ -204,8 +204,10 @@ async function reservePasswordCheck(
 
 /**
  * The owner knew the password: the account's wait and this address's count at it start again,
- * and the attempt is given back to the address, so that the many honest people behind one
- * address (a carrier's NAT, an office, a warnet) never use up its budget by signing in.
+ * and this sign-in's own attempt is given back to the address, so that the many honest people
+ * behind one address (a carrier's NAT, an office, a warnet) never use up its budget by signing in.
+ * Only that attempt: a sprayer who signs in to an account of their own between guesses still
+ * has every guess counted (and at the limit cannot even sign in to collect a refund).
  */
 async function settleSuccessfulCheck(db: Queryable, keys: { addressKey: string; owned: string[] }): Promise<void> {
   await repo.clearThrottle(db, keys.owned);

@@ -253,16 +253,31 @@ describe('slowing guesses down', () => {
 
   test('many people signing in from one address (a carrier NAT, an office) never use up its budget', async () => {
     const office = newAddress();
-    const staff = await Promise.all(Array.from({ length: 4 }, () => victim()));
-    for (let round = 0; round < PER_ADDRESS + 5; round++) {
-      const { email } = staff[round % staff.length]!;
+    const staff = await Promise.all(Array.from({ length: PER_ADDRESS + 5 }, () => victim()));
+    for (const [i, { email }] of staff.entries()) {
       const res = await guess(email, PASSWORD, office);
-      assert.equal(res.status, 200, `sign-in ${round + 1} from the shared address: ${res.text}`);
+      assert.equal(res.status, 200, `sign-in ${i + 1} from the shared address: ${res.text}`);
     }
     // Failures still count there: the budget is for guesses, and it still runs out.
     let refused = false;
-    for (let i = 0; i < PER_ADDRESS + 1 && !refused; i++) refused = (await guess(staff[i % 4]!.email, 'salah', office)).status === 429;
+    for (let i = 0; i < PER_ADDRESS + 1 && !refused; i++) refused = (await guess(staff[i]!.email, 'salah', office)).status === 429;
     assert.ok(refused, 'wrong passwords from the shared address are still limited');
+  });
+
+  test('a sprayer who signs in to an own account between guesses gains no guess by it', async () => {
+    const sprayer = newAddress();
+    const own = await victim();
+    const targets = await Promise.all(Array.from({ length: 13 }, () => victim()));
+    let checked = 0;
+    for (const { email } of targets) {
+      for (let i = 0; i < FREE; i++) {
+        const res = await guess(email, 'salah', sprayer);
+        if (res.status === 401) checked++;
+        await guess(own.email, PASSWORD, sprayer); // "refund" attempt
+      }
+    }
+    // Each refund gives back only the sign-in's own attempt: the guesses alone fill the budget.
+    assert.equal(checked, PER_ADDRESS, `guesses checked: ${checked}`);
   });
 });
 
