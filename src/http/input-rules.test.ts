@@ -103,6 +103,39 @@ describe('invisible and bidirectional characters', () => {
   });
 });
 
+describe('structure', () => {
+  test('a "__proto__" field is an unknown field, not a way to set others', async () => {
+    const raw = JSON.stringify(reportInput()).replace(/}$/, ',"__proto__":{"anonymous":true,"secret":true}}');
+    const res = await t.request('POST', '/api/v1/reports', { token: citizen.token, raw, headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 400, res.text);
+    assert.ok(res.body.error.fields.__proto__, res.text);
+    const constructor = JSON.stringify(reportInput({ constructor: { prototype: { anonymous: true } } }));
+    const res2 = await t.request('POST', '/api/v1/reports', {
+      token: citizen.token,
+      raw: constructor,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(res2.status, 400, res2.text);
+    assert.equal(({} as { anonymous?: unknown }).anonymous, undefined, 'nothing reached Object.prototype');
+  });
+
+  test('JSON nested thousands of levels deep is a 400, never a 500', async () => {
+    for (const depth of [40, 8_000, 40_000]) {
+      const arrays = '['.repeat(depth) + ']'.repeat(depth);
+      const objects = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+      for (const raw of [arrays, objects]) {
+        const res = await t.request('POST', '/api/v1/reports', {
+          token: citizen.token,
+          raw,
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.equal(res.status, raw.length > TEXT_BODY_LIMIT ? 413 : 400, `${depth}: ${res.text.slice(0, 200)}`);
+        if (res.status === 400) assert.match(res.body.error.fields._, /terlalu dalam.*nested too deeply/);
+      }
+    }
+  });
+});
+
 describe('one rule for content types', () => {
   test('anything but JSON on a JSON route is 415, whatever the route', async () => {
     const cases: [string, string, string][] = [

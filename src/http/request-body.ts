@@ -32,6 +32,23 @@ interface RoutePolicy {
   jsonTier: JsonTier;
 }
 
+/** No request of this API nests deeper than a few levels; a deeper one is refused before anything walks it. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The nesting depth of a parsed JSON value, walked without recursion (so that depth itself cannot overflow the stack). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 const UPLOAD_TYPES = new Set(['multipart/form-data', 'text/csv']);
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -120,6 +137,11 @@ export function requestBody(app: OpenAPIHono<AppEnv>, limits: BodyLimits): Middl
           { _: 'JSON tidak valid (UTF-8) / Malformed JSON (UTF-8)' },
           'Isi permintaan tidak dapat dibaca / Unreadable request body',
         );
+      }
+      if (depthOf(value) > MAX_JSON_DEPTH) {
+        throw invalidInput({
+          _: `JSON bersarang terlalu dalam (maksimal ${MAX_JSON_DEPTH} tingkat) / JSON nested too deeply (at most ${MAX_JSON_DEPTH} levels)`,
+        });
       }
       const cleaned = cleanJson(value, problems);
       parsed = { kind: 'json', value: cleaned };

@@ -36,7 +36,14 @@ export function cleanJson(value: unknown, problems: Record<string, string>, path
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      out[key] = UNTOUCHED_KEY.test(key) ? v : cleanJson(v, problems, [...path, key]);
+      // Defined, not assigned: a "__proto__" key stays an own (and so unknown, refused) field
+      // instead of becoming the copy's prototype, whose properties a schema would then read.
+      Object.defineProperty(out, key, {
+        value: UNTOUCHED_KEY.test(key) ? v : cleanJson(v, problems, [...path, key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
