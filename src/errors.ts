@@ -35,6 +35,15 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Names a bad field in an error's `fields`, the first message for it winning. Defined, not
+ * assigned, so that a field named "__proto__" is reported like any other instead of vanishing.
+ */
+export function putField(fields: Record<string, string>, name: string, message: string): void {
+  if (Object.hasOwn(fields, name)) return;
+  Object.defineProperty(fields, name, { value: message, enumerable: true, writable: true, configurable: true });
+}
+
 export function invalidInput(fields: Record<string, string>, message = 'Input tidak valid / Invalid input'): AppError {
   return new AppError('invalid_input', message, fields);
 }

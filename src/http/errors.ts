@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError, z } from 'zod';
-import { AppError, type ErrorCode, invalidInput } from '../errors.ts';
+import { AppError, type ErrorCode, invalidInput, putField } from '../errors.ts';
 import type { AppEnv } from './context.ts';
 import { installBilingualMessages, unknownFieldMessage } from './zod-messages.ts';
 
@@ -48,11 +48,11 @@ function fieldsFromZod(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[[...issue.path, key].join('.')] ??= unknownFieldMessage(key);
+      for (const key of issue.keys) putField(fields, [...issue.path, key].join('.'), unknownFieldMessage(key));
       continue;
     }
     const key = issue.path.length > 0 ? issue.path.join('.') : '_';
-    fields[key] ??= issue.message;
+    putField(fields, key, issue.message);
   }
   return fields;
 }
@@ -63,7 +63,7 @@ function fieldsFromZod(error: ZodError): Record<string, string> {
  */
 export function findNulFields(value: unknown, path: string[] = [], out: Record<string, string> = {}): Record<string, string> {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) out[path.join('.') || '_'] = 'Karakter NUL tidak diizinkan / NUL characters are not allowed';
+    if (value.includes('\u0000')) putField(out, path.join('.') || '_', 'Karakter NUL tidak diizinkan / NUL characters are not allowed');
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => {
       findNulFields(v, [...path, String(i)], out);

@@ -108,11 +108,11 @@ describe('structure', () => {
     const raw = JSON.stringify(reportInput()).replace(/}$/, ',"__proto__":{"anonymous":true,"secret":true}}');
     const res = await t.request('POST', '/api/v1/reports', { token: citizen.token, raw, headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 400, res.text);
-    assert.ok(res.body.error.fields.__proto__, res.text);
-    const constructor = JSON.stringify(reportInput({ constructor: { prototype: { anonymous: true } } }));
+    assert.ok(Object.hasOwn(res.body.error.fields, '__proto__'), res.text);
+    const viaConstructor = JSON.stringify(reportInput({ constructor: { prototype: { anonymous: true } } }));
     const res2 = await t.request('POST', '/api/v1/reports', {
       token: citizen.token,
-      raw: constructor,
+      raw: viaConstructor,
       headers: { 'content-type': 'application/json' },
     });
     assert.equal(res2.status, 400, res2.text);
@@ -122,7 +122,7 @@ describe('structure', () => {
   test('JSON nested thousands of levels deep is a 400, never a 500', async () => {
     for (const depth of [40, 8_000, 40_000]) {
       const arrays = '['.repeat(depth) + ']'.repeat(depth);
-      const objects = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+      const objects = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
       for (const raw of [arrays, objects]) {
         const res = await t.request('POST', '/api/v1/reports', {
           token: citizen.token,

@@ -1,3 +1,5 @@
+import { putField } from '../errors.ts';
+
 /**
  * Text as it arrives is cleaned before any schema sees it: bidirectional controls (which can make
  * "gpj.exe" display as "exe.jpg", or reorder a sentence an officer reads) and stray control
@@ -29,7 +31,7 @@ function cleanText(value: string): { text: string; invisibleOnly: boolean } {
 export function cleanJson(value: unknown, problems: Record<string, string>, path: string[] = []): unknown {
   if (typeof value === 'string') {
     const { text, invisibleOnly } = cleanText(value);
-    if (invisibleOnly) problems[path.join('.') || '_'] = INVISIBLE_MESSAGE;
+    if (invisibleOnly) putField(problems, path.join('.') || '_', INVISIBLE_MESSAGE);
     return text;
   }
   if (Array.isArray(value)) return value.map((v, i) => cleanJson(v, problems, [...path, String(i)]));
@@ -60,7 +62,7 @@ export function cleanForm(form: FormData, problems: Record<string, string>): For
         continue;
       }
       const { text, invisibleOnly } = cleanText(value);
-      if (invisibleOnly) problems[key] = INVISIBLE_MESSAGE;
+      if (invisibleOnly) putField(problems, key, INVISIBLE_MESSAGE);
       out.append(key, text);
     } else {
       const name = cleanText(value.name).text;
