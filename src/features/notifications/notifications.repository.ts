@@ -192,3 +192,18 @@ export async function markAllNotificationsRead(db: Queryable, userId: number, no
   );
   return rows[0]?.count ?? 0;
 }
+
+// ---- a user's email choices ----
+
+export async function selectEmailOptOut(db: Queryable, userId: number): Promise<string[]> {
+  const rows = await db.query<{ email_opt_out: string[] }>('SELECT email_opt_out FROM users WHERE id = $1', [userId]);
+  return rows[0]?.email_opt_out ?? [];
+}
+
+export async function updateEmailOptOut(db: Queryable, userId: number, groups: string[]): Promise<string[]> {
+  const rows = await db.query<{ email_opt_out: string[] }>(
+    'UPDATE users SET email_opt_out = $2::text[] WHERE id = $1 RETURNING email_opt_out',
+    [userId, groups],
+  );
+  return rows[0]?.email_opt_out ?? [];
+}

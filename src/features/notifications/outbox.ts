@@ -52,11 +52,32 @@ export interface UserMessage {
   idempotencyKey: string;
 }
 
-export function messagesFor(user: { id: number; email: string | null }, key: string): UserMessage[] {
+/** The groups of messages a user may choose not to get by email (in-app ones always arrive). */
+export const EMAIL_GROUPS = ['report_updates', 'deadlines', 'ombudsman'] as const;
+export type EmailGroup = (typeof EMAIL_GROUPS)[number];
+
+/** A template's group; null for security messages (sign-in codes, resets), which always go. */
+export function emailGroupOf(template: string): EmailGroup | null {
+  if (template.startsWith('account.')) return null;
+  if (template.startsWith('deadline.')) return 'deadlines';
+  if (template.startsWith('ombudsman.')) return 'ombudsman';
+  return 'report_updates';
+}
+
+export interface Recipient {
+  id: number;
+  email: string | null;
+  /** The groups this user does not want by email. */
+  email_opt_out?: readonly string[] | null;
+}
+
+export function messagesFor(user: Recipient, key: string, template: string): UserMessage[] {
   const messages: UserMessage[] = [
     { channel: 'in_app', recipientUserId: user.id, recipientAddress: null, idempotencyKey: `${key}:in_app:${user.id}` },
   ];
-  if (user.email) {
+  const group = emailGroupOf(template);
+  const optedOut = group !== null && (user.email_opt_out ?? []).includes(group);
+  if (user.email && !optedOut) {
     messages.push({ channel: 'email', recipientUserId: user.id, recipientAddress: user.email, idempotencyKey: `${key}:email:${user.id}` });
   }
   return messages;
@@ -72,12 +93,12 @@ export async function notifyUsers(
   message: { template: string; payload: Record<string, unknown>; key: string; at: Date },
 ): Promise<void> {
   if (userIds.length === 0) return;
-  const users = await tx.query<{ id: number; email: string | null }>(
-    'SELECT id, email FROM users WHERE id = ANY($1::bigint[]) AND disabled_at IS NULL',
+  const users = await tx.query<Recipient>(
+    'SELECT id, email, email_opt_out FROM users WHERE id = ANY($1::bigint[]) AND disabled_at IS NULL',
     [userIds],
   );
   for (const user of users) {
-    for (const m of messagesFor(user, message.key)) {
+    for (const m of messagesFor(user, message.key, message.template)) {
       await enqueue(tx, { ...m, template: message.template, payload: message.payload, availableAt: message.at });
     }
   }

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../db/db.ts';
 import { formatInstant } from '../../domain/calendar.ts';
 import { type ClockKind, type SlaLimits, clockPlan, countsAgainstBody } from '../../domain/sla.ts';
 import { type Status, decideTransition } from '../../domain/workflow.ts';
-import { messagesFor, notifyUsers } from '../notifications/outbox.ts';
+import { type Recipient, messagesFor, notifyUsers } from '../notifications/outbox.ts';
 import { insertSystemEvent } from '../timeline/timeline.repository.ts';
 import { CalendarCache, applyClockPlan } from './clocks.service.ts';
 
@@ -172,8 +172,8 @@ async function notifyAudiences(
     } else if (audience.admins === null) national = true;
     else bodies.add(audience.admins);
   }
-  const users = await tx.query<{ id: number; role: string; body_id: number | null; email: string | null }>(
-    `SELECT id, role, body_id, email FROM users
+  const users = await tx.query<{ id: number; role: string; body_id: number | null; email: string | null; email_opt_out: string[] }>(
+    `SELECT id, role, body_id, email, email_opt_out FROM users
       WHERE disabled_at IS NULL AND (
         id = ANY($1::bigint[])
         OR (role = 'unit_officer' AND body_id = ANY($2::bigint[]))
@@ -199,7 +199,7 @@ async function notifyAudiences(
   const admins = (body: number | null) => adminsByBody.get(body) ?? [];
   const rows: { channel: string; user_id: number; address: string | null; payload: ReturnType<typeof payloadOf>; key: string }[] = [];
   for (const { clock, audience } of items) {
-    let to: { id: number; email: string | null }[];
+    let to: Recipient[];
     if ('users' in audience) to = audience.users.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     else if ('unitOrAdmins' in audience) {
       const unit = audience.unitOrAdmins.unit;
@@ -209,7 +209,7 @@ async function notifyAudiences(
     const payload = payloadOf(clock);
     const key = `clock:${clock.id}:${keyPart}`;
     for (const u of to) {
-      for (const m of messagesFor(u, key)) {
+      for (const m of messagesFor(u, key, template)) {
         rows.push({ channel: m.channel, user_id: u.id, address: m.recipientAddress, payload, key: m.idempotencyKey });
       }
     }
