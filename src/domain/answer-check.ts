@@ -48,7 +48,7 @@ export const ANSWER_THRESHOLD = 0.5;
 
 /** Future, intention, plan: whatever the verb ("akan memperbaiki", "segera ditindaklanjuti"). */
 const FUTURE =
-  /\b(akan|segera|nanti|secepatnya|secepat mungkin|dalam waktu dekat|rencananya|direncanakan|berencana|merencanakan|diupayakan|mengupayakan|upayakan|diusahakan|mengusahakan|usahakan|diagendakan|mengagendakan|dijadwalkan|menjadwalkan|diprogramkan|diusulkan|mengusulkan|usulkan|diprioritaskan|ke depan|kedepannya|selanjutnya akan|insya ?allah|semoga|diharapkan|mudah-mudahan)\b/;
+  /\b(akan|segera|nanti|secepatnya|secepat mungkin|dalam waktu dekat|rencananya|direncanakan|berencana|merencanakan|diupayakan|mengupayakan|upayakan|diusahakan|mengusahakan|usahakan|diagendakan|mengagendakan|dijadwalkan|menjadwalkan|diprogramkan|diusulkan|mengusulkan|usulkan|diprioritaskan|ke depan|kedepannya|selanjutnya akan|insya ?allah|semoga|rencana|berkomitmen|komitmen|diharapkan|mudah-mudahan)\b/;
 
 /** Work in hand, not done: "sedang kami pelajari", "masih diproses", "dalam tahap kajian". */
 const ONGOING =
@@ -59,11 +59,12 @@ const HANDING_ON =
   /\b(di|me|men|mem|meng|menge)?(disposisi|disposisikan|teruskan|terus|sampaikan|koordinasikan|koordinasi|berkoordinasi|forward|tampung|catat|terima|laporkan|limpahkan|lanjutkan|tindak ?lanjuti|tindaklanjuti|tindak ?lanjut|rekomendasikan|delegasikan|serahkan|tembuskan|proses|tangani|tanggapi|respon|respons|perhatikan|pelajari|kaji|telaah|bahas|verifikasi|cek|tinjau|pantau|monitor|evaluasi|upayakan|eskalasi|eskalasikan)(kan|i)?\b/;
 
 /** Sent on so that someone else deals with it: "untuk penanganan lebih lanjut". */
-const HANDING_PURPOSE = /\buntuk (penanganan|ditindaklanjuti|ditindak lanjuti|ditangani|diproses|tindak ?lanjut|dipelajari|dikaji|diperiksa|dibahas)\b|\blebih lanjut\b/;
+const HANDING_PURPOSE = /\b(sudah|telah) masuk\b|\buntuk (penanganan|ditindaklanjuti|ditindak lanjuti|ditangani|diproses|tindak ?lanjut|dipelajari|dikaji|diperiksa|dibahas)\b|\blebih lanjut\b/;
 
 /** A generic verb on a meeting or an inspection: "telah dilaksanakan monitoring" names no result. */
 const VAGUE_ACTIVITY =
   /\b(monitoring|pemantauan|rapat|koordinasi|survei|survey|peninjauan|pengecekan|sosialisasi|klarifikasi|evaluasi|pembinaan|pendataan|identifikasi|kunjungan|pertemuan|mediasi|arahan|tindakan|langkah)\b/;
+const GENERIC_OUTCOME = /\b(di|me|men|meng)?(selesaikan|tuntaskan|kerjakan|laksanakan)\b/;
 const GENERIC_DEED = /\b(di|me|mem|men|meng)?(laksanakan|lakukan|adakan|gelar|berikan|beri)\b/;
 
 /** Reported by whoever handles it, not handed on: "yang dilaporkan", "diterima pelapor". */
@@ -118,6 +119,10 @@ const DEED = new RegExp(
 /** Deeds that the stem list cannot carry without false hits ("membangun" is also "constructive"). */
 const DEED_PHRASES = /\b(dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas)\b/;
 
+/** The deed as a noun (pe-/per-…-an): "perbaikan sudah selesai pada 23 November". */
+const DEED_NOUN =
+  /\b(perbaikan|penambalan|penggantian|pengaspalan|pembayaran|pencairan|pencetakan|pemasangan|pembersihan|pengerukan|pengangkutan|penyaluran|pembongkaran|pengecoran|penerbitan|pengembalian|penertiban|pemangkasan|penyambungan|penebangan|pengurasan|penyedotan|pembangunan|normalisasi|rehabilitasi|renovasi|fogging|pengasapan)\b/;
+
 /** A date, an amount, a count, a measure, a document number, a time of day. */
 const SPECIFIC = [
   [
@@ -169,13 +174,20 @@ export function splitClauses(text: string): string[] {
 const GROUND_START = /^(karena|sebab|dikarenakan|oleh karena|mengingat|sesuai|berdasarkan|sebagaimana)\b/i;
 const NEEDS_GROUND = /\b(tidak|bukan|ditolak|menolak)\b/i;
 
-/** A refusal and its ground ("tidak dapat … karena Pasal 17") are one clause. */
-function mergeGrounds(clauses: string[]): string[] {
-  const out: string[] = [];
+/** A refusal and its ground ("tidak dapat … karena Pasal 17") are one clause, when that reads better. */
+function mergeGrounds(clauses: string[]): ScoredClause[] {
+  const out: ScoredClause[] = [];
   for (const clause of clauses) {
     const last = out.at(-1);
-    if (last !== undefined && GROUND_START.test(clause) && NEEDS_GROUND.test(last)) out[out.length - 1] = `${last} ${clause}`;
-    else out.push(clause);
+    const alone = scoreClause(clause);
+    if (last !== undefined && GROUND_START.test(clause) && NEEDS_GROUND.test(last.text)) {
+      const merged = scoreClause(`${last.text} ${clause}`);
+      if (merged.score > Math.max(last.score, alone.score)) {
+        out[out.length - 1] = merged;
+        continue;
+      }
+    }
+    out.push(alone);
   }
   return out;
 }
@@ -206,7 +218,10 @@ export function scoreClause(original: string): ScoredClause {
   const done = firstMatch(DONE, c);
   const deedMatch = firstMatch(DEED, c.replace(NOT_HANDING, ' diserahkan kepada pelapor ')) ?? firstMatch(DEED_PHRASES, c);
   const vagueActivity = deedMatch && GENERIC_DEED.test(deedMatch) ? firstMatch(VAGUE_ACTIVITY, c) : undefined;
-  const deed = vagueActivity ? undefined : deedMatch;
+  const deedNoun = done && !handing ? firstMatch(DEED_NOUN, c) : undefined;
+  // "diselesaikan sesuai SOP": a verb of finishing whose object is only the procedure.
+  const emptyOutcome = deedMatch && GENERIC_OUTCOME.test(deedMatch) && VAGUE.test(c) && !SPECIFIC.some(([re]) => re.test(c));
+  const deed = vagueActivity || emptyOutcome ? undefined : (deedMatch ?? deedNoun);
   const information = firstMatch(INFORMATION, c);
   const refusal = firstMatch(REFUSAL, c);
   const ground = refusal ? firstMatch(GROUND, c) : undefined;
@@ -229,7 +244,7 @@ export function scoreClause(original: string): ScoredClause {
     reasons.push(`"${information}" (informasi / information)`);
   }
   if (refusal && ground) {
-    substance += 5;
+    substance += handing && !deed ? 2 : 5;
     reasons.push(`"${refusal} … ${ground}" (penolakan beralasan / refusal with a ground)`);
   }
   if (specifics.length > 0 && substance > 0) {
@@ -316,7 +331,7 @@ const EXAMPLE =
 
 /** Scores a final answer: its clauses, its score 0..1, its verdict, and advice when it is not one. */
 export function scoreAnswer(text: string): AnswerScore {
-  const clauses = mergeGrounds(splitClauses(text ?? '')).map(scoreClause);
+  const clauses = mergeGrounds(splitClauses(text ?? ''));
   let score = 0;
   for (const clause of clauses) score = Math.max(score, clause.score);
   score = Math.round(score * 1000) / 1000;
