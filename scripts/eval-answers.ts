@@ -57,7 +57,9 @@ function evaluate(split: Item['split']): { ok: boolean } {
   return { ok };
 }
 
-console.log(`answer classifier on ${path.relative(process.cwd(), file)}, ${new Date().toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+console.log(
+  `answer classifier on ${path.relative(process.cwd(), file)}, ${new Date().toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+);
 const test = evaluate('test');
 evaluate('train');
 console.log(`\nheld-out target ${TARGET} on every figure: ${test.ok ? 'met' : 'NOT met'}`);

@@ -59,7 +59,8 @@ const HANDING_ON =
   /\b(di|me|men|mem|meng|menge)?(disposisi|disposisikan|teruskan|terus|sampaikan|koordinasikan|koordinasi|berkoordinasi|forward|tampung|catat|terima|laporkan|limpahkan|lanjutkan|tindak ?lanjuti|tindaklanjuti|tindak ?lanjut|rekomendasikan|delegasikan|serahkan|tembuskan|proses|tangani|tanggapi|respon|respons|perhatikan|pelajari|kaji|telaah|bahas|verifikasi|cek|tinjau|pantau|monitor|evaluasi|upayakan|eskalasi|eskalasikan)(kan|i)?\b/;
 
 /** Sent on so that someone else deals with it: "untuk penanganan lebih lanjut". */
-const HANDING_PURPOSE = /\b(sudah|telah) masuk\b|\buntuk (penanganan|ditindaklanjuti|ditindak lanjuti|ditangani|diproses|tindak ?lanjut|dipelajari|dikaji|diperiksa|dibahas)\b|\blebih lanjut\b/;
+const HANDING_PURPOSE =
+  /\b(sudah|telah) masuk\b|\buntuk (penanganan|ditindaklanjuti|ditindak lanjuti|ditangani|diproses|tindak ?lanjut|dipelajari|dikaji|diperiksa|dibahas)\b|\blebih lanjut\b/;
 
 /** A generic verb on a meeting or an inspection: "telah dilaksanakan monitoring" names no result. */
 const VAGUE_ACTIVITY =
@@ -68,14 +69,14 @@ const GENERIC_OUTCOME = /\b(di|me|men|meng)?(selesaikan|tuntaskan|kerjakan|laksa
 const GENERIC_DEED = /\b(di|me|mem|men|meng)?(laksanakan|lakukan|adakan|gelar|berikan|beri)\b/;
 
 /** Reported by whoever handles it, not handed on: "yang dilaporkan", "diterima pelapor". */
-const NOT_HANDING = /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\bditerima (oleh )?(pelapor|pemohon|ahli waris|warga|keluarga|siswa|pelanggan|kpm|yang bersangkutan)\b|\bditerima di\b|\bterima ?kasih\b/g;
+const NOT_HANDING =
+  /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\bditerima (oleh )?(pelapor|pemohon|ahli waris|warga|keluarga|siswa|pelanggan|kpm|yang bersangkutan)\b|\bditerima di\b|\bterima ?kasih\b/g;
 
 /** Handed to someone else, named only by role: "bidang terkait", "instansi yang berwenang". */
 const SOMEONE_ELSE =
   /\b(bidang|unit|instansi|dinas|pihak|satuan kerja|opd|seksi|bagian|tim) (yang )?(terkait|berwenang|teknis|bersangkutan|menangani|membidangi)\b/;
 
-const WAITING =
-  /\b(menunggu|tunggu|ditunggu|belum|mohon (kesabaran|bersabar|ditunggu|menunggu)|harap (bersabar|menunggu)|bersabar)\b/;
+const WAITING = /\b(menunggu|tunggu|ditunggu|belum|mohon (kesabaran|bersabar|ditunggu|menunggu)|harap (bersabar|menunggu)|bersabar)\b/;
 
 /** Words that name the procedure, not the deed. */
 const VAGUE =
@@ -95,21 +96,179 @@ const DONE = /\b(sudah|telah|selesai|rampung|tuntas|berhasil|kini|sekarang sudah
  * leading nasal of the meN- form is handled by listing the root as it appears after it.
  */
 const DEED_STEMS = [
-  'tambal', 'perbaiki', 'baiki', 'ganti', 'bayar', 'bayarkan', 'terbitkan', 'cetak', 'keruk', 'angkut', 'pasang', 'bersihkan',
-  'cairkan', 'kembalikan', 'aktifkan', 'nonaktifkan', 'pulihkan', 'aspal', 'cor', 'betonisasi', 'bongkar', 'tertibkan', 'tebang',
-  'pangkas', 'potong', 'sambung', 'salurkan', 'kirim', 'kirimkan', 'serahkan kepada pelapor', 'ubah', 'koreksi', 'revisi', 'hapus',
-  'batalkan', 'tutup', 'segel', 'cabut', 'sita', 'amankan', 'tangkap', 'tahan', 'periksa', 'sidik', 'tetapkan', 'jatuhkan', 'berikan',
-  'beri', 'tegur', 'sanksi', 'berhentikan', 'pecat', 'mutasi', 'rawat', 'obati', 'layani', 'vaksin', 'suntik', 'operasi', 'rujuk',
-  'daftarkan', 'masukkan', 'input', 'catatkan', 'validasi', 'verifikasikan', 'sahkan', 'legalisir', 'tandatangani', 'setujui',
-  'kabulkan', 'tolak', 'naikkan', 'turunkan', 'kurangi', 'tambah', 'tambahkan', 'lebarkan', 'tinggikan', 'normalisasi', 'semprot',
-  'fogging', 'sedot', 'kuras', 'alirkan', 'nyalakan', 'hidupkan', 'matikan', 'buka', 'derek', 'tilang', 'bebastugaskan', 'renovasi', 'rehab', 'rehabilitasi',
-  'cat', 'tanam', 'tata', 'rapikan', 'pindahkan', 'relokasi', 'evakuasi', 'sterilkan', 'uji', 'ukur', 'kalibrasi', 'segarkan', 'isi',
-  'distribusikan', 'cantumkan', 'tercantum', 'bagikan', 'antar', 'antarkan', 'jemput', 'terima oleh pelapor', 'lunasi', 'refund', 'transfer', 'transferkan',
-  'kreditkan', 'setorkan', 'umumkan', 'publikasikan', 'unggah', 'tayangkan', 'siapkan', 'sediakan', 'adakan', 'gelar', 'laksanakan',
-  'kerjakan', 'selesaikan', 'tuntaskan', 'benahi', 'lengkapi', 'pulangkan', 'bebaskan', 'lepaskan', 'hentikan', 'larang', 'usir',
-  'bubarkan', 'robohkan', 'ratakan', 'timbun', 'uruk', 'gali', 'galian', 'pompa', 'padamkan', 'reaktivasi', 'migrasikan', 'mutakhirkan',
-  'perbarui', 'perpanjang', 'terbit', 'cair', 'pulih', 'normal', 'menyala', 'berfungsi', 'beroperasi', 'mengalir', 'terpasang',
-  'tersalurkan', 'terbayar', 'tercetak', 'terdaftar', 'aktif', 'lunas', 'diterbitkan', 'dikembalikan',
+  'tambal',
+  'perbaiki',
+  'baiki',
+  'ganti',
+  'bayar',
+  'bayarkan',
+  'terbitkan',
+  'cetak',
+  'keruk',
+  'angkut',
+  'pasang',
+  'bersihkan',
+  'cairkan',
+  'kembalikan',
+  'aktifkan',
+  'nonaktifkan',
+  'pulihkan',
+  'aspal',
+  'cor',
+  'betonisasi',
+  'bongkar',
+  'tertibkan',
+  'tebang',
+  'pangkas',
+  'potong',
+  'sambung',
+  'salurkan',
+  'kirim',
+  'kirimkan',
+  'serahkan kepada pelapor',
+  'ubah',
+  'koreksi',
+  'revisi',
+  'hapus',
+  'batalkan',
+  'tutup',
+  'segel',
+  'cabut',
+  'sita',
+  'amankan',
+  'tangkap',
+  'tahan',
+  'periksa',
+  'sidik',
+  'tetapkan',
+  'jatuhkan',
+  'berikan',
+  'beri',
+  'tegur',
+  'sanksi',
+  'berhentikan',
+  'pecat',
+  'mutasi',
+  'rawat',
+  'obati',
+  'layani',
+  'vaksin',
+  'suntik',
+  'operasi',
+  'rujuk',
+  'daftarkan',
+  'masukkan',
+  'input',
+  'catatkan',
+  'validasi',
+  'verifikasikan',
+  'sahkan',
+  'legalisir',
+  'tandatangani',
+  'setujui',
+  'kabulkan',
+  'tolak',
+  'naikkan',
+  'turunkan',
+  'kurangi',
+  'tambah',
+  'tambahkan',
+  'lebarkan',
+  'tinggikan',
+  'normalisasi',
+  'semprot',
+  'fogging',
+  'sedot',
+  'kuras',
+  'alirkan',
+  'nyalakan',
+  'hidupkan',
+  'matikan',
+  'buka',
+  'derek',
+  'tilang',
+  'bebastugaskan',
+  'renovasi',
+  'rehab',
+  'rehabilitasi',
+  'cat',
+  'tanam',
+  'tata',
+  'rapikan',
+  'pindahkan',
+  'relokasi',
+  'evakuasi',
+  'sterilkan',
+  'uji',
+  'ukur',
+  'kalibrasi',
+  'segarkan',
+  'isi',
+  'distribusikan',
+  'cantumkan',
+  'tercantum',
+  'bagikan',
+  'antar',
+  'antarkan',
+  'jemput',
+  'terima oleh pelapor',
+  'lunasi',
+  'refund',
+  'transfer',
+  'transferkan',
+  'kreditkan',
+  'setorkan',
+  'umumkan',
+  'publikasikan',
+  'unggah',
+  'tayangkan',
+  'siapkan',
+  'sediakan',
+  'adakan',
+  'gelar',
+  'laksanakan',
+  'kerjakan',
+  'selesaikan',
+  'tuntaskan',
+  'benahi',
+  'lengkapi',
+  'pulangkan',
+  'bebaskan',
+  'lepaskan',
+  'hentikan',
+  'larang',
+  'usir',
+  'bubarkan',
+  'robohkan',
+  'ratakan',
+  'timbun',
+  'uruk',
+  'gali',
+  'galian',
+  'pompa',
+  'padamkan',
+  'reaktivasi',
+  'migrasikan',
+  'mutakhirkan',
+  'perbarui',
+  'perpanjang',
+  'terbit',
+  'cair',
+  'pulih',
+  'normal',
+  'menyala',
+  'berfungsi',
+  'beroperasi',
+  'mengalir',
+  'terpasang',
+  'tersalurkan',
+  'terbayar',
+  'tercetak',
+  'terdaftar',
+  'aktif',
+  'lunas',
+  'diterbitkan',
+  'dikembalikan',
 ];
 
 const DEED = new RegExp(
@@ -147,7 +306,8 @@ const INFORMATION =
   /\b(adalah|yaitu|yakni|ialah|sebagai berikut|syarat(nya)?|persyaratan|dokumen yang diperlukan|cukup (membawa|melampirkan|datang|mengisi|mengunggah)|dapat (diambil|diurus|diajukan|dilakukan|diakses|dicek|dilihat|diunduh|dibayar|mengajukan|mengambil|menghubungi|datang)|bisa (diambil|diurus|diajukan|dilakukan|dicek|dilihat)|silakan|silahkan|tidak dipungut biaya|tanpa biaya|gratis|tidak dikenakan biaya|dikenakan biaya|biaya(nya)?|tarif(nya)?|disebabkan|diakibatkan|penyebab(nya)?|tercantum|setiap (hari|senin|selasa|rabu|kamis|jumat|sabtu|minggu|bulan|pekan|tahun)|tidak ada (pungutan|biaya|kewajiban)|berlaku (mulai|sampai|hingga|selama)|buka (setiap|pada|mulai|pukul)|jadwal(nya)?|melalui (aplikasi|laman|situs|website|nomor|loket)|hubungi|diatur dalam|ditentukan oleh|termasuk|tidak termasuk|merupakan|bukan merupakan|terdaftar sebagai|tercatat sebagai|statusnya|status (kepesertaan|bantuan|permohonan)|besaran|sebesar (rp|\d)|hasil (pemeriksaan|pengecekan|pengukuran|uji|verifikasi|audit|penelusuran|klarifikasi)|dari hasil|berdasarkan (hasil|data|pemeriksaan|pengecekan|catatan)|ternyata|diketahui bahwa|terbukti|tidak terbukti|tidak ditemukan|ditemukan)\b/;
 
 /** A refusal with its ground is an answer: the law, a rule, a finding. */
-const REFUSAL = /\b(tidak dapat|tidak bisa|tidak dapat kami|tidak kami (lanjutkan|proses|berikan|kabulkan|penuhi|terima)|tidak (diterbitkan|dikabulkan|diproses|dilanjutkan|ditebang|dilakukan)|tidak memenuhi|bukan kewenangan|di luar kewenangan|ditolak|menolak|tidak berhak|tidak termasuk)\b/;
+const REFUSAL =
+  /\b(tidak dapat|tidak bisa|tidak dapat kami|tidak kami (lanjutkan|proses|berikan|kabulkan|penuhi|terima)|tidak (diterbitkan|dikabulkan|diproses|dilanjutkan|ditebang|dilakukan)|tidak memenuhi|bukan kewenangan|di luar kewenangan|ditolak|menolak|tidak berhak|tidak termasuk)\b/;
 const GROUND =
   /\b(pasal|ayat|undang-undang|uu|pp|perpres|permen\w*|perda|perwali|perbup|pergub|peraturan|keputusan|sk|surat edaran|se|putusan|ketentuan (pasal|dalam)|karena|sebab|sehingga|mengingat|oleh karena|dikarenakan|berdasarkan)\b/;
 
@@ -326,8 +486,7 @@ const ADVICE: Record<Exclude<ClauseKind, 'substance'>, string> = {
     'Greetings and thanks alone are no answer: add what was done or the information asked for',
 };
 
-const EXAMPLE =
-  'Contoh / Example: "Lubang di Jl. Gajah Mada sudah ditambal dengan aspal hotmix pada 23 November 2026 (foto terlampir)."';
+const EXAMPLE = 'Contoh / Example: "Lubang di Jl. Gajah Mada sudah ditambal dengan aspal hotmix pada 23 November 2026 (foto terlampir)."';
 
 /** Scores a final answer: its clauses, its score 0..1, its verdict, and advice when it is not one. */
 export function scoreAnswer(text: string): AnswerScore {

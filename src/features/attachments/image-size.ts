@@ -113,7 +113,7 @@ function heif(b: Uint8Array): Pixels | null {
   const properties = [...boxes(b, ipco[1], ipco[2])];
   const sizeOf = (index: number): Pixels | null => {
     const box = properties[index - 1];
-    if (!box || box[0] !== 'ispe' || box[1] + 12 > box[2]) return null;
+    if (box?.[0] !== 'ispe' || box[1] + 12 > box[2]) return null;
     return valid(be32(b, box[1] + 4), be32(b, box[1] + 8));
   };
   // ipma: which properties belong to the primary item.

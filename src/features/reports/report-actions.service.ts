@@ -235,7 +235,12 @@ async function recordRefusedAnswer(deps: AppDeps, principal: Principal, err: Ref
       fromStatus: null,
       toStatus: null,
       message: null,
-      data: { answerScore: err.result.score, verdict: err.result.verdict, bodyId: err.bodyId, kinds: err.result.clauses.map((c) => c.kind) },
+      data: {
+        answerScore: err.result.score,
+        verdict: err.result.verdict,
+        bodyId: err.bodyId,
+        kinds: err.result.clauses.map((c) => c.kind),
+      },
     });
   } catch (recordError) {
     // The officer's 422 matters more than the count: never turn it into a 500.

@@ -40,7 +40,11 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
       // Type check and metadata stripping run in a worker thread, never on the event loop.
-      const { info, bytes: stripped, pixels } = await prepareAttachment(
+      const {
+        info,
+        bytes: stripped,
+        pixels,
+      } = await prepareAttachment(
         { fileName: file.name, declaredType: file.type || undefined, bytes },
         { maxBytes: config.maxAttachmentBytes },
       );
