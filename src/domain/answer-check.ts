@@ -1,50 +1,521 @@
 /**
  * LAPOR!'s best-known failure is the template non-answer: "akan kami tindaklanjuti",
- * "sudah kami disposisikan". Such text may be posted as a follow-up, never as the final answer.
+ * "sudah kami disposisikan", "ditindaklanjuti oleh bidang terkait sesuai prosedur yang berlaku".
+ * Such text may be posted as a follow-up, never as the final answer.
  *
- * The check splits the text into clauses (at sentence ends, commas, and conjunctions such as
- * "dan", "namun", "serta") and sorts each into a promise, a courtesy, or substance. An answer made
- * only of promises and courtesies is refused; one clause of substance — what was done — is enough.
+ * `scoreAnswer` is a scored, rule-based classifier (no I/O, no learned weights: see docs/answers.md
+ * for why and for its figures on the labelled set in `answers/answers.jsonl`). It splits the text
+ * into clauses (at sentence ends, commas, semicolons and conjunctions such as "dan", "namun",
+ * "karena"), reads each clause's Indonesian verb forms and markers, and sorts it:
+ *
+ * - substance: what was done (a completed di-/me- verb of a concrete action: ditambal, diganti,
+ *   dibayarkan, diterbitkan, memperbaiki…), the information asked for (a schedule, a requirement, a
+ *   cost, a place), or a refusal with its ground (a law, a rule, a finding);
+ * - promise: the future or the ongoing (akan, segera, sedang, masih, diupayakan, dijadwalkan…);
+ * - handing_on: passing the report along or acknowledging it (diteruskan, didisposisikan,
+ *   dikoordinasikan, ditindaklanjuti, diterima, dicatat…), even in the past tense;
+ * - waiting: menunggu, belum, mohon bersabar;
+ * - vague: "sesuai prosedur yang berlaku", "sudah ditangani", "telah selesai" with nothing named;
+ * - courtesy: greetings, thanks, apologies, signatures.
+ *
+ * One clause of substance makes an answer (courtesy plus a real action is an answer). The score is
+ * the strongest clause's, 0..1; 0.5 and above is an answer.
  */
 
-// Future or ongoing: whatever the verb ("akan memperbaiki", "segera ditindaklanjuti", "sedang kami pelajari").
-const FUTURE_OR_ONGOING = /\b(akan|segera|sedang|nanti|secepatnya|secepat mungkin|dalam waktu dekat|rencananya|direncanakan)\b/;
+export type ClauseKind = 'substance' | 'promise' | 'handing_on' | 'waiting' | 'vague' | 'courtesy';
 
-// Passing a report on or acknowledging it is not resolving it, even in the past tense.
-const HANDED_ON =
-  /\b(sudah|telah)\b(\s+\w+){0,3}?\s+(di|me|meng|men|mem)?(disposisi|disposisikan|teruskan|terus|sampaikan|koordinasikan|koordinasi|forward|tampung|catat|terima|laporkan|agendakan|jadwalkan)\w*\b/;
-
-const STILL_PENDING = [
-  /\bdalam (tahap )?(proses|penanganan|tindak ?lanjut|kajian|pengecekan|koordinasi)\b/,
-  /\b(masih )?(menunggu) (arahan|anggaran|jadwal|koordinasi|disposisi|hasil|persetujuan|tindak ?lanjut)\b/,
-  /\bmasih (diproses|dikaji|dipelajari|ditangani|dikoordinasikan|dalam)\b/,
-  /\b(akan|segera) kami\b|\bkami (akan|segera|sedang)\b/,
-  /\b(tindak ?lanjut|follow ?up) (lebih lanjut|selanjutnya)\b/,
-];
-
-const COURTESY = [
-  /^(terima ?kasih|terimakasih|mohon maaf|maaf|salam|selamat (pagi|siang|sore|malam)|yth\.?|kepada yth|hormat kami|wassalam|assalamu\w*|bapak\/ibu|bapak|ibu|saudara)\b/,
-  /\batas (laporan|partisipasi|informasi|perhatian|kesabaran|pengaduan|aspirasi)\b/,
-];
-
-export type ClauseKind = 'promise' | 'courtesy' | 'substance';
-
-function splitClauses(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .split(/[.!?;:\n]+\s*|,\s*|\s+(?:dan|serta|namun|tetapi|akan tetapi|sedangkan|lalu|kemudian|karena|sebab|sehingga)\s+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+export interface ScoredClause {
+  /** The clause as the officer wrote it. */
+  text: string;
+  kind: ClauseKind;
+  /** What the rules saw, e.g. "akan (future)", "ditambal (completed action)". */
+  reasons: string[];
+  score: number;
 }
 
+export interface AnswerScore {
+  score: number;
+  verdict: 'answer' | 'non_answer';
+  clauses: ScoredClause[];
+  /** Bilingual: what would make it an answer (empty for an answer). */
+  advice: string;
+}
+
+export const ANSWER_THRESHOLD = 0.5;
+
+// ---------------------------------------------------------------------------------------------
+// Markers
+
+/** Future, intention, plan: whatever the verb ("akan memperbaiki", "segera ditindaklanjuti"). */
+const FUTURE =
+  /\b(akan|segera|nanti|secepatnya|secepat mungkin|dalam waktu dekat|rencananya|direncanakan|berencana|merencanakan|diupayakan|mengupayakan|upayakan|diusahakan|mengusahakan|usahakan|diagendakan|mengagendakan|dijadwalkan|menjadwalkan|diprogramkan|diusulkan|mengusulkan|usulkan|diprioritaskan|ke depan|kedepannya|selanjutnya akan|insya ?allah|semoga|rencana|berkomitmen|komitmen|diharapkan|mudah-mudahan)\b/;
+
+/** Work in hand, not done: "sedang kami pelajari", "masih diproses", "dalam tahap kajian". */
+const ONGOING =
+  /\b(sedang|tengah|masih|dalam (tahap |proses )?(proses|penanganan|tindak ?lanjut|kajian|pengkajian|pengecekan|koordinasi|verifikasi|pembahasan|penelaahan|penyelesaian|pemantauan|perencanaan|pengadaan|antrean|antrian))\b/;
+
+/** Handing on or acknowledging: not resolving it, even in the past tense. */
+const HANDING_ON =
+  /\b(di|me|men|mem|meng|menge)?(disposisi|disposisikan|teruskan|terus|sampaikan|koordinasikan|koordinasi|berkoordinasi|forward|tampung|catat|terima|laporkan|limpahkan|lanjutkan|tindak ?lanjuti|tindaklanjuti|tindak ?lanjut|rekomendasikan|delegasikan|serahkan|tembuskan|proses|tangani|tanggapi|respon|respons|perhatikan|pelajari|kaji|telaah|bahas|verifikasi|cek|tinjau|pantau|monitor|evaluasi|upayakan|eskalasi|eskalasikan)(kan|i)?\b/;
+
+/** Sent on so that someone else deals with it: "untuk penanganan lebih lanjut". */
+const HANDING_PURPOSE =
+  /\b(sudah|telah) masuk\b|\buntuk (penanganan|ditindaklanjuti|ditindak lanjuti|ditangani|diproses|tindak ?lanjut|dipelajari|dikaji|diperiksa|dibahas)\b|\blebih lanjut\b/;
+
+/** A generic verb on a meeting or an inspection: "telah dilaksanakan monitoring" names no result. */
+const VAGUE_ACTIVITY =
+  /\b(monitoring|pemantauan|rapat|koordinasi|survei|survey|peninjauan|pengecekan|sosialisasi|klarifikasi|evaluasi|pembinaan|pendataan|identifikasi|kunjungan|pertemuan|mediasi|arahan|tindakan|langkah)\b/;
+const GENERIC_OUTCOME = /\b(di|me|men|meng)?(selesaikan|tuntaskan|kerjakan|laksanakan)\b/;
+const GENERIC_DEED = /\b(di|me|mem|men|meng)?(laksanakan|lakukan|adakan|gelar|berikan|beri)\b/;
+
+/** Reported by whoever handles it, not handed on: "yang dilaporkan", "diterima pelapor". */
+const NOT_HANDING =
+  /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\bditerima (oleh )?(pelapor|pemohon|ahli waris|warga|keluarga|siswa|pelanggan|kpm|yang bersangkutan)\b|\bditerima di\b|\bterima ?kasih\b/g;
+
+/** Handed to someone else, named only by role: "bidang terkait", "instansi yang berwenang". */
+const SOMEONE_ELSE =
+  /\b(bidang|unit|instansi|dinas|pihak|satuan kerja|opd|seksi|bagian|tim) (yang )?(terkait|berwenang|teknis|bersangkutan|menangani|membidangi)\b/;
+
+const WAITING = /\b(menunggu|tunggu|ditunggu|belum|mohon (kesabaran|bersabar|ditunggu|menunggu)|harap (bersabar|menunggu)|bersabar)\b/;
+
+/** Words that name the procedure, not the deed. */
+const VAGUE =
+  /\b(sesuai (dengan )?(prosedur|ketentuan|mekanisme|sop|aturan|peraturan)( yang berlaku| yang ada)?|sebagaimana mestinya|sebaik-baiknya|semaksimal mungkin|secara optimal|sudah (di)?tangani|telah (di)?tangani|sudah (di)?proses|telah (di)?proses|sudah (di)?respon|telah ditanggapi|sudah ditanggapi|langkah-langkah|upaya-upaya|tindakan yang diperlukan|langkah yang diperlukan|sudah selesai|telah selesai|sudah beres|sudah clear|sudah dilakukan|telah dilakukan|sudah kami lakukan|telah kami lakukan)\b/;
+
+const COURTESY = [
+  /^(terima ?kasih|terimakasih|makasih|mohon maaf|maaf|kami mohon maaf|salam|selamat (pagi|siang|sore|malam)|yth\.?|kepada yth|hormat kami|wassalam|wassalamu\w*|assalamu\w*|bapak\/ibu|bapak\/ibu\/saudara|bapak|ibu|saudara|saudari|sdr|admin|tim|demikian|semoga|kami (menghargai|mengapresiasi)|apresiasi|atas perhatian)\b/,
+  /\batas (laporan|partisipasi|informasi|perhatian|kesabaran|pengaduan|aspirasi|kepercayaan|masukan|kerja ?sama|ketidaknyamanan)\w*\b/,
+  /\b(ketidaknyamanan|kepedulian|partisipasi (aktif )?anda|salam hangat|hormat kami)\b/,
+];
+
+/** Completion: "sudah", "telah", "selesai", "rampung", "tuntas", "berhasil". */
+const DONE = /\b(sudah|telah|selesai|rampung|tuntas|berhasil|kini|sekarang sudah|saat ini sudah)\b/;
+
+/**
+ * Stems of concrete deeds, in any form: di-X(-kan/-i), me(N)-X(-kan/-i), ter-X, ber-X. The
+ * leading nasal of the meN- form is handled by listing the root as it appears after it.
+ */
+const DEED_STEMS = [
+  'tambal',
+  'perbaiki',
+  'baiki',
+  'ganti',
+  'bayar',
+  'bayarkan',
+  'terbitkan',
+  'cetak',
+  'keruk',
+  'angkut',
+  'pasang',
+  'bersihkan',
+  'cairkan',
+  'kembalikan',
+  'aktifkan',
+  'nonaktifkan',
+  'pulihkan',
+  'aspal',
+  'cor',
+  'betonisasi',
+  'bongkar',
+  'tertibkan',
+  'tebang',
+  'pangkas',
+  'potong',
+  'sambung',
+  'salurkan',
+  'kirim',
+  'kirimkan',
+  'serahkan kepada pelapor',
+  'ubah',
+  'koreksi',
+  'revisi',
+  'hapus',
+  'batalkan',
+  'tutup',
+  'segel',
+  'cabut',
+  'sita',
+  'amankan',
+  'tangkap',
+  'tahan',
+  'periksa',
+  'sidik',
+  'tetapkan',
+  'jatuhkan',
+  'berikan',
+  'beri',
+  'tegur',
+  'sanksi',
+  'berhentikan',
+  'pecat',
+  'mutasi',
+  'rawat',
+  'obati',
+  'layani',
+  'vaksin',
+  'suntik',
+  'operasi',
+  'rujuk',
+  'daftarkan',
+  'masukkan',
+  'input',
+  'catatkan',
+  'validasi',
+  'verifikasikan',
+  'sahkan',
+  'legalisir',
+  'tandatangani',
+  'setujui',
+  'kabulkan',
+  'tolak',
+  'naikkan',
+  'turunkan',
+  'kurangi',
+  'tambah',
+  'tambahkan',
+  'lebarkan',
+  'tinggikan',
+  'normalisasi',
+  'semprot',
+  'fogging',
+  'sedot',
+  'kuras',
+  'alirkan',
+  'nyalakan',
+  'hidupkan',
+  'matikan',
+  'buka',
+  'derek',
+  'tilang',
+  'bebastugaskan',
+  'renovasi',
+  'rehab',
+  'rehabilitasi',
+  'cat',
+  'tanam',
+  'tata',
+  'rapikan',
+  'pindahkan',
+  'relokasi',
+  'evakuasi',
+  'sterilkan',
+  'uji',
+  'ukur',
+  'kalibrasi',
+  'segarkan',
+  'isi',
+  'distribusikan',
+  'cantumkan',
+  'tercantum',
+  'bagikan',
+  'antar',
+  'antarkan',
+  'jemput',
+  'terima oleh pelapor',
+  'lunasi',
+  'refund',
+  'transfer',
+  'transferkan',
+  'kreditkan',
+  'setorkan',
+  'umumkan',
+  'publikasikan',
+  'unggah',
+  'tayangkan',
+  'siapkan',
+  'sediakan',
+  'adakan',
+  'gelar',
+  'laksanakan',
+  'kerjakan',
+  'selesaikan',
+  'tuntaskan',
+  'benahi',
+  'lengkapi',
+  'pulangkan',
+  'bebaskan',
+  'lepaskan',
+  'hentikan',
+  'larang',
+  'usir',
+  'bubarkan',
+  'robohkan',
+  'ratakan',
+  'timbun',
+  'uruk',
+  'gali',
+  'galian',
+  'pompa',
+  'padamkan',
+  'reaktivasi',
+  'migrasikan',
+  'mutakhirkan',
+  'perbarui',
+  'perpanjang',
+  'terbit',
+  'cair',
+  'pulih',
+  'normal',
+  'menyala',
+  'berfungsi',
+  'beroperasi',
+  'mengalir',
+  'terpasang',
+  'tersalurkan',
+  'terbayar',
+  'tercetak',
+  'terdaftar',
+  'aktif',
+  'lunas',
+  'diterbitkan',
+  'dikembalikan',
+];
+
+const DEED = new RegExp(
+  `\\b(di|me|mem|men|meng|menge|meny|ter|ber)?(${DEED_STEMS.map((s) => s.replace(/ /g, '\\s+')).join('|')})(kan|i|nya)?\\b`,
+);
+
+/** Deeds that the stem list cannot carry without false hits ("membangun" is also "constructive"). */
+const DEED_PHRASES = /\b(dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas)\b/;
+
+/** The deed as a noun (pe-/per-…-an): "perbaikan sudah selesai pada 23 November". */
+const DEED_NOUN =
+  /\b(perbaikan|penambalan|penggantian|pengaspalan|pembayaran|pencairan|pencetakan|pemasangan|pembersihan|pengerukan|pengangkutan|penyaluran|pembongkaran|pengecoran|penerbitan|pengembalian|penertiban|pemangkasan|penyambungan|penebangan|pengurasan|penyedotan|pembangunan|normalisasi|rehabilitasi|renovasi|fogging|pengasapan)\b/;
+
+/** A date, an amount, a count, a measure, a document number, a time of day. */
+const SPECIFIC = [
+  [
+    /\b\d{1,2}(\s|-)?(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|okt|nov|des)\w*(\s\d{4})?\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b/,
+    'tanggal / date',
+  ],
+  [/\brp\.?\s?\d|\b\d[\d.,]*\s?(juta|ribu|rupiah)\b/, 'jumlah uang / amount'],
+  [
+    /\b\d[\d.,]*\s?(m|meter|km|cm|m2|m3|unit|titik|buah|lembar|orang|kk|paket|liter|ton|kg|batang|tiang|lampu|hari kerja|jam|menit|persen|%)\b/,
+    'ukuran / measure',
+  ],
+  [/\b(nomor|no\.?)\s?[a-z0-9]*\d|\b\d{3,}\/|\bnik\b|\bnopol\b/, 'nomor / number'],
+  [/\bpukul\s?\d|\bjam\s?\d|\b\d{1,2}[.:]\d{2}\b/, 'waktu / time'],
+  [
+    /\b(jalan|jl\.?|gang|gg\.?|rt|rw|kelurahan|desa|kecamatan|kantor|loket|gedung|lantai|ruang|pasar|sekolah|puskesmas|rsud|rumah sakit|simpang|depan|dekat|sebelah)\b/,
+    'tempat / place',
+  ],
+] as const;
+
+/** The information asked for: a schedule, a requirement, a cost, a place, an instruction. */
+const INFORMATION =
+  /\b(adalah|yaitu|yakni|ialah|sebagai berikut|syarat(nya)?|persyaratan|dokumen yang diperlukan|cukup (membawa|melampirkan|datang|mengisi|mengunggah)|dapat (diambil|diurus|diajukan|dilakukan|diakses|dicek|dilihat|diunduh|dibayar|mengajukan|mengambil|menghubungi|datang)|bisa (diambil|diurus|diajukan|dilakukan|dicek|dilihat)|silakan|silahkan|tidak dipungut biaya|tanpa biaya|gratis|tidak dikenakan biaya|dikenakan biaya|biaya(nya)?|tarif(nya)?|disebabkan|diakibatkan|penyebab(nya)?|tercantum|setiap (hari|senin|selasa|rabu|kamis|jumat|sabtu|minggu|bulan|pekan|tahun)|tidak ada (pungutan|biaya|kewajiban)|berlaku (mulai|sampai|hingga|selama)|buka (setiap|pada|mulai|pukul)|jadwal(nya)?|melalui (aplikasi|laman|situs|website|nomor|loket)|hubungi|diatur dalam|ditentukan oleh|termasuk|tidak termasuk|merupakan|bukan merupakan|terdaftar sebagai|tercatat sebagai|statusnya|status (kepesertaan|bantuan|permohonan)|besaran|sebesar (rp|\d)|hasil (pemeriksaan|pengecekan|pengukuran|uji|verifikasi|audit|penelusuran|klarifikasi)|dari hasil|berdasarkan (hasil|data|pemeriksaan|pengecekan|catatan)|ternyata|diketahui bahwa|terbukti|tidak terbukti|tidak ditemukan|ditemukan)\b/;
+
+/** A refusal with its ground is an answer: the law, a rule, a finding. */
+const REFUSAL =
+  /\b(tidak dapat|tidak bisa|tidak dapat kami|tidak kami (lanjutkan|proses|berikan|kabulkan|penuhi|terima)|tidak (diterbitkan|dikabulkan|diproses|dilanjutkan|ditebang|dilakukan)|tidak memenuhi|bukan kewenangan|di luar kewenangan|ditolak|menolak|tidak berhak|tidak termasuk)\b/;
+const GROUND =
+  /\b(pasal|ayat|undang-undang|uu|pp|perpres|permen\w*|perda|perwali|perbup|pergub|peraturan|keputusan|sk|surat edaran|se|putusan|ketentuan (pasal|dalam)|karena|sebab|sehingga|mengingat|oleh karena|dikarenakan|berdasarkan)\b/;
+
+/** A date or amount after "pada", "sejak", "mulai", "sebesar": the mark of a reported fact. */
+const COMPLETED_TIME = /\b(pada|sejak|tanggal|tgl|per) (\d|hari|tanggal|pagi|siang|sore|malam|kemarin)/;
+
+// ---------------------------------------------------------------------------------------------
+// Clauses
+
+const SPLIT =
+  /[.!?;\n]+\s*|,\s+|\s+-\s+|\s+(?=(?:dan|serta|namun|tetapi|akan tetapi|sedangkan|lalu|kemudian|karena|sebab|sehingga|dan juga|adapun|selain itu|untuk itu|oleh karena itu|dengan demikian)\s)/i;
+
+/** Splits the text into clauses, keeping the officer's own wording for display. */
+export function splitClauses(text: string): string[] {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/(\d)[.,](\d)/g, '$1\u2024$2') // keep 1.500.000 and 08.00 whole
+    .replace(/\b(no|jl|gg|yth|sdr|rp|dr|drs|ir|h|hj|kab|kec|kel|tgl)\./gi, '$1\u2024')
+    .split(SPLIT)
+    .map((s) => s.replace(/\u2024/g, '.').trim())
+    .filter((s) => s.length > 0 && /[\p{L}\p{N}]/u.test(s));
+}
+
+const GROUND_START = /^(karena|sebab|dikarenakan|oleh karena|mengingat|sesuai|berdasarkan|sebagaimana)\b/i;
+const NEEDS_GROUND = /\b(tidak|bukan|ditolak|menolak)\b/i;
+
+/** A refusal and its ground ("tidak dapat … karena Pasal 17") are one clause, when that reads better. */
+function mergeGrounds(clauses: string[]): ScoredClause[] {
+  const out: ScoredClause[] = [];
+  for (const clause of clauses) {
+    const last = out.at(-1);
+    const alone = scoreClause(clause);
+    if (last !== undefined && GROUND_START.test(clause) && NEEDS_GROUND.test(last.text)) {
+      const merged = scoreClause(`${last.text} ${clause}`);
+      if (merged.score > Math.max(last.score, alone.score)) {
+        out[out.length - 1] = merged;
+        continue;
+      }
+    }
+    out.push(alone);
+  }
+  return out;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function firstMatch(re: RegExp, s: string): string | undefined {
+  return re.exec(s)?.[0];
+}
+
+/** Scores one clause on its own. */
+export function scoreClause(original: string): ScoredClause {
+  const c = original.toLowerCase().replace(/[‘’]/g, "'");
+  const reasons: string[] = [];
+  let substance = 0;
+  let against = 0;
+  const words = c.split(/\s+/).filter(Boolean).length;
+
+  const future = firstMatch(FUTURE, c);
+  const ongoing = firstMatch(ONGOING, c);
+  const waiting = firstMatch(WAITING, c);
+  const vague = firstMatch(VAGUE, c);
+  const handing = firstMatch(HANDING_ON, c.replace(NOT_HANDING, ''));
+  const handingPurpose = firstMatch(HANDING_PURPOSE, c);
+  const someoneElse = firstMatch(SOMEONE_ELSE, c);
+  const done = firstMatch(DONE, c);
+  const deedMatch = firstMatch(DEED, c.replace(NOT_HANDING, ' diserahkan kepada pelapor ')) ?? firstMatch(DEED_PHRASES, c);
+  const vagueActivity = deedMatch && GENERIC_DEED.test(deedMatch) ? firstMatch(VAGUE_ACTIVITY, c) : undefined;
+  const deedNoun = done && !handing ? firstMatch(DEED_NOUN, c) : undefined;
+  // "diselesaikan sesuai SOP": a verb of finishing whose object is only the procedure.
+  const emptyOutcome = deedMatch && GENERIC_OUTCOME.test(deedMatch) && VAGUE.test(c) && !SPECIFIC.some(([re]) => re.test(c));
+  const deed = vagueActivity || emptyOutcome ? undefined : (deedMatch ?? deedNoun);
+  const information = firstMatch(INFORMATION, c);
+  const refusal = firstMatch(REFUSAL, c);
+  const ground = refusal ? firstMatch(GROUND, c) : undefined;
+  const specifics = SPECIFIC.filter(([re]) => re.test(c)).map(([, label]) => label);
+  const completedTime = COMPLETED_TIME.test(c);
+
+  if (deed) {
+    substance += 2;
+    reasons.push(`"${deed}" (tindakan nyata / concrete action)`);
+    if (done || completedTime) {
+      substance += 1.5;
+      reasons.push(`"${done ?? 'pada …'}" (selesai / completed)`);
+    }
+  } else if (done && !vague && !handing) {
+    substance += 0.5;
+    reasons.push(`"${done}" (selesai / completed)`);
+  }
+  if (information) {
+    substance += 2.5;
+    reasons.push(`"${information}" (informasi / information)`);
+  }
+  if (refusal && ground) {
+    substance += handing && !deed ? 2 : 5;
+    reasons.push(`"${refusal} … ${ground}" (penolakan beralasan / refusal with a ground)`);
+  }
+  if (specifics.length > 0 && substance > 0) {
+    substance += Math.min(specifics.length, 3) * 0.5;
+    reasons.push(`${specifics.join(', ')} (rincian / specifics)`);
+  }
+  const waitingIsRefusal = waiting === 'belum' && refusal && ground && /\bbelum (memenuhi|lengkap|terdaftar|termasuk)/.test(c);
+
+  let kind: ClauseKind | undefined;
+  if (future) {
+    against += 4;
+    reasons.push(`"${future}" (janji / future)`);
+    kind = 'promise';
+  }
+  if (ongoing) {
+    against += 3.5;
+    reasons.push(`"${ongoing}" (masih berjalan / ongoing)`);
+    kind ??= 'promise';
+  }
+  if (waiting && !waitingIsRefusal) {
+    against += 3.5;
+    reasons.push(`"${waiting}" (menunggu / waiting)`);
+    kind ??= 'waiting';
+  }
+  if (handing && !deed) {
+    against += 2.5;
+    reasons.push(`"${handing}" (diteruskan atau diterima / handed on or acknowledged)`);
+    kind ??= 'handing_on';
+  }
+  if (someoneElse && !deed && !information) {
+    against += 1.5;
+    reasons.push(`"${someoneElse}" (pihak lain tanpa nama / someone else, unnamed)`);
+    kind ??= 'handing_on';
+  }
+  if (handingPurpose) {
+    against += 3;
+    reasons.push(`"${handingPurpose}" (untuk ditangani pihak lain / for someone else to handle)`);
+    kind ??= 'handing_on';
+  }
+  if (vagueActivity) {
+    against += 1.5;
+    reasons.push(`"${vagueActivity}" (kegiatan tanpa hasil / an activity, no result)`);
+    kind ??= 'vague';
+  }
+  if (vague) {
+    against += deed || information ? 0.5 : 2.5;
+    reasons.push(`"${vague}" (tanpa rincian / names no deed)`);
+    kind ??= 'vague';
+  }
+  const courtesy = COURTESY.some((p) => p.test(c));
+  if (courtesy && substance < 3) {
+    against += 1;
+    reasons.push('(salam atau terima kasih / courtesy)');
+  }
+  if (words < 2 && substance < 3) against += 2;
+
+  const score = sigmoid(substance - against - 1.25);
+  if (score >= ANSWER_THRESHOLD) kind = 'substance';
+  else kind ??= courtesy ? 'courtesy' : 'vague';
+  if (reasons.length === 0) reasons.push('(tidak menyebut tindakan atau informasi / names no deed or information)');
+  return { text: original, kind, reasons, score: Math.round(score * 1000) / 1000 };
+}
+
+const ADVICE: Record<Exclude<ClauseKind, 'substance'>, string> = {
+  promise:
+    'Janji ("akan", "segera", "sedang") dikirim sebagai tindak lanjut; jawaban akhir menyebut apa yang sudah dilakukan, kapan dan di mana / ' +
+    'Promises ("akan", "segera", "sedang") belong in a follow-up; a final answer says what was done, when and where',
+  handing_on:
+    'Laporan yang diteruskan atau diterima belum terjawab: sebutkan hasil penanganannya oleh unit yang menangani / ' +
+    'A report passed on or received is not answered: state the outcome reached by whoever handled it',
+  waiting:
+    'Selama masih menunggu, kirim tindak lanjut; jawab setelah ada hasil, atau tolak dengan dasar hukumnya / ' +
+    'While waiting, post a follow-up; answer once there is an outcome, or refuse with its legal ground',
+  vague:
+    '"Sesuai prosedur" atau "sudah ditangani" tidak menyebut apa pun: tulis tindakannya, hasilnya, tanggal, tempat atau jumlahnya / ' +
+    '"As per procedure" or "handled" names nothing: write the action, its result, the date, place or amount',
+  courtesy:
+    'Salam dan terima kasih saja bukan jawaban: tambahkan apa yang sudah dilakukan atau informasi yang diminta / ' +
+    'Greetings and thanks alone are no answer: add what was done or the information asked for',
+};
+
+const EXAMPLE = 'Contoh / Example: "Lubang di Jl. Gajah Mada sudah ditambal dengan aspal hotmix pada 23 November 2026 (foto terlampir)."';
+
+/** Scores a final answer: its clauses, its score 0..1, its verdict, and advice when it is not one. */
+export function scoreAnswer(text: string): AnswerScore {
+  const clauses = mergeGrounds(splitClauses(text ?? ''));
+  let score = 0;
+  for (const clause of clauses) score = Math.max(score, clause.score);
+  score = Math.round(score * 1000) / 1000;
+  const verdict = score >= ANSWER_THRESHOLD ? 'answer' : 'non_answer';
+  let advice = '';
+  if (verdict === 'non_answer') {
+    const kinds = [...new Set(clauses.map((c) => c.kind))].filter((k): k is Exclude<ClauseKind, 'substance'> => k !== 'substance');
+    const order: Exclude<ClauseKind, 'substance'>[] = ['promise', 'handing_on', 'waiting', 'vague', 'courtesy'];
+    const shown = order.filter((k) => kinds.includes(k));
+    advice = [...(shown.length > 0 ? shown : (['vague'] as const)).map((k) => ADVICE[k]), EXAMPLE].join(' ');
+  }
+  return { score, verdict, clauses, advice };
+}
+
+/** The clauses that only promise, hand on, wait or say nothing: what an officer is shown on a refusal. */
+export function clausesWithoutSubstance(result: AnswerScore): ScoredClause[] {
+  return result.clauses.filter((c) => c.kind !== 'substance' && c.kind !== 'courtesy');
+}
+
+/** The kind of one clause (kept for the older callers and tests). */
 export function classifyClause(clause: string): ClauseKind {
-  if (FUTURE_OR_ONGOING.test(clause) || HANDED_ON.test(clause) || STILL_PENDING.some((p) => p.test(clause))) return 'promise';
-  if (COURTESY.some((p) => p.test(clause))) return 'courtesy';
-  return 'substance';
+  return scoreClause(clause).kind;
 }
 
 /** True when the text only promises action (or says nothing of substance), so it cannot be a final answer. */
 export function isPromiseOnly(text: string): boolean {
-  return !splitClauses(text).some((c) => classifyClause(c) === 'substance' && c.split(' ').length >= 4);
+  return scoreAnswer(text).verdict === 'non_answer';
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { Pixels } from './image-size.ts';
 import type { InspectedAttachment } from './inspect.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -18,7 +19,9 @@ export type AttachmentTask =
   | { kind: 'prepare'; fileName: string; declaredType?: string; bytes: Uint8Array; maxBytes: number }
   | { kind: 'strip'; mediaType: string; bytes: Uint8Array };
 
-export type AttachmentResult = { kind: 'prepare'; info: InspectedAttachment; bytes: Uint8Array } | { kind: 'strip'; bytes: Uint8Array };
+export type AttachmentResult =
+  | { kind: 'prepare'; info: InspectedAttachment; bytes: Uint8Array; pixels: Pixels | null }
+  | { kind: 'strip'; bytes: Uint8Array };
 
 let pool: WorkerPool<AttachmentTask, AttachmentResult> | undefined;
 
@@ -34,16 +37,17 @@ export function attachmentWorkers(): WorkerPool<AttachmentTask, AttachmentResult
 }
 
 /**
- * Checks an upload by its content (inspectAttachment) and strips its metadata, in a worker.
+ * Checks an upload by its content (inspectAttachment) and strips its metadata, in a worker; an
+ * image's width and height come back with it (image-size.ts), `null` for documents.
  * The bytes are copied to the worker; the caller's buffer stays usable.
  */
 export async function prepareAttachment(
   input: { fileName: string; declaredType?: string; bytes: Uint8Array },
   limits: { maxBytes: number },
-): Promise<{ info: InspectedAttachment; bytes: Uint8Array }> {
+): Promise<{ info: InspectedAttachment; bytes: Uint8Array; pixels: Pixels | null }> {
   const result = await attachmentWorkers().run({ kind: 'prepare', ...input, maxBytes: limits.maxBytes });
   if (result.kind !== 'prepare') throw new Error('attachment worker: unexpected answer');
-  return { info: result.info, bytes: result.bytes };
+  return { info: result.info, bytes: result.bytes, pixels: result.pixels };
 }
 
 /** stripAttachmentMetadata's worker side: strips a file of a known type in a worker. */

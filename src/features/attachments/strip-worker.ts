@@ -3,6 +3,7 @@ import os from 'node:os';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { AppError } from '../../errors.ts';
 import type { AttachmentResult, AttachmentTask } from './attachment-workers.ts';
+import { imageDimensions } from './image-size.ts';
 import { inspectAttachment } from './inspect.ts';
 import { stripInThisThread } from './strip-metadata.ts';
 import type { WorkerAnswer } from './worker-pool.ts';
@@ -14,7 +15,8 @@ import type { WorkerAnswer } from './worker-pool.ts';
 async function handle(task: AttachmentTask): Promise<AttachmentResult> {
   if (task.kind === 'prepare') {
     const info = await inspectAttachment(task, { maxBytes: task.maxBytes });
-    return { kind: 'prepare', info, bytes: await stripInThisThread(info.mediaType, task.bytes) };
+    const bytes = await stripInThisThread(info.mediaType, task.bytes);
+    return { kind: 'prepare', info, bytes, pixels: info.mediaType.startsWith('image/') ? imageDimensions(bytes) : null };
   }
   return { kind: 'strip', bytes: await stripInThisThread(task.mediaType, task.bytes) };
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import { isPromiseOnly } from '../../domain/answer-check.ts';
+import { type AnswerScore, clausesWithoutSubstance, scoreAnswer } from '../../domain/answer-check.ts';
 import { normalizeTrackingId } from '../../domain/tracking-id.ts';
 import { type Action, type Status, type Visibility, decideTransition } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
@@ -7,6 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { query, sql } from '../../db/sql.ts';
 import { handlerScope, staffReaderKind } from './access.ts';
+import { isEvidence } from '../attachments/image-size.ts';
 import { type StoredFile, discardFiles, prepareFiles, recordFiles } from './report-files.ts';
 import { clockPlan } from '../../domain/sla.ts';
 import { CalendarCache, applyClockPlan } from '../sla/clocks.service.ts';
@@ -173,7 +174,77 @@ export async function performAction(
     return await viewReport(deps.db, reader, principal, reportId);
   } catch (err) {
     await discardFiles(stored, deps.storage);
+    if (err instanceof RefusedAnswer) await recordRefusedAnswer(deps, principal, err, now);
     throw err;
+  }
+}
+
+/**
+ * A refused final answer, with what the check found. The action's transaction rolls back, so
+ * the attempt is recorded after it, in a statement of its own (`recordRefusedAnswer`): how often a
+ * body tries to close with a non-answer can then be counted from the timeline.
+ */
+class RefusedAnswer extends AppError {
+  readonly reportId: number;
+  readonly bodyId: number | null;
+  readonly result: AnswerScore;
+  constructor(reportId: number, bodyId: number | null, result: AnswerScore) {
+    const weak = clausesWithoutSubstance(result);
+    const shown = weak.length > 0 ? weak : result.clauses;
+    const fields: Record<string, string> = { message: result.advice };
+    for (const [i, clause] of shown.slice(0, 10).entries()) {
+      fields[`clauses.${i}`] = `"${clause.text}": ${CLAUSE_LABEL[clause.kind]} — ${clause.reasons.join('; ')}`;
+    }
+    const quoted = shown
+      .slice(0, 3)
+      .map((c) => `"${c.text}"`)
+      .join(', ');
+    super(
+      'answer_only_promises',
+      'Jawaban belum menyebut apa yang sudah dilakukan; kirim sebagai tindak lanjut, bukan jawaban akhir / ' +
+        'The answer does not say what was done; post it as a follow-up, not as the final answer' +
+        (quoted ? ` (${quoted})` : ''),
+      fields,
+    );
+    this.reportId = reportId;
+    this.bodyId = bodyId;
+    this.result = result;
+  }
+}
+
+const CLAUSE_LABEL: Record<string, string> = {
+  promise: 'hanya janji / only a promise',
+  handing_on: 'hanya diteruskan atau diterima / only handed on or received',
+  waiting: 'masih menunggu / still waiting',
+  vague: 'tidak menyebut tindakan / names no deed',
+  courtesy: 'salam / courtesy',
+  substance: 'isi / substance',
+};
+
+/** The refused attempt on the report's timeline, for staff only: its score and the body that tried. */
+async function recordRefusedAnswer(deps: AppDeps, principal: Principal, err: RefusedAnswer, now: Date): Promise<void> {
+  try {
+    await insertEvent(deps.db, {
+      reportId: err.reportId,
+      at: now,
+      type: 'answer_refused',
+      actorId: principal.userId,
+      actorRole: principal.role,
+      actorBodyId: principal.bodyId,
+      visibility: 'staff',
+      fromStatus: null,
+      toStatus: null,
+      message: null,
+      data: {
+        answerScore: err.result.score,
+        verdict: err.result.verdict,
+        bodyId: err.bodyId,
+        kinds: err.result.clauses.map((c) => c.kind),
+      },
+    });
+  } catch (recordError) {
+    // The officer's 422 matters more than the count: never turn it into a 500.
+    deps.logger?.warn({ err: recordError, reportId: err.reportId }, 'answer_refused event not recorded');
   }
 }
 
@@ -319,20 +390,28 @@ async function forward({ db, report: r, input }: RuleContext): Promise<Change> {
   return change(input, { message, columns: { bodyId: body.id, unitId: null }, data: { fromBodyId: r.body_id, toBodyId: body.id } });
 }
 
+/**
+ * A final answer must be one (domain/answer-check.ts: 422 with the clauses that only promise and
+ * the advice), and a complaint's answer carries evidence: a document, or a photo of at least
+ * 320 × 240 (attachments/image-size.ts). The score is kept on the answer's event.
+ */
 function answer({ report: r, input, files, now }: RuleContext): Change {
   const message = requireMessage(input);
-  if (isPromiseOnly(message)) {
-    throw new AppError(
-      'answer_only_promises',
-      'Jawaban hanya berisi janji tindak lanjut; kirim sebagai tindak lanjut, bukan jawaban akhir / ' +
-        'The answer only promises action; post it as a follow-up, not as the final answer',
-      { message: 'Jelaskan apa yang sudah dilakukan dan hasilnya / Say what was done and the outcome' },
-    );
+  const result = scoreAnswer(message);
+  if (result.verdict === 'non_answer') throw new RefusedAnswer(r.id, r.body_id, result);
+  if (r.classification === 'pengaduan') {
+    if (files.length === 0) {
+      throw invalidInput({ attachments: 'Jawaban pengaduan wajib disertai bukti / A complaint answer needs evidence' });
+    }
+    if (!files.some(isEvidence)) {
+      throw invalidInput({
+        attachments:
+          'Bukti harus berupa dokumen (PDF/Office) atau foto minimal 320 × 240 piksel / ' +
+          'Evidence must be a document (PDF/Office) or a photo of at least 320 × 240 pixels',
+      });
+    }
   }
-  if (r.classification === 'pengaduan' && files.length === 0) {
-    throw invalidInput({ attachments: 'Jawaban pengaduan wajib disertai bukti / A complaint answer needs evidence' });
-  }
-  return change(input, { message, columns: { answeredAt: now } });
+  return change(input, { message, columns: { answeredAt: now }, data: { answerScore: result.score, verdict: result.verdict } });
 }
 
 const reopen: Rule = ({ input }) => change(input, { message: requireMessage(input), columns: { closedAt: null } });

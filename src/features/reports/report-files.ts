@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/db.ts';
 import type { Visibility } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
 import { prepareAttachment } from '../attachments/attachment-workers.ts';
+import type { Pixels } from '../attachments/image-size.ts';
 import { formatMegabytes } from '../attachments/inspect.ts';
 import { type BlobStorage, newStorageKey } from '../attachments/storage.ts';
 import { insertAttachment } from './reports.repository.ts';
@@ -14,6 +15,8 @@ export interface StoredFile {
   mediaType: string;
   sizeBytes: number;
   sha256: string;
+  /** An image's width and height from its header (null for documents, or when unreadable). */
+  pixels: Pixels | null;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
   if (files.length > config.maxAttachments) {
     throw invalidInput({ attachments: `Maksimal ${config.maxAttachments} lampiran / At most ${config.maxAttachments} attachments` });
   }
-  const checked: { bytes: Uint8Array; fileName: string; mediaType: string }[] = [];
+  const checked: { bytes: Uint8Array; fileName: string; mediaType: string; pixels: Pixels | null }[] = [];
   for (const [index, file] of files.entries()) {
     if (file.size > config.maxAttachmentBytes) {
       throw new AppError(
@@ -37,11 +40,15 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
     const bytes = new Uint8Array(await file.arrayBuffer());
     try {
       // Type check and metadata stripping run in a worker thread, never on the event loop.
-      const { info, bytes: stripped } = await prepareAttachment(
+      const {
+        info,
+        bytes: stripped,
+        pixels,
+      } = await prepareAttachment(
         { fileName: file.name, declaredType: file.type || undefined, bytes },
         { maxBytes: config.maxAttachmentBytes },
       );
-      checked.push({ bytes: stripped, fileName: info.fileName, mediaType: info.mediaType });
+      checked.push({ bytes: stripped, fileName: info.fileName, mediaType: info.mediaType, pixels });
     } catch (err) {
       if (err instanceof AppError) {
         const named = new AppError(err.code, err.message, { [`attachments.${index}`]: err.message });
@@ -62,6 +69,7 @@ export async function prepareFiles(files: File[], config: Config, storage: BlobS
         mediaType: file.mediaType,
         sizeBytes: file.bytes.byteLength,
         sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        pixels: file.pixels,
       });
     }
   } catch (err) {

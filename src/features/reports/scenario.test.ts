@@ -107,6 +107,7 @@ test('one report from submission to rating, through the HTTP API', async () => {
       'dispositioned',
       'dispositioned',
       'followed_up',
+      'answer_refused', // the promise posted as an answer: counted, for staff only
       'answered',
       'reporter_replied',
       'answered',
@@ -115,6 +116,13 @@ test('one report from submission to rating, through the HTTP API', async () => {
     ],
   );
   assert.ok(timeline.body.every((e: { at: string; actor: { role: string } }) => e.at && e.actor.role));
+  // Every answer keeps its score; the refused attempt keeps its own, and the body that tried.
+  const refused = timeline.body.find((e: { type: string }) => e.type === 'answer_refused');
+  assert.equal(refused.visibility, 'staff');
+  assert.ok(refused.data.answerScore < 0.5 && refused.data.verdict === 'non_answer');
+  for (const answered of timeline.body.filter((e: { type: string }) => e.type === 'answered')) {
+    assert.ok(answered.data.answerScore >= 0.5 && answered.data.verdict === 'answer', JSON.stringify(answered.data));
+  }
   // Every clock start and stop is on the staff timeline, with its due time.
   const started = timeline.body
     .filter((e: { type: string }) => e.type === 'clock_started')
@@ -131,6 +139,7 @@ test('one report from submission to rating, through the HTTP API', async () => {
   const publicTypes = publicTimeline.body.map((e: { type: string }) => e.type);
   assert.ok(!publicTypes.includes('dispositioned'));
   assert.ok(!publicTypes.includes('reporter_replied'));
+  assert.ok(!publicTypes.includes('answer_refused'));
   assert.ok(publicTypes.includes('answered'));
 });
 

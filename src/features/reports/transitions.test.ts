@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatTrackingId } from '../../domain/tracking-id.ts';
 import { type TestApp, type TestUser, reportInput, startTestApp } from '../../../test/support/app.ts';
+import { pngOfSize } from '../../../test/support/png.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/attachments');
 const PDF = fs.readFileSync(path.join(FIXTURES, 'document.pdf'));
@@ -415,6 +416,56 @@ describe('handling and answering', () => {
       [id],
     );
     assert.equal(rows[0]!.n, 0, 'the refused evidence is not kept');
+  });
+
+  test('a 1 × 1 picture is not evidence; a 640 × 480 photo is, and the answer keeps its score', async () => {
+    const id = await reportIn('in_progress');
+    const withPicture = (png: Uint8Array<ArrayBuffer>) => {
+      const form = new FormData();
+      form.set('message', ANSWER);
+      form.append('attachments', new File([png], 'foto.png', { type: 'image/png' }));
+      return form;
+    };
+    const tiny = await post(unit, id, 'answer', withPicture(pngOfSize(1, 1)));
+    assert.equal(tiny.status, 400, tiny.text);
+    assert.match(tiny.body.error.fields.attachments, /320 × 240/);
+    const photo = await must(unit, id, 'answer', withPicture(pngOfSize(640, 480)));
+    assert.equal(photo.status, 'answered');
+    const answered = (await timeline(id, national)).findLast((e) => e.type === 'answered')!;
+    assert.equal(answered.data.verdict, 'answer');
+    assert.ok((answered.data.answerScore as number) >= 0.5);
+  });
+
+  test('a refused answer names the clauses that only promise and what would make it an answer; the attempt is counted for staff', async () => {
+    const id = await reportIn('in_progress');
+    const refused = await post(
+      unit,
+      id,
+      'answer',
+      evidence('Terima kasih atas laporan Bapak. Laporan ini ditindaklanjuti oleh bidang terkait sesuai prosedur yang berlaku, dan perbaikan akan segera dijadwalkan.'),
+    );
+    assert.equal(refused.status, 422, refused.text);
+    assert.equal(refused.body.error.code, 'answer_only_promises');
+    const fields = refused.body.error.fields as Record<string, string>;
+    const clauses = Object.entries(fields).filter(([k]) => k.startsWith('clauses.')).map(([, v]) => v);
+    assert.ok(clauses.some((c) => c.includes('ditindaklanjuti oleh bidang terkait')), JSON.stringify(fields));
+    assert.ok(clauses.some((c) => c.includes('akan segera dijadwalkan') && /janji|promise/.test(c)), JSON.stringify(fields));
+    assert.match(fields.message!, /what was done|what would|names nothing/);
+    assert.match(refused.body.error.message, /Jawaban .* \/ The answer/);
+    // Refused, yet recorded (after the rollback), for staff only, with the score and the body.
+    const staff = await timeline(id, national);
+    const attempt = staff.findLast((e) => e.type === 'answer_refused')!;
+    assert.equal(attempt.visibility, 'staff');
+    assert.ok((attempt.data.answerScore as number) < 0.5);
+    assert.equal(attempt.data.bodyId, ids.pontianak);
+    assert.ok(!(await timeline(id, citizen)).some((e) => e.type === 'answer_refused'));
+    assert.equal((await t.request('GET', `/api/v1/reports/${id}`, { token: national.token })).body.status, 'in_progress');
+  });
+
+  test('issue 9: "Lubang sudah ditambal." closes with evidence; the template "ditindaklanjuti … sesuai prosedur" does not', async () => {
+    const id = await reportIn('in_progress');
+    assert.equal((await post(unit, id, 'answer', evidence('Laporan ini ditindaklanjuti oleh bidang terkait sesuai prosedur yang berlaku'))).status, 422);
+    assert.equal((await must(unit, id, 'answer', evidence('Lubang sudah ditambal.'))).status, 'answered');
   });
 });
 
