@@ -61,7 +61,10 @@ test('submission starts the verification (H+3 working days) and Ombudsman (60 da
   assert.equal(c.verification!.dueAt, '2026-11-27T23:59:59+07:00');
   assert.equal(c.verification!.left!.workingDays, 3);
   assert.equal(c.ombudsman!.dueAt, '2027-01-23T23:59:59+07:00');
-  // The public sees the clocks too: deadlines are a public commitment.
+  // Not public before verification; then the public sees the clocks too: deadlines are a public commitment.
+  assert.equal((await t.request('GET', `/api/v1/reports/${id}`)).status, 404);
+  const verified = await t.request('POST', `/api/v1/reports/${id}/verify`, { token: national.token, json: { resolutionClass: 14 } });
+  assert.equal(verified.status, 200, verified.text);
   const pub = await t.request('GET', `/api/v1/reports/${id}`);
   assert.equal(pub.body.clocks.length, 2);
 });
