@@ -60,7 +60,7 @@ export function countsAgainstBody(kind: ClockKind): boolean {
 
 export type ClockOp =
   | { op: 'start'; kind: ClockKind }
-  | { op: 'stop'; kind: ClockKind | 'all' }
+  | { op: 'stop'; kind: ClockKind | 'all'; except?: ClockKind }
   | { op: 'pause'; kind: ClockKind | 'all' }
   | { op: 'resume'; kind: ClockKind | 'all' };
 
@@ -125,12 +125,23 @@ export function clockPlan(event: string, from: Status | null, to: Status): Clock
         { op: 'start', kind: 'resolution' },
       ];
     case 'rated':
-      return to === 'in_progress' ? [{ op: 'start', kind: 'resolution' }] : [];
+      // a low rating reopens it: not completed, so the Ombudsman clock runs on from where it stood
+      return to === 'in_progress'
+        ? [
+            { op: 'resume', kind: 'ombudsman' },
+            { op: 'start', kind: 'resolution' },
+          ]
+        : [];
     case 'accepted':
     case 'closed_by_reporter':
     case 'auto_closed':
     case 'archived':
-      return [{ op: 'stop', kind: 'all' }];
+      // Closed is not completed for good: a low rating (or an appeal) reopens it. The Ombudsman
+      // clock waits rather than stops, so it resumes without counting the days it was closed.
+      return [
+        { op: 'stop', kind: 'all', except: 'ombudsman' },
+        { op: 'pause', kind: 'ombudsman' },
+      ];
     default:
       return [];
   }

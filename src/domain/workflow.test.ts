@@ -39,6 +39,9 @@ function contextFor(row: (typeof TRANSITIONS)[number]): TransitionContext {
   const base: TransitionContext = { verified: true, alreadyRated: false };
   if (row.action === 'forward') return { ...base, toNational: row.to === 'submitted' };
   if (row.action === 'rate') return { ...base, rating: row.to === 'in_progress' ? 2 : 3 };
+  if (row.action === 'follow_up') return { ...base, internal: row.event === 'internal_note' };
+  // verified once: the only row that needs a report not yet verified
+  if (row.action === 'verify') return { ...base, verified: false };
   assert.equal(row.when, undefined, `row ${row.action}→${row.to} has a condition this test does not know`);
   return base;
 }
@@ -197,6 +200,31 @@ describe('the transition table', () => {
     }
   });
 
+  test('verification happens once; corrections after it are edits, with their own event', () => {
+    const again = appErrorOf(() => decideTransition('submitted', 'verify', 'national_admin', { verified: true }));
+    assert.equal(again.code, 'illegal_transition');
+    assert.match(again.message, /sudah diverifikasi|already verified/);
+    for (const status of ['submitted', 'dispositioned', 'in_progress', 'answered'] as const) {
+      const d = decideTransition(status, 'edit', 'agency_admin', { verified: true });
+      assert.deepEqual(d, { from: status, to: status, event: 'edited', visibility: 'staff' });
+    }
+    assert.equal(appErrorOf(() => decideTransition('submitted', 'edit', 'national_admin', { verified: false })).code, 'illegal_transition');
+    assert.equal(appErrorOf(() => decideTransition('closed', 'edit', 'national_admin', { verified: true })).code, 'illegal_transition');
+    assert.equal(appErrorOf(() => decideTransition('dispositioned', 'edit', 'unit_officer', { verified: true })).code, 'forbidden');
+  });
+
+  test('a staff-only follow-up is a note: the status stays, and its event is not a follow-up', () => {
+    for (const from of ['dispositioned', 'in_progress'] as const) {
+      assert.deepEqual(decideTransition(from, 'follow_up', 'unit_officer', { internal: true }), {
+        from,
+        to: from,
+        event: 'internal_note',
+        visibility: 'staff',
+      });
+    }
+    assert.equal(decideTransition('dispositioned', 'follow_up', 'unit_officer', { internal: false }).to, 'in_progress');
+  });
+
   test('route needs a verified report, and says so', () => {
     const err = appErrorOf(() => decideTransition('submitted', 'route', 'national_admin', { verified: false }));
     assert.equal(err.code, 'illegal_transition');
@@ -234,7 +262,9 @@ describe('the transition table', () => {
     for (const actor of ACTORS) assert.deepEqual(availableActions('archived', actor), [], actor);
     assert.deepEqual(availableActions('closed', 'reporter'), ['rate']);
     assert.deepEqual(availableActions('closed', 'agency_admin'), []);
-    assert.deepEqual(availableActions('submitted', 'national_admin').sort(), ['archive', 'hold', 'route', 'verify']);
+    assert.deepEqual(availableActions('submitted', 'national_admin').sort(), ['archive', 'hold', 'verify']);
+    assert.deepEqual(availableActions('submitted', 'national_admin', { verified: true }).sort(), ['archive', 'edit', 'hold', 'route']);
+    assert.deepEqual(availableActions('closed', 'reporter', { alreadyRated: true }), []);
     assert.deepEqual(availableActions('answered', 'reporter').sort(), ['accept', 'close', 'reopen', 'reply']);
     assert.deepEqual(availableActions('dispositioned', 'monitor'), []);
   });

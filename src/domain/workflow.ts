@@ -14,8 +14,16 @@ export const STATUS_LABELS: Record<Status, { id: string; en: string }> = {
   archived: { id: 'Arsip', en: 'Archived' },
 };
 
+/** A submitted report is verified once, and its label says so until it is routed. */
+export const VERIFIED_LABEL = { id: 'Terverifikasi', en: 'Verified' } as const;
+
+export function statusLabel(status: Status, verified: boolean): { id: string; en: string } {
+  return status === 'submitted' && verified ? VERIFIED_LABEL : STATUS_LABELS[status];
+}
+
 export const ACTIONS = [
   'verify',
+  'edit',
   'hold',
   'archive',
   'route',
@@ -43,6 +51,8 @@ export interface TransitionContext {
   rating?: number;
   alreadyRated?: boolean;
   toNational?: boolean;
+  /** A follow-up for staff only (an internal note). */
+  internal?: boolean;
 }
 
 interface TransitionRule {
@@ -67,7 +77,29 @@ const REPORTER: readonly Actor[] = ['reporter'];
 
 /** Every lifecycle transition of domain.md, and nothing else. */
 export const TRANSITIONS: readonly TransitionRule[] = [
-  { action: 'verify', from: ['submitted'], to: 'same', actors: VERIFIERS, event: 'verified', visibility: 'public' },
+  // Verified once; corrections after that are edits, with their own event.
+  {
+    action: 'verify',
+    from: ['submitted'],
+    to: 'same',
+    actors: VERIFIERS,
+    event: 'verified',
+    visibility: 'public',
+    requires: (c) =>
+      c.verified
+        ? 'Laporan sudah diverifikasi; koreksi dicatat sebagai suntingan (edit) / The report is already verified; corrections are edits'
+        : null,
+  },
+  {
+    action: 'edit',
+    from: OPEN,
+    to: 'same',
+    actors: VERIFIERS,
+    event: 'edited',
+    visibility: 'staff',
+    requires: (c) =>
+      c.verified ? null : 'Laporan belum diverifikasi; koreksi dilakukan saat verifikasi / Not verified yet; correct it when verifying',
+  },
   { action: 'hold', from: ['submitted'], to: 'on_hold', actors: VERIFIERS, event: 'put_on_hold', visibility: 'reporter' },
   {
     action: 'archive',
@@ -103,6 +135,16 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     actors: ['agency_admin', 'national_admin'],
     event: 'forwarded',
     visibility: 'public',
+  },
+  // A note for staff only is not the body's follow-up: the status and the first follow-up clock stay.
+  {
+    action: 'follow_up',
+    from: ROUTED,
+    to: 'same',
+    actors: HANDLERS,
+    event: 'internal_note',
+    visibility: 'staff',
+    when: (c) => c.internal === true,
   },
   { action: 'follow_up', from: ROUTED, to: 'in_progress', actors: HANDLERS, event: 'followed_up', visibility: 'public' },
   { action: 'answer', from: ROUTED, to: 'answered', actors: HANDLERS, event: 'answered', visibility: 'public' },
@@ -183,7 +225,13 @@ export function decideTransition(status: Status, action: Action, actor: Actor, c
   return { from: status, to: rule.to === 'same' ? status : rule.to, event: rule.event, visibility: rule.visibility };
 }
 
-/** The actions an actor could take on a report in this status (for clients to show buttons). */
-export function availableActions(status: Status, actor: Actor): Action[] {
-  return [...new Set(TRANSITIONS.filter((r) => r.from.includes(status) && r.actors.includes(actor)).map((r) => r.action))];
+/**
+ * The actions an actor could take on a report in this status, given what is known of it (for
+ * clients to show buttons): a row counts when nothing it requires stands in the way. Rows chosen
+ * by the request (`when`: a rating, a target) count whichever the request will be.
+ */
+export function availableActions(status: Status, actor: Actor, ctx: TransitionContext = {}): Action[] {
+  return [
+    ...new Set(TRANSITIONS.filter((r) => r.from.includes(status) && r.actors.includes(actor) && !r.requires?.(ctx)).map((r) => r.action)),
+  ];
 }

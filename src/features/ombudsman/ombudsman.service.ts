@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
+import { type OmbudsmanStep, ombudsmanStepRefusal } from '../../domain/ombudsman.ts';
 import { normalizeTrackingId } from '../../domain/tracking-id.ts';
 import type { Visibility } from '../../domain/workflow.ts';
 import { AppError } from '../../errors.ts';
@@ -21,7 +22,7 @@ import { type ReportJson, toReportJson, viewReport } from '../reports/reports.se
 export const CASE_STATUSES = ['open', 'taken', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export type OmbudsmanStep = 'take_over' | 'findings' | 'recommendation' | 'close';
+export type { OmbudsmanStep };
 
 export interface StepInput {
   findings?: string;
@@ -113,34 +114,17 @@ async function lockCase(tx: Queryable, principal: Principal, trackingId: string)
   throw notFound();
 }
 
-/** Why this step cannot happen now, or null. The order of the checks is the order of the case. */
+/** Why this step cannot happen now, or null (`domain/ombudsman.ts`, the same rule `availableActions` lists by). */
 function refusal(c: LockedCase, step: OmbudsmanStep): string | null {
-  if (c.ombudsman_closed_at !== null) {
-    return 'Penanganan Ombudsman atas laporan ini sudah ditutup / The Ombudsman case on this report is already closed';
-  }
-  if (step === 'take_over') {
-    return c.ombudsman_taken_at !== null
-      ? 'Laporan ini sudah diambil alih oleh Ombudsman / This report has already been taken over by the Ombudsman'
-      : null;
-  }
-  if (c.ombudsman_taken_at === null) {
-    return 'Ambil alih laporan terlebih dahulu / Take the report over first';
-  }
-  if (step === 'recommendation' && c.ombudsman_findings === null) {
-    return 'Catat temuan terlebih dahulu; rekomendasi didasarkan pada temuan / Record the findings first; a recommendation rests on them';
-  }
-  if (step === 'close') {
-    const missing: string[] = [];
-    if (c.ombudsman_findings === null) missing.push('temuan / findings');
-    if (c.ombudsman_recommendation === null) missing.push('rekomendasi / recommendation');
-    if (missing.length > 0) {
-      return (
-        `Belum dapat ditutup, belum ada: ${missing.map((m) => m.split(' / ')[0]).join(', ')} / ` +
-        `Cannot close yet, missing: ${missing.map((m) => m.split(' / ')[1]).join(', ')}`
-      );
-    }
-  }
-  return null;
+  return ombudsmanStepRefusal(
+    {
+      takenAt: c.ombudsman_taken_at,
+      findings: c.ombudsman_findings,
+      recommendation: c.ombudsman_recommendation,
+      closedAt: c.ombudsman_closed_at,
+    },
+    step,
+  );
 }
 
 interface StepPlan {

@@ -486,3 +486,27 @@ describe('refusals', () => {
     assertNoIdentity(timeline, 'timeline');
   });
 });
+
+describe('availableActions lists the Ombudsman’s steps', () => {
+  test('take-over, then findings, then recommendation, then close, as each applies; none for another office or once closed', async () => {
+    const id = await routedReport();
+    await escalate(id, 'ombudsman-61', '2027-01-24T00:00:00Z');
+    const actions = async (user: TestUser) => {
+      const res = await t.request('GET', `/api/v1/reports/${id}`, { token: user.token });
+      assert.equal(res.status, 200, res.text);
+      return res.body.availableActions as string[];
+    };
+    assert.deepEqual(await actions(office61), ['ombudsman_take_over']);
+    assert.deepEqual(await actions(office51), [], 'another office reads the public report and can do nothing');
+    assert.ok(!(await actions(agency)).some((a) => a.startsWith('ombudsman_')), 'the body is not the Ombudsman');
+    assert.equal((await step(office61, id, 'take-over', {})).status, 200);
+    assert.deepEqual(await actions(office61), ['ombudsman_findings']);
+    assert.equal((await step(office61, id, 'findings', { findings: 'Maladministrasi: penundaan berlarut.' })).status, 200);
+    assert.deepEqual(await actions(office61), ['ombudsman_findings', 'ombudsman_recommendation']);
+    assert.equal((await step(office61, id, 'recommendation', { recommendation: 'Perbaiki dalam 14 hari.' })).status, 200);
+    assert.deepEqual(await actions(office61), ['ombudsman_findings', 'ombudsman_recommendation', 'ombudsman_close']);
+    assert.deepEqual(await actions(root), ['ombudsman_findings', 'ombudsman_recommendation', 'ombudsman_close'], 'Ombudsman RI too');
+    assert.equal((await step(office61, id, 'close', {})).status, 200);
+    assert.deepEqual(await actions(office61), []);
+  });
+});

@@ -424,15 +424,20 @@ describe('anonim and rahasia cannot be removed', () => {
     });
   }
 
-  test('a flag set at verification cannot be taken off by a second verification either', async () => {
+  test('a flag set at verification cannot be taken off: a second verification is 409, an edit is 400', async () => {
     const id = (await fileReport(citizen.token, { suggestedBodyId: pontianakId })).body.trackingId;
     await act(agency, id, 'verify', { resolutionClass: 5, anonymous: true, secret: true });
-    // verify is only legal once (submitted → submitted keeps it verifiable), so try again as national
-    const res = await t.request('POST', `/api/v1/reports/${id}/verify`, {
+    const again = await t.request('POST', `/api/v1/reports/${id}/verify`, {
       token: national.token,
       json: { resolutionClass: 5, anonymous: false, secret: false },
     });
-    assert.equal(res.status, 400, res.text);
+    assert.equal(again.status, 409, again.text);
+    const edit = await t.request('POST', `/api/v1/reports/${id}/edit`, {
+      token: national.token,
+      json: { anonymous: false, secret: false },
+    });
+    assert.equal(edit.status, 400, edit.text);
+    assert.ok(edit.body.error.fields.anonymous && edit.body.error.fields.secret, edit.text);
     const row = await flagRow(id);
     assert.equal(row.is_anonymous, true);
     assert.equal(row.is_secret, true);
@@ -528,18 +533,16 @@ describe('rahasia (secret) reports', () => {
     assert.equal(foreign.status, 404);
   });
 
-  test('made secret at verification: leaves feed, search and counts at once', async () => {
+  test('made secret at verification: it never reaches the feed, search or counts', async () => {
     const word = 'Kalimayangsunyi';
     const id: string = (await fileReport(citizen.token, { title: `Dana bantuan ${word} dipotong`, suggestedBodyId: pontianakId })).body
       .trackingId;
-    const publicBefore = await t.request('GET', `/api/v1/reports?q=${word}`);
-    assert.equal(publicBefore.body.total, 1, 'public before verification');
+    // Not public before verification: the verifier is the last chance to mark it rahasia.
+    await assertHiddenFromPublic(id, word);
     const countsBefore = await stats();
     const verified = await act(national, id, 'verify', { resolutionClass: 14, secret: true });
     assert.equal(verified.body.secret, true);
-    const countsAfter = await stats();
-    assert.equal(countsAfter.total, countsBefore.total - 1);
-    assert.equal(countsAfter.byStatus.submitted, (countsBefore.byStatus.submitted ?? 0) - 1);
+    assert.deepEqual(await stats(), countsBefore);
     await assertHiddenFromPublic(id, word);
     await act(national, id, 'route', { bodyId: pontianakId });
     await act(agency, id, 'disposition', { unitId: puprId });
@@ -570,6 +573,7 @@ describe('archived reports', () => {
     test(`archived as ${reason}: leaves the feed, search, counts and public GET`, async () => {
       const word = reason === 'spam_hoax' ? 'Hoaksberantai' : 'Makianjorok';
       const id: string = (await fileReport(citizen.token, { title: `Kabar ${word} tentang pejabat` })).body.trackingId;
+      await act(national, id, 'verify', { resolutionClass: 5 });
       assert.equal((await t.request('GET', `/api/v1/reports/${id}`)).status, 200);
       const before = (await t.request('GET', '/api/v1/stats')).body.total;
       const archived = await act(national, id, 'archive', { reason });
@@ -591,6 +595,8 @@ describe('archived reports', () => {
   test('archived as duplicate: stays public, with duplicateOf set', async () => {
     const original: string = (await fileReport(citizen.token, { title: 'Lampu jalan padam di Jalan Gajah Mada' })).body.trackingId;
     const dup: string = (await fileReport(otherReporter.token, { title: 'Lampu jalan mati di Jalan Gajah Mada' })).body.trackingId;
+    await act(national, original, 'verify', { resolutionClass: 5 });
+    await act(national, dup, 'verify', { resolutionClass: 5 });
     const archived = await act(national, dup, 'archive', { reason: 'duplicate', duplicateOf: original });
     assert.equal(archived.body.duplicateOf, original);
     const pub = await t.request('GET', `/api/v1/reports/${dup}`);
@@ -606,6 +612,9 @@ describe('archived reports', () => {
   test('a public duplicate does not reveal the tracking ID of a secret original', async () => {
     const secret: string = (await fileReport(citizen.token, { secret: true, title: 'Pungli di loket KTP kecamatan' })).body.trackingId;
     const dup: string = (await fileReport(otherReporter.token, { title: 'Pungutan liar di loket KTP kecamatan' })).body.trackingId;
+    await act(national, secret, 'verify', { resolutionClass: 5 });
+    // verified, so the duplicate itself is public and the check below is not vacuous
+    await act(national, dup, 'verify', { resolutionClass: 5 });
     await act(national, dup, 'archive', { reason: 'duplicate', duplicateOf: secret });
     assert.equal((await t.request('GET', `/api/v1/reports/${secret}`)).status, 404);
     const leaks: string[] = [];
@@ -701,5 +710,97 @@ describe('attachments', () => {
     const attachmentId = reporterFiles[0]!.split('/').pop();
     const res = await t.request('GET', `/api/v1/reports/${other}/attachments/${attachmentId}`, { token: otherReporter.token });
     assert.equal(res.status, 404);
+  });
+});
+
+describe('a report is public once verified, not when filed', () => {
+  let citizen: TestUser;
+  before(async () => {
+    citizen = await t.user('reporter');
+  });
+
+  /** Every public way in: feed, keyword and ID search, counts, GET, timeline, attachments. */
+  async function publicSees(id: string, word: string, attachmentUrl: string) {
+    const feed = await t.request('GET', '/api/v1/reports?perPage=100');
+    const byWord = await t.request('GET', `/api/v1/reports?q=${word}`);
+    const byId = await t.request('GET', `/api/v1/reports?q=${id.toLowerCase()}`);
+    const get = await t.request('GET', `/api/v1/reports/${id}`);
+    const timeline = await t.request('GET', `/api/v1/reports/${id}/timeline`);
+    const foreign = await t.request('GET', `/api/v1/reports/${id}`, { token: agencyOther.token });
+    const other = await t.request('GET', `/api/v1/reports/${id}/timeline`, { token: otherReporter.token });
+    return {
+      feed: feed.text.includes(id),
+      search: byWord.body.total === 1,
+      idSearch: byId.body.total === 1,
+      get: get.status === 200,
+      timeline: timeline.status === 200,
+      otherBody: foreign.status === 200,
+      otherReporter: other.status === 200,
+      // the reporter's own file is never public; before verification not even its report's URL answers
+      attachment: (await t.request('GET', attachmentUrl)).status === 200,
+    };
+  }
+  const NOTHING = {
+    feed: false,
+    search: false,
+    idSearch: false,
+    get: false,
+    timeline: false,
+    otherBody: false,
+    otherReporter: false,
+    attachment: false,
+  };
+
+  test('unverified: invisible to the public everywhere; verified: visible (the reporter’s own file still not)', async () => {
+    const word = 'Trotoarambrolbaru';
+    const stats = async () => (await t.request('GET', '/api/v1/stats')).body.total as number;
+    const before = await stats();
+    const created = await fileReport(citizen.token, { title: `Trotoar ${word} di Jalan Tanjungpura`, suggestedBodyId: pontianakId }, [
+      photo(),
+    ]);
+    const id: string = created.body.trackingId;
+    const url: string = created.body.attachments[0].url;
+    assert.deepEqual(await publicSees(id, word, url), NOTHING);
+    assert.equal(await stats(), before, 'counts');
+    // the reporter and the staff who handle it read it meanwhile
+    for (const user of [citizen, national, agency, monitor]) {
+      assert.equal((await t.request('GET', `/api/v1/reports/${id}`, { token: user.token })).status, 200, user.principal.role);
+    }
+    const held = await act(agency, id, 'hold', { message: 'Mohon sebutkan nomor rumah terdekat.' });
+    assert.equal(held.body.status, 'on_hold');
+    assert.deepEqual(await publicSees(id, word, url), NOTHING, 'on hold, still not verified');
+    await act(citizen, id, 'reply', { message: 'Di depan rumah nomor 12.' });
+
+    await act(agency, id, 'verify', { resolutionClass: 14 });
+    assert.deepEqual(await publicSees(id, word, url), {
+      ...NOTHING,
+      feed: true,
+      search: true,
+      idSearch: true,
+      get: true,
+      timeline: true,
+      otherBody: true,
+      otherReporter: true,
+    });
+    assert.equal(await stats(), before + 1, 'counts');
+    const pub = await t.request('GET', `/api/v1/reports/${id}`);
+    assert.deepEqual(pub.body.statusLabel, { id: 'Terverifikasi', en: 'Verified' });
+  });
+
+  test('archived before verification, even as a duplicate, it never became public', async () => {
+    const id: string = (await fileReport(citizen.token, { title: 'Lampu lalu lintas mati di Jalan Ahmad Yani' })).body.trackingId;
+    await act(national, id, 'archive', { reason: 'not_public_service' });
+    assert.equal((await t.request('GET', `/api/v1/reports/${id}`)).status, 404);
+    assert.equal((await t.request('GET', `/api/v1/reports?q=${id}`)).body.total, 0);
+  });
+
+  test('the verifier marks it rahasia: it is never public, before or after', async () => {
+    const word = 'Suapmejaloket';
+    const created = await fileReport(citizen.token, { title: `Praktik ${word} di kecamatan`, suggestedBodyId: pontianakId }, [photo()]);
+    const id: string = created.body.trackingId;
+    const url: string = created.body.attachments[0].url;
+    assert.deepEqual(await publicSees(id, word, url), NOTHING);
+    await act(national, id, 'verify', { resolutionClass: 14, secret: true });
+    assert.deepEqual(await publicSees(id, word, url), NOTHING);
   });
 });

@@ -123,6 +123,7 @@ export async function performAction(
         rating: input.rating,
         alreadyRated: r.rated_at !== null && r.closed_at !== null && r.rated_at >= r.closed_at,
         toNational: input.toNational === true,
+        internal: input.internal === true,
       });
       const rule = ACTION_RULES[action];
       if (!rule) throw forbidden(`Tindakan ${action} bukan untuk pengguna / Action ${action} is not for users`);
@@ -139,7 +140,7 @@ export async function performAction(
         limits: deps.config.sla,
         calendars: new CalendarCache(tx),
       });
-      const visibility: Visibility = action === 'follow_up' && input.internal ? 'staff' : decision.visibility;
+      const visibility: Visibility = decision.visibility;
       const eventId = await insertEvent(tx, {
         reportId: r.id,
         at: now,
@@ -323,6 +324,52 @@ async function verify({ db, report: r, input, now }: RuleContext): Promise<Chang
   });
 }
 
+/**
+ * A correction after verification: title, category, classification, and anonim/rahasia (which
+ * only go on). By the national admin, or the agency admin of the body that handles the report.
+ * Its own event, never a second verification.
+ */
+async function edit({ db, principal, report: r, input }: RuleContext): Promise<Change> {
+  if (principal.role === 'agency_admin' && r.body_id !== principal.bodyId) {
+    throw forbidden('Hanya admin instansi yang menangani laporan ini / Only the admin of the handling body');
+  }
+  const fields: Record<string, string> = {};
+  if (input.anonymous === false && r.is_anonymous) fields.anonymous = 'Anonim tidak dapat dicabut / Anonymity cannot be removed';
+  if (input.secret === false && r.is_secret) fields.secret = 'Rahasia tidak dapat dicabut / Secrecy cannot be removed';
+  if (input.categoryId) {
+    const rows = await db.query('SELECT 1 FROM categories WHERE id = $1', [input.categoryId]);
+    if (rows.length === 0) fields.categoryId = 'Kategori tidak dikenal / Unknown category';
+  }
+  if (Object.keys(fields).length > 0) throw invalidInput(fields);
+  const flags: Record<string, boolean> = {};
+  if (input.anonymous && !r.is_anonymous) flags.anonymous = true;
+  if (input.secret && !r.is_secret) flags.secret = true;
+  const edited = [
+    ...(input.title ? ['title'] : []),
+    ...(input.categoryId !== undefined ? ['categoryId'] : []),
+    ...(input.classification && input.classification !== r.classification ? ['classification'] : []),
+  ];
+  if (edited.length === 0 && Object.keys(flags).length === 0) {
+    throw invalidInput({ title: 'Tidak ada yang diubah / Nothing to change' });
+  }
+  return change(input, {
+    columns: {
+      title: input.title || undefined,
+      categoryId: input.categoryId,
+      classification: input.classification,
+      isAnonymous: flags.anonymous,
+      isSecret: flags.secret,
+    },
+    // which fields changed, never their old values (a title may have named someone)
+    data: {
+      fields: edited,
+      ...(input.classification ? { classification: input.classification } : {}),
+      ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
+    },
+    extraEvents: Object.keys(flags).length > 0 ? [{ type: 'privacy_flags_set', visibility: 'staff', message: null, data: flags }] : [],
+  });
+}
+
 async function archive({ db, report: r, input }: RuleContext): Promise<Change> {
   if (!input.reason) throw invalidInput({ reason: 'Wajib diisi / Required' });
   const result = change(input, { columns: { archiveReason: input.reason }, data: { reason: input.reason } });
@@ -429,6 +476,7 @@ function rate({ input, now }: RuleContext): Change {
 /** Every user action and its rules; the sweep's own actions (auto-close, escalation) are not here. */
 const ACTION_RULES: Partial<Record<Action, Rule>> = {
   verify,
+  edit,
   hold: withMessage,
   archive,
   route,

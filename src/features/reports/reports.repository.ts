@@ -42,6 +42,7 @@ export interface ReportViewRow {
   verified_at: Date | null;
   answered_at: Date | null;
   closed_at: Date | null;
+  rated_at: Date | null;
   escalated_at: Date | null;
   ombudsman_body_id: number | null;
   ombudsman_body_name: string | null;
@@ -112,7 +113,7 @@ function viewSelect(kind: ReaderKind): string {
        r.unit_id, un.name AS unit_name, r.is_anonymous, r.is_secret, r.resolution_class, r.archive_reason,
        ${DUPLICATE_OF[kind]} AS duplicate_of, r.channel, ${RAW_MESSAGE[kind]} AS channel_message, r.rating,
        ${IDENTITY_COLUMNS[kind]},
-       r.created_at, r.updated_at, r.verified_at, r.answered_at, r.closed_at, r.escalated_at,
+       r.created_at, r.updated_at, r.verified_at, r.answered_at, r.closed_at, r.rated_at, r.escalated_at,
        r.ombudsman_body_id, ob.name AS ombudsman_body_name, r.ombudsman_taken_at,
        ${OMBUDSMAN_OFFICER[kind]} AS ombudsman_officer_name,
        ${ombudsmanText(kind, 'ombudsman_findings')} AS ombudsman_findings,

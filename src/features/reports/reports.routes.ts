@@ -59,6 +59,20 @@ const ACTION_ROUTES: { path: string; action: Action; summary: string; schema: z.
       secret: z.boolean().optional(),
     }),
   },
+  {
+    path: 'edit',
+    action: 'edit',
+    summary:
+      'Correct a verified report: title, category, classification; anonim/rahasia only go on (national admin, or the handling body’s admin)',
+    schema: z.strictObject({
+      classification: z.enum(CLASSIFICATIONS).optional(),
+      categoryId: z.number().int().positive().nullable().optional(),
+      title: z.string().trim().min(5).max(200).optional(),
+      anonymous: z.boolean().optional(),
+      secret: z.boolean().optional(),
+      message: optionalMessage,
+    }),
+  },
   { path: 'hold', action: 'hold', summary: 'Hold for completion by the reporter', schema: z.strictObject({ message }) },
   {
     path: 'archive',

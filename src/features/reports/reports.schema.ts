@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { OMBUDSMAN_ACTIONS } from '../../domain/ombudsman.ts';
 import { ACTIONS, STATUSES } from '../../domain/workflow.ts';
 import { pagingQuery } from '../../http/openapi.ts';
 
@@ -163,7 +164,9 @@ export const ReportSchema = z
     escalatedAt: z.string().nullable(),
     ombudsman: OmbudsmanCaseSchema.nullable().openapi({ description: 'Null until the report is escalated to the Ombudsman' }),
     attachments: z.array(AttachmentSchema),
-    availableActions: z.array(z.enum(ACTIONS)),
+    availableActions: z.array(z.enum([...ACTIONS, ...OMBUDSMAN_ACTIONS])).openapi({
+      description: 'What this caller can do to this report now (role, scope and state); the Ombudsman’s steps are `ombudsman_*`',
+    }),
   })
   .openapi('Report');
 

@@ -1,7 +1,8 @@
 import type { Queryable } from '../../db/db.ts';
 import { latestIndonesianDate } from '../../domain/dates.ts';
 import { generateTrackingId, normalizeTrackingId } from '../../domain/tracking-id.ts';
-import { type Actor, STATUS_LABELS, availableActions } from '../../domain/workflow.ts';
+import { type OmbudsmanAction, availableOmbudsmanActions } from '../../domain/ombudsman.ts';
+import { type Action, type Actor, availableActions, statusLabel } from '../../domain/workflow.ts';
 import { AppError, invalidInput } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { Principal } from '../../domain/principal.ts';
@@ -171,8 +172,34 @@ function actorFor(kind: ReaderKind, principal: Principal | null): Actor | null {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toReportJson(row: repo.ReportViewRow, kind: ReaderKind, principal: Principal | null, attachments: repo.AttachmentRow[]) {
+/**
+ * What this caller can do to this report now: its role, its scope (a reader outside it is the
+ * public and can do nothing) and the report's state, by the transition table; the Ombudsman's own
+ * steps for an office the report was escalated to.
+ */
+function actionsFor(row: repo.ReportViewRow, kind: ReaderKind, principal: Principal | null): (Action | OmbudsmanAction)[] {
   const actor = actorFor(kind, principal);
+  if (!actor || !principal) return [];
+  if (actor === 'ombudsman') {
+    if (row.escalated_at === null) return [];
+    return availableOmbudsmanActions({
+      takenAt: row.ombudsman_taken_at,
+      findings: row.ombudsman_findings,
+      recommendation: row.ombudsman_recommendation,
+      closedAt: row.ombudsman_closed_at,
+    });
+  }
+  const ctx = {
+    verified: row.verified_at !== null,
+    alreadyRated: row.rated_at !== null && row.closed_at !== null && row.rated_at >= row.closed_at,
+  };
+  // an agency admin edits only what its own body handles (report-actions.service.ts, `edit`)
+  return availableActions(row.status, actor, ctx).filter(
+    (a) => a !== 'edit' || principal.role !== 'agency_admin' || row.body_id === principal.bodyId,
+  );
+}
+
+export function toReportJson(row: repo.ReportViewRow, kind: ReaderKind, principal: Principal | null, attachments: repo.AttachmentRow[]) {
   return {
     trackingId: row.tracking_id,
     classification: row.classification as SubmitInput['classification'],
@@ -180,7 +207,7 @@ export function toReportJson(row: repo.ReportViewRow, kind: ReaderKind, principa
     body: row.body,
     incidentDate: row.incident_date,
     status: row.status,
-    statusLabel: STATUS_LABELS[row.status],
+    statusLabel: statusLabel(row.status, row.verified_at !== null),
     location: { regionCode: row.region_code, regionName: row.region_name, latitude: row.latitude, longitude: row.longitude },
     category:
       row.category_id === null
@@ -230,7 +257,7 @@ export function toReportJson(row: repo.ReportViewRow, kind: ReaderKind, principa
       sizeBytes: a.size_bytes,
       url: `/api/v1/reports/${row.tracking_id}/attachments/${a.id}`,
     })),
-    availableActions: actor ? availableActions(row.status, actor) : [],
+    availableActions: actionsFor(row, kind, principal),
   };
 }
 export type ReportJson = ReturnType<typeof toReportJson>;

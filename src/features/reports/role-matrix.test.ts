@@ -155,7 +155,10 @@ const ACTIONS: { action: string; stage: Stage; json: () => Record<string, unknow
 const VERIFY_LIKE: Partial<Record<RoleKey, number>> = { national_admin: 200, 'agency_admin(body)': 200 };
 const REPORTER_ONLY: Partial<Record<RoleKey, number>> = { 'reporter(owner)': 200 };
 
-/** Everything not listed is 403; public is always 401. */
+/**
+ * Everything not listed is 403; public is always 401. A report not yet verified is not public:
+ * only its reporter and the staff who may handle or oversee it see it, and everyone else gets 404.
+ */
 const ALLOWED: Record<string, Partial<Record<RoleKey, number>>> = {
   verify: VERIFY_LIKE,
   hold: VERIFY_LIKE,
@@ -172,8 +175,11 @@ const ALLOWED: Record<string, Partial<Record<RoleKey, number>>> = {
   close: REPORTER_ONLY,
 };
 
-function expected(role: RoleKey, action: string): number {
+const SEES_UNVERIFIED: readonly RoleKey[] = ['reporter(owner)', 'national_admin', 'agency_admin(body)', 'monitor'];
+
+function expected(role: RoleKey, action: string, stage: Stage): number {
   if (role === 'public') return 401;
+  if (stage === 'submitted' && !SEES_UNVERIFIED.includes(role)) return 404;
   return ALLOWED[action]![role] ?? 403;
 }
 
@@ -188,7 +194,7 @@ async function snapshot(id: string) {
 describe('lifecycle actions: role × action, each in the state where the action is legal', () => {
   for (const { action, stage, json } of ACTIONS) {
     for (const role of ROLES) {
-      const status = expected(role, action);
+      const status = expected(role, action, stage);
       test(`${role} × ${action} → ${status}`, async () => {
         const id = await reportAt(stage);
         const before = await snapshot(id);

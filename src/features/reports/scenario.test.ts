@@ -39,10 +39,8 @@ test('one report from submission to rating, through the HTTP API', async () => {
   assert.equal(photo.status, 200);
   assert.equal(photo.headers.get('content-type'), 'image/jpeg');
 
-  // The public can read it by tracking ID, before verification.
-  const pub = await t.request('GET', `/api/v1/reports/${id}`);
-  assert.equal(pub.status, 200);
-  assert.equal(pub.body.statusLabel.id, 'Belum Terverifikasi');
+  // Not public before verification: the verifier may still mark it rahasia or anonim.
+  assert.equal((await t.request('GET', `/api/v1/reports/${id}`)).status, 404);
 
   const step = async (user: TestUser, action: string, json: unknown, expected: string) => {
     const res = await t.request('POST', `/api/v1/reports/${id}/${action}`, { token: user.token, json });
@@ -51,7 +49,12 @@ test('one report from submission to rating, through the HTTP API', async () => {
     return res.body;
   };
 
-  await step(national, 'verify', { resolutionClass: 5, title: 'Jalan berlubang di depan Pasar Flamboyan' }, 'submitted');
+  const verified = await step(national, 'verify', { resolutionClass: 5, title: 'Jalan berlubang di depan Pasar Flamboyan' }, 'submitted');
+  assert.equal(verified.statusLabel.id, 'Terverifikasi');
+  // Verified, so public: anyone can read it by tracking ID.
+  const pub = await t.request('GET', `/api/v1/reports/${id}`);
+  assert.equal(pub.status, 200);
+  assert.equal(pub.body.statusLabel.id, 'Terverifikasi');
   const routed = await step(national, 'route', { bodyId: await t.bodyId('pemkot-61.71') }, 'dispositioned');
   assert.equal(routed.responsibleBody.name, 'Pemerintah Kota Pontianak');
   await step(agency, 'disposition', { unitId: await t.bodyId('pemkot-61.71/dinas-pupr') }, 'dispositioned');

@@ -55,6 +55,11 @@ before(async () => {
     '2026-11-20T02:00:00Z',
   );
   t.setNow('2026-11-24T03:00:00Z');
+  // public once verified: the two left unrouted are verified, the road report verified and routed
+  for (const key of ['ktp', 'flood']) {
+    const verified = await t.request('POST', `/api/v1/reports/${ids[key]}/verify`, { token: national.token, json: { resolutionClass: 5 } });
+    assert.equal(verified.status, 200, verified.text);
+  }
   const route = await t.request('POST', `/api/v1/reports/${ids.road}/verify`, { token: national.token, json: { resolutionClass: 14 } });
   assert.equal(route.status, 200);
   const routed = await t.request('POST', `/api/v1/reports/${ids.road}/route`, {

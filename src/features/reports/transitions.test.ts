@@ -166,9 +166,8 @@ describe('verification, hold and archive', () => {
       visibility: 'reporter',
     });
     assert.equal(completed.event.actor.name, null, 'a reporter is never named in the timeline');
-    // Neither step is public.
-    const publicTypes = (await timeline(id)).map((e) => e.type);
-    assert.deepEqual(publicTypes, ['submitted']);
+    // Not verified yet, so not public at all.
+    assert.equal((await t.request('GET', `/api/v1/reports/${id}/timeline`)).status, 404);
     // The reporter sees both.
     assert.deepEqual((await timeline(id, citizen)).map((e) => e.type), ['submitted', 'put_on_hold', 'completed']);
   });
@@ -203,10 +202,9 @@ describe('verification, hold and archive', () => {
       assert.equal(report.duplicateOf, null);
       assert.equal(report.statusLabel.id, 'Arsip');
       assert.deepEqual(event.data, { reason });
-      // Spam, hoaxes and abuse leave public view; the other archived reports stay readable.
+      // Archived before verification: it never became public, whatever the reason.
       const pub = await t.request('GET', `/api/v1/reports/${id}`);
-      const leavesPublic = reason === 'spam_hoax' || reason === 'abusive';
-      assert.equal(pub.status, leavesPublic ? 404 : 200);
+      assert.equal(pub.status, 404);
       const own = await t.request('GET', `/api/v1/reports/${id}`, { token: citizen.token });
       assert.equal(own.status, 200);
       assert.equal(own.body.archiveReason, reason);
@@ -214,7 +212,8 @@ describe('verification, hold and archive', () => {
   }
 
   test('submitted → archived as a duplicate links the original (typed in any case, with a dash)', async () => {
-    const original = await reportIn('submitted');
+    // a public original (verified), so the public archive event may name it
+    const original = await reportIn('verified');
     const copy = await reportIn('submitted');
     const { report, event } = await step(
       national,
@@ -335,7 +334,8 @@ describe('routing', () => {
     );
     assert.equal(report.responsibleBody, null);
     assert.equal(report.unit, null);
-    assert.equal(report.statusLabel.id, 'Belum Terverifikasi');
+    // verified once: it goes back to be routed again, not verified again
+    assert.equal(report.statusLabel.id, 'Terverifikasi');
     assert.deepEqual(event.data, { fromBodyId: ids.pontianak, toNational: true, previousSuggestedBodyId: ids.pontianak });
     // The body said it is not theirs: the citizen's suggestion no longer hands it back to them.
     assert.equal(report.suggestedBody, null);
@@ -366,7 +366,7 @@ describe('handling and answering', () => {
     assert.equal(event.message, 'Tim akan meninjau lokasi besok pagi.');
     const internal = await step(agency, id, 'follow-ups', { message: 'Catatan internal: anggaran tersedia.', internal: true }, {
       status: 'in_progress',
-      event: 'followed_up',
+      event: 'internal_note',
       role: 'agency_admin',
       visibility: 'staff',
     });
@@ -607,9 +607,10 @@ describe('illegal transitions', () => {
   }
 
   test('a role that may never take the action gets 403, not 409', async () => {
-    const id = await reportIn('submitted');
+    // verified, so public: every caller below can read it
+    const id = await reportIn('verified');
     for (const [user, action, body] of [
-      [citizen, 'verify', { resolutionClass: 5 }],
+      [citizen, 'edit', { title: 'Judul yang dikoreksi pelapor' }],
       [unit, 'route', { bodyId: ids.pontianak }],
       [national, 'accept', {}],
       [agency, 'close', {}],
@@ -626,5 +627,117 @@ describe('illegal transitions', () => {
     assert.deepEqual([...asReporter.body.availableActions].sort(), ['accept', 'close', 'reopen', 'reply']);
     const asPublic = await t.request('GET', `/api/v1/reports/${id}`);
     assert.deepEqual(asPublic.body.availableActions, []);
+  });
+});
+
+describe('verified once; corrections are edits', () => {
+  test('the label says Terverifikasi once verified; a second verify is 409 and changes nothing', async () => {
+    const id = await reportIn('submitted');
+    assert.equal((await t.request('GET', `/api/v1/reports/${id}`, { token: national.token })).body.statusLabel.id, 'Belum Terverifikasi');
+    const first = await must(national, id, 'verify', { resolutionClass: 14 });
+    assert.deepEqual(first.statusLabel, { id: 'Terverifikasi', en: 'Verified' });
+    const events = (await timeline(id, national)).length;
+    tick();
+    const again = await post(agency, id, 'verify', { resolutionClass: 5, classification: 'aspirasi' });
+    assert.equal(again.status, 409, again.text);
+    assert.match(again.body.error.message, /sudah diverifikasi.*\/.*already verified/);
+    const after = await t.request('GET', `/api/v1/reports/${id}`, { token: national.token });
+    assert.equal(after.body.resolutionClass, 14);
+    assert.equal(after.body.classification, 'pengaduan');
+    assert.equal(after.body.verifiedAt, first.verifiedAt);
+    assert.equal((await timeline(id, national)).length, events);
+    assert.ok(!after.body.availableActions.includes('verify'));
+    assert.ok(after.body.availableActions.includes('edit'));
+  });
+
+  test('an edit corrects title, category and classification, with its own event; flags only go on', async () => {
+    const id = await reportIn('dispositioned');
+    const categories = (await t.request('GET', '/api/v1/categories')).body as { id: number; code: string }[];
+    const category = categories.find((c) => c.code === 'infrastruktur.jalan')!;
+    const { report, event } = await step(
+      agency,
+      id,
+      'edit',
+      { title: 'Jalan berlubang di depan Pasar Flamboyan', categoryId: category.id, classification: 'aspirasi' },
+      { status: 'dispositioned', event: 'edited', role: 'agency_admin', visibility: 'staff' },
+    );
+    assert.equal(report.title, 'Jalan berlubang di depan Pasar Flamboyan');
+    assert.equal(report.category.id, category.id);
+    assert.equal(report.classification, 'aspirasi');
+    assert.deepEqual(event.data.fields, ['title', 'categoryId', 'classification']);
+    const flagged = await must(national, id, 'edit', { anonymous: true });
+    assert.equal(flagged.anonymous, true);
+    const types = (await timeline(id, national)).map((e) => e.type);
+    assert.equal(types.filter((x) => x === 'verified').length, 1, 'still one verification');
+    assert.ok(types.includes('privacy_flags_set'));
+    // anonim cannot come off again, nor can an empty edit pass
+    tick();
+    const off = await post(national, id, 'edit', { anonymous: false });
+    assert.equal(off.status, 400, off.text);
+    assert.equal((await post(national, id, 'edit', {})).status, 400);
+    assert.equal((await post(national, id, 'edit', { colour: 'red' })).status, 400, 'strict schema');
+  });
+
+  test('who may edit: the national admin and the handling body’s admin; not before verification, not another body', async () => {
+    const unverified = await reportIn('submitted');
+    tick();
+    const early = await post(national, unverified, 'edit', { title: 'Judul dikoreksi sebelum verifikasi' });
+    assert.equal(early.status, 409, early.text);
+    // suggested to Pontianak but not yet routed: its admin verifies, it does not hold it yet
+    const verified = await reportIn('verified');
+    assert.equal((await post(agency, verified, 'edit', { title: 'Judul dikoreksi oleh instansi' })).status, 403);
+    assert.equal((await post(national, verified, 'edit', { title: 'Judul dikoreksi oleh admin nasional' })).status, 200);
+    const routed = await reportIn('dispositioned');
+    assert.equal((await post(metroAgency, routed, 'edit', { title: 'Judul dari instansi lain' })).status, 403);
+    assert.equal((await post(unit, routed, 'edit', { title: 'Judul dari unit kerja' })).status, 403);
+  });
+});
+
+describe('a staff-only follow-up is not the body’s first follow-up', () => {
+  test('it neither moves the status to in_progress nor stops the first follow-up clock; a public one does both', async () => {
+    const id = await reportIn('dispositioned');
+    const clockOf = async () =>
+      (await t.request('GET', `/api/v1/reports/${id}`, { token: national.token })).body.clocks.find(
+        (c: { kind: string }) => c.kind === 'first_follow_up',
+      ).state;
+    assert.equal(await clockOf(), 'running');
+    const note = await must(unit, id, 'follow-ups', { message: 'Catatan internal: menunggu anggaran.', internal: true });
+    assert.equal(note.status, 'dispositioned');
+    assert.equal(note.statusLabel.id, 'Terdisposisi – Belum Ditindaklanjuti');
+    assert.equal(await clockOf(), 'running');
+    const pub = await t.request('GET', `/api/v1/reports/${id}`);
+    assert.equal(pub.body.statusLabel.id, 'Terdisposisi – Belum Ditindaklanjuti');
+    assert.ok(!(await timeline(id)).some((e) => e.type === 'internal_note' || e.type === 'followed_up'));
+    const real = await must(unit, id, 'follow-ups', { message: 'Tim sudah meninjau lokasi dan mengukur kerusakan.' });
+    assert.equal(real.status, 'in_progress');
+    assert.equal(await clockOf(), 'stopped');
+  });
+});
+
+describe('availableActions: this caller, this report, now', () => {
+  test('an agency admin of another body reading a public report gets none; the handling body its own', async () => {
+    const id = await reportIn('in_progress');
+    const foreign = await t.request('GET', `/api/v1/reports/${id}`, { token: metroAgency.token });
+    assert.equal(foreign.status, 200);
+    assert.deepEqual(foreign.body.availableActions, []);
+    const own = await t.request('GET', `/api/v1/reports/${id}`, { token: agency.token });
+    assert.deepEqual([...own.body.availableActions].sort(), ['answer', 'disposition', 'edit', 'follow_up', 'forward']);
+    const asUnit = await t.request('GET', `/api/v1/reports/${id}`, { token: unit.token });
+    assert.deepEqual([...asUnit.body.availableActions].sort(), ['answer', 'disposition', 'follow_up']);
+    const otherReporter = await t.request('GET', `/api/v1/reports/${id}`, { token: otherCitizen.token });
+    assert.deepEqual(otherReporter.body.availableActions, []);
+  });
+
+  test('state is counted: route only once verified, verify only before, rate only once', async () => {
+    const id = await reportIn('submitted');
+    const before = await t.request('GET', `/api/v1/reports/${id}`, { token: national.token });
+    assert.deepEqual([...before.body.availableActions].sort(), ['archive', 'hold', 'verify']);
+    await must(national, id, 'verify', { resolutionClass: 5 });
+    const after = await t.request('GET', `/api/v1/reports/${id}`, { token: national.token });
+    assert.deepEqual([...after.body.availableActions].sort(), ['archive', 'edit', 'hold', 'route']);
+    const closed = await reportIn('closed');
+    assert.deepEqual((await t.request('GET', `/api/v1/reports/${closed}`, { token: citizen.token })).body.availableActions, ['rate']);
+    await must(citizen, closed, 'rate', { rating: 4 });
+    assert.deepEqual((await t.request('GET', `/api/v1/reports/${closed}`, { token: citizen.token })).body.availableActions, []);
   });
 });

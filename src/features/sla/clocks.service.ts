@@ -131,7 +131,7 @@ async function clockEvent(
 export async function applyClockPlan(tx: Queryable, ops: ClockOp[], ctx: PlanContext): Promise<void> {
   for (const op of ops) {
     if (op.op === 'start') await startClock(tx, op.kind, ctx);
-    else if (op.op === 'stop') await stopClocks(tx, op.kind, ctx);
+    else if (op.op === 'stop') await stopClocks(tx, op.kind, ctx, op.except);
     else if (op.op === 'pause') await pauseClocks(tx, op.kind, ctx);
     else await resumeClocks(tx, op.kind, ctx);
   }
@@ -162,8 +162,9 @@ async function activeClocks(tx: Queryable, reportId: number, kind: ClockKind | '
   );
 }
 
-async function stopClocks(tx: Queryable, kind: ClockKind | 'all', ctx: PlanContext): Promise<void> {
+async function stopClocks(tx: Queryable, kind: ClockKind | 'all', ctx: PlanContext, except?: ClockKind): Promise<void> {
   for (const clock of await activeClocks(tx, ctx.report.id, kind, ['running', 'paused'])) {
+    if (clock.kind === except) continue;
     await tx.query(`UPDATE report_clocks SET state = 'stopped', stopped_at = $2, next_fire_at = NULL WHERE id = $1`, [clock.id, ctx.now]);
     await clockEvent(tx, ctx, 'clock_stopped', { kind: clock.kind, due: clock.due_at, timeZone: clock.time_zone, cycle: clock.cycle });
   }

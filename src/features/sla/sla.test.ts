@@ -61,7 +61,10 @@ test('submission starts the verification (H+3 working days) and Ombudsman (60 da
   assert.equal(c.verification!.dueAt, '2026-11-27T23:59:59+07:00');
   assert.equal(c.verification!.left!.workingDays, 3);
   assert.equal(c.ombudsman!.dueAt, '2027-01-23T23:59:59+07:00');
-  // The public sees the clocks too: deadlines are a public commitment.
+  // Not public before verification; then the public sees the clocks too: deadlines are a public commitment.
+  assert.equal((await t.request('GET', `/api/v1/reports/${id}`)).status, 404);
+  const verified = await t.request('POST', `/api/v1/reports/${id}/verify`, { token: national.token, json: { resolutionClass: 14 } });
+  assert.equal(verified.status, 200, verified.text);
   const pub = await t.request('GET', `/api/v1/reports/${id}`);
   assert.equal(pub.body.clocks.length, 2);
 });
@@ -284,4 +287,62 @@ test('a recorded breach is kept: its clock cannot be deleted, nor what the ledge
   // Anything else on the row may change (e.g. it is stopped later); the breach stays as it was.
   await t.deps.db.query(`UPDATE report_clocks SET stopped_at = now() WHERE id = $1`, [clock!.id]);
   assert.equal(await count('SELECT count(*)::int AS n FROM sla_breaches WHERE clock_id = $1', [clock!.id]), 1);
+});
+
+test('a report reopened after closing by a low rating is not completed: its Ombudsman clock runs again, without the days it was closed', async () => {
+  // Ombudsman clock: filed Tue 24 Nov 2026, due 23 Jan 2027.
+  const id = await file('2026-11-24T03:00:00Z', { classification: 'permintaan_informasi' });
+  await act(national, id, 'verify', { resolutionClass: 5 }, '2026-11-24T04:00:00Z');
+  await act(national, id, 'route', { bodyId: pontianak }, '2026-11-24T04:00:00Z');
+  await act(agency, id, 'disposition', { unitId: pupr }, '2026-11-24T05:00:00Z');
+  await act(
+    unit,
+    id,
+    'answer',
+    { message: 'Formulir pindah domisili dapat diunduh di laman Disdukcapil dan diserahkan di loket 3.' },
+    '2026-11-25T03:00:00Z',
+  );
+  // Answered on 25 Nov with 59 days left; accepted the next day: closed, the clock waits.
+  await act(citizen, id, 'accept', {}, '2026-11-26T03:00:00Z');
+  assert.equal((await clocks(id, '2026-11-26T03:00:00Z')).ombudsman!.state, 'paused');
+  // Closed past the original due date: nothing escalates while it is closed.
+  const quiet = await sweep('2027-03-01T00:00:00Z');
+  const escalatedWhileClosed = await count(`SELECT count(*)::int AS n FROM reports WHERE tracking_id = $1 AND escalated_at IS NOT NULL`, [
+    id,
+  ]);
+  assert.equal(escalatedWhileClosed, 0, JSON.stringify(quiet));
+  // A rating of 1 on 1 Mar 2027 reopens it: the 59 days left run from there.
+  const reopened = await act(citizen, id, 'rate', { rating: 1 }, '2027-03-01T03:00:00Z');
+  assert.equal(reopened.status, 'in_progress');
+  const c = await clocks(id, '2027-03-01T03:00:00Z');
+  assert.equal(c.ombudsman!.state, 'running');
+  assert.equal(c.ombudsman!.dueAt, '2027-04-29T23:59:59+07:00');
+  await sweep('2027-04-30T00:00:00Z');
+  const rows = await t.deps.db.query<{ code: string }>(
+    `SELECT o.code FROM reports r JOIN bodies o ON o.id = r.ombudsman_body_id WHERE r.tracking_id = $1 AND r.escalated_at IS NOT NULL`,
+    [id],
+  );
+  assert.deepEqual(rows, [{ code: 'ombudsman-61' }]);
+});
+
+test('escalation goes to the Ombudsman office of the handling body’s province; the report’s region only for a national body', async () => {
+  // Filed about Pontianak (61), routed to Kota Metro (18, Lampung); another routed to a ministry.
+  const toMetro = await file('2026-11-24T03:00:00Z', { regionCode: '61.71.01' });
+  await act(national, toMetro, 'verify', { resolutionClass: 60 }, '2026-11-24T04:00:00Z');
+  await act(national, toMetro, 'route', { bodyId: await t.bodyId('pemkot-18.72') }, '2026-11-24T04:00:00Z');
+  const toMinistry = await file('2026-11-24T03:00:00Z', { regionCode: '61.71.01' });
+  await act(national, toMinistry, 'verify', { resolutionClass: 60 }, '2026-11-24T04:00:00Z');
+  await act(national, toMinistry, 'route', { bodyId: await t.bodyId('kemendagri') }, '2026-11-24T04:00:00Z');
+  const unrouted = await file('2026-11-24T03:00:00Z', { regionCode: '18.72' });
+  await sweep('2027-01-24T00:00:00Z');
+  const office = async (id: string) =>
+    (
+      await t.deps.db.query<{ code: string }>(
+        `SELECT o.code FROM reports r JOIN bodies o ON o.id = r.ombudsman_body_id WHERE r.tracking_id = $1 AND r.escalated_at IS NOT NULL`,
+        [id],
+      )
+    )[0]?.code;
+  assert.equal(await office(toMetro), 'ombudsman-18', 'the handling body’s province, not the report’s region');
+  assert.equal(await office(toMinistry), 'ombudsman-61', 'a national body: the report’s region');
+  assert.equal(await office(unrouted), 'ombudsman-18', 'no body yet: the report’s region');
 });

@@ -360,15 +360,20 @@ async function transitionEvent(
   });
 }
 
-/** The Ombudsman office of the report's province; of the handling body's province; else Ombudsman RI. */
+/**
+ * The Ombudsman office of the handling body's province; for a national body (no region of its
+ * own), or while no body holds the report, the office of the report's region; else Ombudsman RI.
+ */
 async function ombudsmanOfficeFor(tx: Queryable, clock: DueClock): Promise<{ id: number; name: string }> {
   const rows = await tx.query<{ id: number; name: string }>(
     `SELECT o.id, o.name FROM bodies o
       WHERE o.kind = 'ombudsman' AND (
-        o.code = 'ombudsman-' || left($1::text, 2)
-        OR o.code = 'ombudsman-' || (SELECT left(top.region_code, 2) FROM bodies b JOIN bodies top ON top.id = b.path[1] WHERE b.id = $2)
+        o.code = 'ombudsman-' || COALESCE(
+          (SELECT left(top.region_code, 2) FROM bodies b JOIN bodies top ON top.id = b.path[1]
+            WHERE b.id = $2 AND top.region_code IS NOT NULL),
+          left($1::text, 2))
         OR o.code = 'ombudsman-ri')
-      ORDER BY (o.code = 'ombudsman-' || left($1::text, 2)) DESC, (o.code = 'ombudsman-ri') ASC
+      ORDER BY (o.code = 'ombudsman-ri') ASC
       LIMIT 1`,
     [clock.region_code ?? '', clock.body_id],
   );
