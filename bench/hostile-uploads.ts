@@ -30,6 +30,7 @@ import path from 'node:path';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { unzipSync } from 'fflate';
+import { zip } from '../test/support/zip.ts';
 import { machinePercent, machineTicks, readTicks, waitForQuiet } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -69,45 +70,6 @@ function xmlPart(size: number, every: number): Buffer {
   return out;
 }
 
-/** A zip written by hand: one deflated payload may serve many entries. */
-function zip(entries: { name: string; deflated: Uint8Array; size: number; crc: number }[]): Buffer {
-  const local: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(8, 8);
-    header.writeUInt32LE(e.crc >>> 0, 14);
-    header.writeUInt32LE(e.deflated.length, 18);
-    header.writeUInt32LE(e.size, 22);
-    header.writeUInt16LE(name.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt32LE(e.crc >>> 0, 16);
-    cd.writeUInt32LE(e.deflated.length, 20);
-    cd.writeUInt32LE(e.size, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(offset, 42);
-    local.push(header, name, Buffer.from(e.deflated));
-    central.push(cd, name);
-    offset += 30 + name.length + e.deflated.length;
-  }
-  const size = central.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...local, ...central, end]);
-}
-
 function docxWith(name: (i: number) => string, count: number, part: Buffer): Buffer {
   const base = Object.entries(unzipSync(fs.readFileSync(path.join(ROOT, 'test/fixtures/attachments/letter.docx')))).map(([n, data]) => ({
     name: n,
@@ -117,7 +79,7 @@ function docxWith(name: (i: number) => string, count: number, part: Buffer): Buf
   }));
   const deflated = deflateRawSync(part);
   const crc = crc32(part);
-  return zip([...base, ...Array.from({ length: count }, (_, i) => ({ name: name(i), deflated, size: part.length, crc }))]);
+  return Buffer.from(zip([...base, ...Array.from({ length: count }, (_, i) => ({ name: name(i), deflated, size: part.length, crc }))]));
 }
 
 function pdfObjectStreamBomb(): Buffer {

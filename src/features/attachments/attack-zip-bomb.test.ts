@@ -5,6 +5,7 @@ import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
 import { fixtureBytes } from '../../../test/support/files.ts';
+import { type RawEntry, zip } from '../../../test/support/zip.ts';
 import { AppError } from '../../errors.ts';
 import { InflateBudget, ZIP_LIMITS, stripOoxml, stripPdf } from './strip-documents.ts';
 import { MAX_IMAGE_PIXELS, stripAttachmentMetadata, stripMetadata } from './strip-metadata.ts';
@@ -36,52 +37,6 @@ function xmlPart(size: number, every: number): Uint8Array {
   const out = Buffer.alloc(size);
   out.fill(block);
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
-}
-
-interface RawEntry {
-  name: string;
-  deflated: Uint8Array;
-  size: number;
-  crc: number;
-}
-
-/** A zip written by hand, so that the same deflated bytes can be many parts, and sizes can lie. */
-function zip(entries: RawEntry[]): Uint8Array {
-  const local: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(8, 8);
-    header.writeUInt32LE(e.crc >>> 0, 14);
-    header.writeUInt32LE(e.deflated.length, 18);
-    header.writeUInt32LE(e.size, 22);
-    header.writeUInt16LE(name.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt32LE(e.crc >>> 0, 16);
-    cd.writeUInt32LE(e.deflated.length, 20);
-    cd.writeUInt32LE(e.size, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(offset, 42);
-    local.push(header, name, Buffer.from(e.deflated));
-    central.push(cd, name);
-    offset += 30 + name.length + e.deflated.length;
-  }
-  const cdSize = central.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cdSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...local, ...central, end]));
 }
 
 /** The fixture letter's parts, plus `extra` entries. */
