@@ -24,14 +24,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { unzipSync } from 'fflate';
-import { zip } from '../test/support/zip.ts';
-import { machinePercent, machineTicks, readTicks, waitForQuiet } from './support.ts';
+import { pdfObjectStreamBomb, zip } from '../test/support/hostile-files.ts';
+import { freePort, keepLastLines, machinePercent, machineTicks, readTicks, stopChild, waitForQuiet, waitUntilHealthy } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SERVER_DIR = path.resolve(process.env.BENCH_SERVER_DIR ?? ROOT);
@@ -80,34 +79,6 @@ function docxWith(name: (i: number) => string, count: number, part: Buffer): Buf
   const deflated = deflateRawSync(part);
   const crc = crc32(part);
   return Buffer.from(zip([...base, ...Array.from({ length: count }, (_, i) => ({ name: name(i), deflated, size: part.length, crc }))]));
-}
-
-function pdfObjectStreamBomb(): Buffer {
-  const body = deflateSync(Buffer.alloc(200 * MB, 0x20));
-  const chunks: Buffer[] = [];
-  const offsets: number[] = [];
-  let length = 0;
-  const add = (b: Buffer | string) => {
-    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
-    chunks.push(buf);
-    length += buf.length;
-  };
-  add('%PDF-1.7\n');
-  const object = (n: number, text: string) => {
-    offsets[n] = length;
-    add(`${n} 0 obj\n${text}\nendobj\n`);
-  };
-  object(1, '<< /Type /Catalog /Pages 2 0 R >>');
-  object(2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
-  object(3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>');
-  offsets[4] = length;
-  add(`4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${body.length} >>\nstream\n`);
-  add(body);
-  add('\nendstream\nendobj\n');
-  const xref = length;
-  add(`xref\n0 5\n0000000000 65535 f \n${[1, 2, 3, 4].map((i) => `${String(offsets[i]).padStart(10, '0')} 00000 n \n`).join('')}`);
-  add(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  return Buffer.concat(chunks);
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -165,7 +136,12 @@ async function hostileKinds(): Promise<Kind[]> {
       type: DOCX,
       bytes: docxWith((i) => `word/footer${i + 1}.xml`, 3, xmlPart(60 * MB, 60)),
     },
-    { label: 'PDF, object stream of 200 MB', fileName: 'surat.pdf', type: 'application/pdf', bytes: pdfObjectStreamBomb() },
+    {
+      label: 'PDF, object stream of 200 MB',
+      fileName: 'surat.pdf',
+      type: 'application/pdf',
+      bytes: Buffer.from(pdfObjectStreamBomb(200 * MB)),
+    },
     { label: 'PNG 20,000 × 20,000, IDAT of zeros', fileName: 'foto.png', type: 'image/png', bytes: pngBomb() },
     { label: 'PDF, 2,000 pages of text (honest)', fileName: 'laporan.pdf', type: 'application/pdf', bytes: await bigPdf(2000) },
   ];
@@ -176,17 +152,6 @@ async function hostileKinds(): Promise<Kind[]> {
 
 let server: ChildProcess | undefined;
 const serverLog: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(port: number, dataDir: string): Promise<string> {
   server = spawn(process.execPath, [path.join(SERVER_DIR, 'src/main.ts')], {
@@ -202,38 +167,9 @@ async function startServer(port: number, dataDir: string): Promise<string> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) serverLog.push(line);
-    if (serverLog.length > 200) serverLog.splice(0, serverLog.length - 200);
-  };
-  server.stdout!.on('data', keep);
-  server.stderr!.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000; // the first start loads every region
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`the server exited (${server.exitCode ?? server.signalCode}) before it was ready:\n${serverLog.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.ok) return base;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`the server did not answer /healthz within 180 s:\n${serverLog.join('\n')}`);
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-  await exited;
-  clearTimeout(timer);
+  keepLastLines(server, serverLog);
+  // The first start loads every region.
+  return waitUntilHealthy(server, `http://127.0.0.1:${port}`, serverLog, 180_000);
 }
 
 async function register(base: string, i: number): Promise<string> {
@@ -362,7 +298,7 @@ async function main(): Promise<void> {
     }
     console.log(`refused: ${refused} of ${uploadTimes.length}`);
   } finally {
-    await stopServer();
+    await stopChild(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -371,7 +307,7 @@ main().then(
   () => process.exit(0),
   async (error) => {
     console.error(error);
-    await stopServer();
+    await stopChild(server);
     process.exit(1);
   },
 );

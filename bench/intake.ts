@@ -36,11 +36,22 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { type MachineTicks, TICKS_PER_SECOND, machinePercent, machineTicks, readTicks, recreateDatabase, waitForQuiet } from './support.ts';
+import {
+  type MachineTicks,
+  TICKS_PER_SECOND,
+  freePort,
+  keepLastLines,
+  machinePercent,
+  machineTicks,
+  readTicks,
+  recreateDatabase,
+  stopChild,
+  waitForQuiet,
+  waitUntilHealthy,
+} from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BENCH_DIR = import.meta.dirname;
@@ -116,17 +127,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function startServer(port: number): Promise<string> {
   attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lapor-bench-'));
   const args: string[] = [];
@@ -148,39 +148,8 @@ async function startServer(port: number): Promise<string> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) serverLog.push(line);
-    if (serverLog.length > 200) serverLog.splice(0, serverLog.length - 200);
-  };
-  server.stdout!.on('data', keep);
-  server.stderr!.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`the server exited (${server.exitCode ?? server.signalCode}) before it was ready:\n${serverLog.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return base;
-      await res.arrayBuffer();
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`the server did not answer /healthz within 60 s:\n${serverLog.join('\n')}`);
-}
-
-/** SIGTERM, so main.ts closes the pool and (with --cpu-prof) writes its profile; SIGKILL after 8 s. */
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
-  await exited;
-  clearTimeout(timer);
+  keepLastLines(server, serverLog);
+  return waitUntilHealthy(server, `http://127.0.0.1:${port}`, serverLog, 60_000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -812,7 +781,7 @@ async function main(): Promise<void> {
     );
   });
 
-  await stopServer();
+  await stopChild(server);
   if (PROFILE && profileDir) {
     console.log('\nServer CPU profile (all phases, warm-up included):');
     printProfile(profileDir);

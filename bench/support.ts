@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
 
@@ -81,4 +83,57 @@ export async function waitForQuiet(maxSeconds: number, quietPct: number): Promis
       said = true;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server under measurement: a child process on a free loopback port
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Keeps the last 200 lines the child prints, for the error when it fails to start. */
+export function keepLastLines(child: ChildProcess, log: string[]): void {
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) log.push(line);
+    if (log.length > 200) log.splice(0, log.length - 200);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+}
+
+/** Waits until the server answers /healthz; a server that exits, or takes longer than `withinMs`, is an error with its log. */
+export async function waitUntilHealthy(child: ChildProcess, base: string, log: string[], withinMs: number): Promise<string> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log.join('\n')}`);
+    }
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return base;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server did not answer /healthz within ${withinMs / 1000} s:\n${log.join('\n')}`);
+}
+
+/** SIGTERM, so main.ts closes its pool (and with --cpu-prof writes its profile); SIGKILL after 8 s. */
+export async function stopChild(child: ChildProcess | null | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+  await exited;
+  clearTimeout(timer);
 }

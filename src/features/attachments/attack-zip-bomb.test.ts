@@ -5,7 +5,7 @@ import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
 import { fixtureBytes } from '../../../test/support/files.ts';
-import { type RawEntry, zip } from '../../../test/support/zip.ts';
+import { type RawEntry, pdfObjectStreamBomb, zip } from '../../../test/support/hostile-files.ts';
 import { AppError } from '../../errors.ts';
 import { InflateBudget, ZIP_LIMITS, stripOoxml, stripPdf } from './strip-documents.ts';
 import { MAX_IMAGE_PIXELS, stripAttachmentMetadata, stripMetadata } from './strip-metadata.ts';
@@ -122,32 +122,7 @@ test('InflateBudget: the limits themselves', () => {
 });
 
 /** A PDF whose object stream inflates to 200 MB of spaces (pdf-lib would inflate it, unbounded). */
-const pdfBomb = memo((): Uint8Array => {
-  const body = deflateSync(Buffer.alloc(200 * MB, 0x20));
-  const chunks: Buffer[] = [Buffer.from('%PDF-1.7\n')];
-  const offsets: number[] = [];
-  let length = chunks[0]!.length;
-  const add = (b: Buffer | string) => {
-    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
-    chunks.push(buf);
-    length += buf.length;
-  };
-  const object = (n: number, text: string) => {
-    offsets[n] = length;
-    add(`${n} 0 obj\n${text}\nendobj\n`);
-  };
-  object(1, '<< /Type /Catalog /Pages 2 0 R >>');
-  object(2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
-  object(3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>');
-  offsets[4] = length;
-  add(`4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${body.length} >>\nstream\n`);
-  add(body);
-  add('\nendstream\nendobj\n');
-  const xref = length;
-  add(`xref\n0 5\n0000000000 65535 f \n${[1, 2, 3, 4].map((i) => `${String(offsets[i]).padStart(10, '0')} 00000 n \n`).join('')}`);
-  add(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  return new Uint8Array(Buffer.concat(chunks));
-});
+const pdfBomb = memo(() => pdfObjectStreamBomb(200 * MB));
 
 test('a PDF whose object stream is a bomb is refused, not inflated by the PDF parser', async () => {
   const bomb = pdfBomb();
