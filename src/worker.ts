@@ -61,7 +61,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   await boss.schedule(JOBS.pruneAccounts, '17 * * * *');
 
   await boss.work(JOBS.sweep, async () => {
-    const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla }, deps.now(), {
+    const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla, publicOrigin: deps.config.publicOrigin }, deps.now(), {
       concurrency: deps.config.slaSweepConcurrency,
     });
     if (result.reminders + result.breaches + result.escalated + result.autoClosed + result.archivedIncomplete > 0) {

@@ -132,7 +132,7 @@ export async function runSlaSweep(args: string[], config: Config, usage: string,
   }
   const db = await openReadyDb(config);
   try {
-    const result = await sweepDueClocks({ db, limits: config.sla }, now, {
+    const result = await sweepDueClocks({ db, limits: config.sla, publicOrigin: config.publicOrigin }, now, {
       batchSize,
       concurrency: concurrency ?? config.slaSweepConcurrency,
     });

@@ -132,6 +132,13 @@ export function clockPlan(event: string, from: Status | null, to: Status): Clock
             { op: 'start', kind: 'resolution' },
           ]
         : [];
+    case 'appeal_granted':
+      // back to the national desk: verified again (or routed) in its own time, and the Ombudsman
+      // clock runs on without the days the report lay archived
+      return [
+        { op: 'resume', kind: 'ombudsman' },
+        { op: 'start', kind: 'verification' },
+      ];
     case 'accepted':
     case 'closed_by_reporter':
     case 'auto_closed':

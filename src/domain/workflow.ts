@@ -38,6 +38,11 @@ export const ACTIONS = [
   'close',
   'auto_close',
   'archive_incomplete',
+  'confirm_archive',
+  'reject_archive',
+  'appeal',
+  'grant_appeal',
+  'reject_appeal',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -53,6 +58,12 @@ export interface TransitionContext {
   toNational?: boolean;
   /** A follow-up for staff only (an internal note). */
   internal?: boolean;
+  /** A body has asked for the report to be archived, and no national admin has decided yet. */
+  archiveRequested?: boolean;
+  /** The reporter has appealed an archive (once, ever). */
+  appealed?: boolean;
+  /** The appeal waits for a national admin's decision. */
+  appealPending?: boolean;
 }
 
 interface TransitionRule {
@@ -74,6 +85,8 @@ const ROUTED: readonly Status[] = ['dispositioned', 'in_progress'];
 const VERIFIERS: readonly Actor[] = ['national_admin', 'agency_admin'];
 const HANDLERS: readonly Actor[] = ['agency_admin', 'unit_officer'];
 const REPORTER: readonly Actor[] = ['reporter'];
+const NO_ARCHIVE_REQUEST = 'Tidak ada permintaan arsip dari instansi / No archive request from a body';
+const NO_PENDING_APPEAL = 'Tidak ada banding yang menunggu keputusan / No appeal awaits a decision';
 
 /** Every lifecycle transition of domain.md, and nothing else. */
 export const TRANSITIONS: readonly TransitionRule[] = [
@@ -101,13 +114,74 @@ export const TRANSITIONS: readonly TransitionRule[] = [
       c.verified ? null : 'Laporan belum diverifikasi; koreksi dilakukan saat verifikasi / Not verified yet; correct it when verifying',
   },
   { action: 'hold', from: ['submitted'], to: 'on_hold', actors: VERIFIERS, event: 'put_on_hold', visibility: 'reporter' },
+  // A body cannot bury a report it was only offered: its archive is a request, which a national
+  // admin confirms or rejects. National admins archive at once.
   {
     action: 'archive',
     from: ['submitted', 'on_hold'],
     to: 'archived',
-    actors: VERIFIERS,
+    actors: ['national_admin'],
     event: 'archived',
     visibility: 'public',
+  },
+  {
+    action: 'archive',
+    from: ['submitted', 'on_hold'],
+    to: 'same',
+    actors: ['agency_admin'],
+    event: 'archive_requested',
+    visibility: 'staff',
+    requires: (c) =>
+      c.archiveRequested
+        ? 'Permintaan arsip sudah menunggu keputusan admin nasional / An archive request already awaits the national admin'
+        : null,
+  },
+  {
+    action: 'confirm_archive',
+    from: ['submitted', 'on_hold'],
+    to: 'archived',
+    actors: ['national_admin'],
+    event: 'archived',
+    visibility: 'public',
+    requires: (c) => (c.archiveRequested ? null : NO_ARCHIVE_REQUEST),
+  },
+  {
+    action: 'reject_archive',
+    from: ['submitted', 'on_hold'],
+    to: 'same',
+    actors: ['national_admin'],
+    event: 'archive_rejected',
+    visibility: 'staff',
+    requires: (c) => (c.archiveRequested ? null : NO_ARCHIVE_REQUEST),
+  },
+  // The reporter appeals an archive once, to the national admin. A granted appeal sends the report
+  // back to the national desk, not completed: its Ombudsman clock runs on from where it stood.
+  {
+    action: 'appeal',
+    from: ['archived'],
+    to: 'same',
+    actors: REPORTER,
+    event: 'appealed',
+    visibility: 'reporter',
+    requires: (c) => (c.appealed ? 'Banding hanya dapat diajukan sekali / An archive can be appealed only once' : null),
+  },
+  {
+    action: 'grant_appeal',
+    from: ['archived'],
+    to: 'submitted',
+    actors: ['national_admin'],
+    event: 'appeal_granted',
+    visibility: 'public',
+    requires: (c) => (c.appealPending ? null : NO_PENDING_APPEAL),
+  },
+  {
+    action: 'reject_appeal',
+    from: ['archived'],
+    to: 'same',
+    actors: ['national_admin'],
+    event: 'appeal_rejected',
+    visibility: 'reporter',
+    requires: (c) => (c.appealPending ? null : NO_PENDING_APPEAL),
   },
   {
     action: 'route',

@@ -46,7 +46,7 @@ export async function enqueue(tx: Queryable, message: OutboundMessage): Promise<
  * same event can never reach the same person twice by two routes.
  */
 export interface UserMessage {
-  channel: 'in_app' | 'email';
+  channel: OutboxChannel;
   recipientUserId: number;
   recipientAddress: string | null;
   idempotencyKey: string;

@@ -47,7 +47,7 @@ export function renderMessage(template: string, payload: Record<string, unknown>
   const p: Record<string, unknown> = payload !== null && typeof payload === 'object' ? payload : {};
   try {
     const render = TEMPLATES[template];
-    if (render) return clean(render(p));
+    if (render) return clean(linked(p, render(p)));
   } catch {
     // fall through to the generic message: a malformed payload must not stop delivery
   }
@@ -117,6 +117,225 @@ const TEMPLATES: Record<string, Render> = {
         `waktu. Anda dapat mengirim laporan baru dengan keterangan yang lengkap.\n\n` +
         `Report ${tracking}${subject} was archived because the requested details did not arrive in time. ` +
         `You may file a new report with the full details.`,
+    };
+  },
+  // The lifecycle, for the reporter (notifications/lifecycle.ts says who hears what).
+  'report.received': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Laporan ${t} diterima / Report ${t} received`,
+      body:
+        `Laporan Anda${quotedTitle(p)} telah diterima dengan nomor pelacakan ${t}. Laporan akan diverifikasi paling lama ` +
+        `3 hari kerja.\n\n` +
+        `Your report${quotedTitle(p)} was received with tracking ID ${t}. It will be verified within 3 working days.`,
+    };
+  },
+  'report.published': (p) => {
+    const t = trackingOf(p);
+    const shown = p.isPublic === true;
+    return {
+      title: `Laporan ${t} terverifikasi / Report ${t} verified`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} telah diverifikasi${shown ? ' dan kini dapat dilihat publik' : ' dan tidak ditampilkan kepada publik'}. ` +
+        `Berikutnya laporan diteruskan ke instansi yang berwenang.\n\n` +
+        `Report ${t}${quotedTitle(p)} has been verified${shown ? ' and is now public' : ' and is not shown to the public'}. ` +
+        `Next it goes to the responsible body.`,
+    };
+  },
+  'report.on_hold': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Laporan ${t} perlu dilengkapi / Report ${t} needs more information`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} ditunda sampai Anda melengkapinya.${quoted(p, 'Pertanyaan petugas')} ` +
+        `Balas dalam 10 hari kerja; tanpa balasan, laporan diarsipkan.\n\n` +
+        `Report ${t}${quotedTitle(p)} is on hold until you complete it. Reply within 10 working days, ` +
+        `or it will be archived.`,
+    };
+  },
+  'report.routed': (p) => {
+    const t = trackingOf(p);
+    const body = textOf(p.bodyName) ?? 'instansi yang berwenang';
+    const bodyEn = textOf(p.bodyName) ?? 'the responsible body';
+    return {
+      title: `Laporan ${t} diteruskan ke ${body} / Report ${t} sent to ${bodyEn}`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} kini ditangani oleh ${body}, yang wajib menindaklanjutinya paling lama 5 hari kerja.\n\n` +
+        `Report ${t}${quotedTitle(p)} is now handled by ${bodyEn}, which must follow it up within 5 working days.`,
+    };
+  },
+  'report.followed_up': (p) => {
+    const t = trackingOf(p);
+    const body = textOf(p.bodyName) ?? 'Instansi';
+    return {
+      title: `Tindak lanjut laporan ${t} / Follow-up on report ${t}`,
+      body: `${body} menindaklanjuti laporan ${t}${quotedTitle(p)}.${quoted(p, 'Isi')}\n\n${body} posted a follow-up on report ${t}.`,
+    };
+  },
+  'report.answered': (p) => {
+    const t = trackingOf(p);
+    const due = textOf(p.replyDueAt) ? formatDue(textOf(p.replyDueAt), textOf(p.timeZone)) : null;
+    return {
+      title: `Laporan ${t} dijawab / Report ${t} answered`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} telah dijawab.${quoted(p, 'Jawaban')} Terima jawaban, beri penilaian, atau balas bila belum ` +
+        `selesai${due ? ` sampai ${due.id}` : ''}; tanpa tanggapan, laporan ditutup otomatis.\n\n` +
+        `Report ${t} has been answered. Accept it, rate it, or reply if it is not resolved` +
+        `${due ? ` by ${due.en}` : ''}; without a response, the report closes automatically.`,
+    };
+  },
+  'report.archived': (p) => {
+    const t = trackingOf(p);
+    const reason = archiveReasonOf(p);
+    const appeal =
+      p.appealOpen === false
+        ? { id: 'Banding untuk laporan ini sudah pernah diajukan.', en: 'This report has already been appealed once.' }
+        : {
+            id: 'Jika tidak setuju, Anda dapat mengajukan banding satu kali lewat halaman laporan.',
+            en: 'If you disagree, you may appeal once from the report’s page.',
+          };
+    return {
+      title: `Laporan ${t} diarsipkan / Report ${t} archived`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} diarsipkan karena ${reason.id}. ${appeal.id}\n\n` +
+        `Report ${t}${quotedTitle(p)} was archived as ${reason.en}. ${appeal.en}`,
+    };
+  },
+  'report.appeal_granted': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Banding laporan ${t} diterima / Appeal on report ${t} granted`,
+      body:
+        `Banding Anda diterima: laporan ${t}${quotedTitle(p)} dibuka kembali dan akan diverifikasi ulang.${quoted(p, 'Catatan')}\n\n` +
+        `Your appeal was granted: report ${t} is open again and will be verified anew.`,
+    };
+  },
+  'report.appeal_rejected': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Banding laporan ${t} ditolak / Appeal on report ${t} rejected`,
+      body:
+        `Banding Anda atas laporan ${t}${quotedTitle(p)} ditolak; laporan tetap diarsipkan.${quoted(p, 'Alasan')}\n\n` +
+        `Your appeal on report ${t} was rejected; the report stays archived.`,
+    };
+  },
+  // The lifecycle, for staff: never anything of the reporter (lifecycle.ts, staffPayload).
+  'report.assigned': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Laporan baru untuk instansi Anda: ${t} / New report for your body: ${t}`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} diteruskan kepada ${textOf(p.bodyName) ?? 'instansi Anda'}. ` +
+        `Tindak lanjut pertama paling lama 5 hari kerja.\n\n` +
+        `Report ${t}${quotedTitle(p)} was sent to ${textOf(p.bodyName) ?? 'your body'}. The first follow-up is due within 5 working days.`,
+    };
+  },
+  'report.returned': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Laporan ${t} dikembalikan ke admin nasional / Report ${t} returned to the national desk`,
+      body:
+        `Instansi mengembalikan laporan ${t}${quotedTitle(p)} karena bukan kewenangannya. Tentukan instansi yang tepat.\n\n` +
+        `A body returned report ${t}${quotedTitle(p)} as not its own. Route it to the right body.`,
+    };
+  },
+  'report.dispositioned': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Disposisi laporan ${t} ke unit Anda / Report ${t} dispositioned to your unit`,
+      body:
+        `Laporan ${t}${quotedTitle(p)} didisposisikan ke ${textOf(p.unitName) ?? 'unit Anda'}. Mohon ditindaklanjuti.\n\n` +
+        `Report ${t}${quotedTitle(p)} was dispositioned to ${textOf(p.unitName) ?? 'your unit'}. Please act on it.`,
+    };
+  },
+  'report.reporter_replied': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Pelapor membalas laporan ${t} / The reporter replied on report ${t}`,
+      body:
+        `Pelapor menambahkan tanggapan pada laporan ${t}${quotedTitle(p)}. Buka laporan untuk membacanya.\n\n` +
+        `The reporter added a reply on report ${t}${quotedTitle(p)}. Open the report to read it.`,
+    };
+  },
+  'report.completed': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Laporan ${t} telah dilengkapi / Report ${t} completed by the reporter`,
+      body:
+        `Pelapor melengkapi laporan ${t}${quotedTitle(p)} yang ditunda; laporan siap diverifikasi kembali.\n\n` +
+        `The reporter completed report ${t}${quotedTitle(p)}; it is ready to be verified again.`,
+    };
+  },
+  'report.reopened': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Laporan ${t} dibuka kembali oleh pelapor / Report ${t} reopened by the reporter`,
+      body:
+        `Pelapor menyatakan jawaban atas laporan ${t}${quotedTitle(p)} belum menyelesaikan masalah; penyelesaian berjalan lagi.\n\n` +
+        `The reporter says the answer on report ${t}${quotedTitle(p)} did not resolve it; the resolution clock runs again.`,
+    };
+  },
+  'report.low_rating': (p) => {
+    const t = trackingOf(p);
+    const rating = textOf(p.rating) ?? '?';
+    return {
+      title: `Penilaian rendah (${rating}/5) pada laporan ${t} / Low rating (${rating}/5) on report ${t}`,
+      body:
+        `Pelapor memberi nilai ${rating}/5 pada laporan ${t}${quotedTitle(p)}; laporan dibuka kembali untuk diselesaikan.\n\n` +
+        `The reporter rated report ${t}${quotedTitle(p)} ${rating}/5; it is open again to be resolved.`,
+    };
+  },
+  'report.archive_requested': (p) => {
+    const t = trackingOf(p);
+    const reason = archiveReasonOf(p);
+    return {
+      title: `Permintaan arsip laporan ${t} menunggu keputusan / Archive request on report ${t} awaits you`,
+      body:
+        `Instansi meminta laporan ${t}${quotedTitle(p)} diarsipkan karena ${reason.id}. Konfirmasi atau tolak permintaan ini.\n\n` +
+        `A body asks to archive report ${t}${quotedTitle(p)} as ${reason.en}. Confirm or reject the request.`,
+    };
+  },
+  'report.archive_confirmed': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Permintaan arsip laporan ${t} dikonfirmasi / Archive of report ${t} confirmed`,
+      body: `Admin nasional mengonfirmasi arsip laporan ${t}${quotedTitle(p)}.\n\nA national admin confirmed the archive of report ${t}.`,
+    };
+  },
+  'report.archive_rejected': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Permintaan arsip laporan ${t} ditolak / Archive request on report ${t} rejected`,
+      body:
+        `Admin nasional menolak permintaan arsip laporan ${t}${quotedTitle(p)}; laporan tetap harus ditangani.\n\n` +
+        `A national admin rejected the archive request on report ${t}; the report must still be handled.`,
+    };
+  },
+  'report.appealed': (p) => {
+    const t = trackingOf(p);
+    return {
+      title: `Banding atas arsip laporan ${t} / Appeal against the archive of report ${t}`,
+      body:
+        `Pelapor mengajukan banding atas arsip laporan ${t}${quotedTitle(p)}. Terima atau tolak banding ini.\n\n` +
+        `The reporter appealed against the archive of report ${t}${quotedTitle(p)}. Grant or reject the appeal.`,
+    };
+  },
+  'deadline.missed_digest': (p) => {
+    const count = textOf(p.count) ?? '?';
+    const body = textOf(p.bodyName);
+    const items = Array.isArray(p.items) ? p.items.filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object') : [];
+    const lines = items.map((i) => {
+      const clock = clockName(textOf(i.clock));
+      const due = formatDue(textOf(i.dueAt), textOf(i.timeZone));
+      return `- ${trackingOf(i)}${quotedTitle(i)}: ${clock.id} / ${clock.en}, ${due.id}`;
+    });
+    const more = Number(count) - lines.length;
+    if (more > 0) lines.push(`- … dan ${more} lainnya / and ${more} more`);
+    return {
+      title: `${count} batas waktu terlewati${body ? ` di ${body}` : ''} / ${count} deadlines missed${body ? ` at ${body}` : ''}`,
+      body:
+        `Batas waktu berikut terlewati dan tercatat sebagai keterlambatan; mohon segera ditindaklanjuti.\n` +
+        `These deadlines passed and count as late; please act now.\n\n${lines.join('\n')}`,
     };
   },
   // The account's own secrets (src/features/accounts), sent only to the account's own address.
@@ -203,6 +422,31 @@ const TEMPLATES: Record<string, Render> = {
     };
   },
 };
+
+const ARCHIVE_REASONS: Record<string, { id: string; en: string }> = {
+  duplicate: { id: 'sama dengan laporan lain (duplikat)', en: 'a duplicate of another report' },
+  incomplete: { id: 'keterangannya tidak lengkap', en: 'incomplete' },
+  not_public_service: { id: 'bukan tentang pelayanan publik', en: 'not about a public service' },
+  spam_hoax: { id: 'spam atau hoaks', en: 'spam or a hoax' },
+  abusive: { id: 'mengandung kata-kata kasar atau SARA', en: 'abusive' },
+};
+
+function archiveReasonOf(p: Record<string, unknown>): { id: string; en: string } {
+  const reason = textOf(p.reason);
+  return (reason && Object.hasOwn(ARCHIVE_REASONS, reason) ? ARCHIVE_REASONS[reason] : null) ?? { id: 'alasan lain', en: 'another reason' };
+}
+
+/** The body's (or the Ombudsman's) own words, quoted short, after a label. */
+function quoted(p: Record<string, unknown>, label: string): string {
+  const text = textOf(p.quote);
+  return text ? `\n${label}: “${text}”\n` : '';
+}
+
+/** Every message about a report ends with where to read it, when the site's address is known. */
+function linked(p: Record<string, unknown>, message: RenderedMessage): RenderedMessage {
+  const link = textOf(p.link);
+  return link ? { title: message.title, body: `${message.body}\n\n${link}` } : message;
+}
 
 function ombudsmanStep(p: Record<string, unknown>, what: { id: string; en: string }): RenderedMessage {
   const tracking = trackingOf(p);

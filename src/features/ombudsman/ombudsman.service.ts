@@ -5,7 +5,7 @@ import type { Visibility } from '../../domain/workflow.ts';
 import { AppError } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { Principal } from '../../domain/principal.ts';
-import { notifyUsers } from '../notifications/outbox.ts';
+import { notifyEvent } from '../notifications/lifecycle.ts';
 import { type Sql, query, rawSql, sql } from '../../db/sql.ts';
 import { type ReaderKind, staffScope } from '../reports/access.ts';
 import * as repo from '../reports/reports.repository.ts';
@@ -131,9 +131,6 @@ interface StepPlan {
   /** What changes on the report besides updatedAt. */
   columns: Omit<repo.ReportPatch, 'updatedAt'>;
   event: { type: string; visibility: Visibility; message: string | null; data: Record<string, unknown> };
-  template: string;
-  /** Steps that can happen once are keyed by step; repeatable ones (updates) by their event. */
-  once: boolean;
 }
 
 function requireText(value: string | undefined, field: string): string {
@@ -149,8 +146,6 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
       return {
         columns: { ombudsmanTakenAt: now, ombudsmanOfficerId: principal.userId },
         event: { type: 'ombudsman_taken_over', visibility: 'public', message: null, data: { officeId: principal.bodyId } },
-        template: 'ombudsman.taken_over',
-        once: true,
       };
     case 'findings': {
       const findings = requireText(input.findings, 'findings');
@@ -164,8 +159,6 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
           message: findings,
           data: { revised: c.ombudsman_findings !== null },
         },
-        template: 'ombudsman.findings',
-        once: false,
       };
     }
     case 'recommendation': {
@@ -178,8 +171,6 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
           message: recommendation,
           data: { revised: c.ombudsman_recommendation !== null },
         },
-        template: 'ombudsman.recommendation',
-        once: false,
       };
     }
     case 'close':
@@ -192,30 +183,9 @@ function planStep(c: LockedCase, principal: Principal, step: OmbudsmanStep, inpu
           message: input.message?.trim() || null,
           data: { findings: c.ombudsman_findings, recommendation: c.ombudsman_recommendation },
         },
-        template: 'ombudsman.closed',
-        once: true,
       };
   }
 }
-
-/** Whoever holds the report: the handling body's agency admins, or the national desk while it has no body. */
-async function recipientsFor(tx: Queryable, c: LockedCase): Promise<number[]> {
-  const rows =
-    c.body_id === null
-      ? await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'national_admin' AND disabled_at IS NULL ORDER BY id`)
-      : await tx.query<{ id: number }>(
-          `SELECT id FROM users WHERE role = 'agency_admin' AND body_id = $1 AND disabled_at IS NULL ORDER BY id`,
-          [c.body_id],
-        );
-  return rows.map((r) => r.id);
-}
-
-const STEP_KEYS: Record<OmbudsmanStep, string> = {
-  take_over: 'taken_over',
-  findings: 'findings',
-  recommendation: 'recommendation',
-  close: 'closed',
-};
 
 /**
  * One step of the Ombudsman's handling: lock the report, check the office's scope and the order
@@ -248,14 +218,21 @@ export async function performStep(
       toStatus: null,
       ...plan.event,
     });
-    const office = await tx.query<{ name: string }>('SELECT name FROM bodies WHERE id = $1', [principal.bodyId]);
-    // No reporter identity and no free text: the message says what happened and where to look.
-    await notifyUsers(tx, await recipientsFor(tx, c), {
-      template: plan.template,
-      payload: { reportId: c.id, trackingId: c.tracking_id, title: c.title, office: office[0]?.name ?? null, at: now.toISOString() },
-      key: plan.once ? `ombudsman:${c.id}:${STEP_KEYS[step]}` : `ombudsman:${c.id}:${STEP_KEYS[step]}:${eventId}`,
-      at: now,
-    });
+    // The reporter and the handling body hear of it (notifications/lifecycle.ts): what happened
+    // and where to look, never the reporter's identity.
+    await notifyEvent(
+      tx,
+      {
+        eventId,
+        reportId: c.id,
+        type: plan.event.type,
+        actorId: principal.userId,
+        at: now,
+        message: plan.event.message,
+        data: plan.event.data,
+      },
+      { publicOrigin: deps.config.publicOrigin },
+    );
     return c.id;
   });
   return viewReport(deps.db, READER, principal, reportId);

@@ -174,9 +174,11 @@ describe('the full case: take over → findings → recommendation → close', (
       recipient_user_id: number;
       idempotency_key: string;
       payload: Record<string, unknown>;
-    }>(`SELECT template, channel, recipient_user_id, idempotency_key, payload FROM outbox WHERE idempotency_key LIKE $1 ORDER BY id`, [
-      `ombudsman:${reportId}:%`,
-    ]);
+    }>(
+      `SELECT template, channel, recipient_user_id, idempotency_key, payload FROM outbox
+        WHERE template LIKE 'ombudsman.%' AND (payload->>'reportId')::bigint = $1 ORDER BY id`,
+      [reportId],
+    );
 
   before(async () => {
     id = await routedReport({ title: 'Jalan amblas di Kampung Dalam' });
@@ -343,7 +345,7 @@ describe('the full case: take over → findings → recommendation → close', (
     assert.equal(own.body.filter((e: { type: string }) => e.type.startsWith('ombudsman_')).length, 5);
   });
 
-  test('each step notified both agency admins of the handling body, in-app and by email, once', async () => {
+  test('each step notified both agency admins of the handling body and the reporter, once each, the body never told who reported', async () => {
     const rows = await outboxFor();
     const expected = new Map([
       ['ombudsman.taken_over', 1],
@@ -351,24 +353,27 @@ describe('the full case: take over → findings → recommendation → close', (
       ['ombudsman.recommendation', 1],
       ['ombudsman.closed', 1],
     ]);
+    const admins = new Set([agency.principal.userId, agency2.principal.userId]);
     for (const [template, times] of expected) {
       const of = rows.filter((r) => r.template === template);
-      assert.equal(of.length, times * 4, `${template}: 2 admins × (in_app + email) × ${times}`);
-      assert.deepEqual(new Set(of.map((r) => r.recipient_user_id)), new Set([agency.principal.userId, agency2.principal.userId]));
-      assert.deepEqual(new Set(of.map((r) => r.channel)), new Set(['in_app', 'email']));
+      const toAdmins = of.filter((r) => admins.has(r.recipient_user_id));
+      assert.equal(toAdmins.length, times * 4, `${template}: 2 admins × (in_app + email) × ${times}`);
+      assert.deepEqual(new Set(toAdmins.map((r) => r.channel)), new Set(['in_app', 'email']));
+      const toReporter = of.filter((r) => r.recipient_user_id === citizen.id);
+      assert.equal(toReporter.length, times * 2, `${template}: the reporter, in-app and by email (the report came by web)`);
+      assert.equal(of.length, toAdmins.length + toReporter.length, `${template}: nobody else`);
     }
-    assert.equal(rows.length, 20);
-    assert.ok(rows.some((r) => r.idempotency_key === `ombudsman:${reportId}:taken_over:in_app:${agency.principal.userId}`));
-    assert.ok(rows.some((r) => r.idempotency_key === `ombudsman:${reportId}:closed:email:${agency2.principal.userId}`));
+    assert.equal(rows.length, 30);
+    assert.equal(new Set(rows.map((r) => r.idempotency_key)).size, 30, 'one key per event, template, channel and person');
     for (const r of rows) {
       assert.equal(r.payload.trackingId, id);
-      assert.match(String(r.payload.office), /Kalimantan Barat/);
+      assert.match(String(r.payload.ombudsmanOffice), /Kalimantan Barat/);
+      if (r.recipient_user_id === citizen.id) continue;
       const text = JSON.stringify(r.payload).toLowerCase();
-      assert.ok(!text.includes(citizen.name.toLowerCase()) && !text.includes(citizen.email));
+      assert.ok(!text.includes(citizen.name.toLowerCase()) && !text.includes(citizen.email), 'the body is never told who reported');
     }
-    // Nobody else: not another body's admin, not the unit, not the reporter.
+    // Nobody else: not another body's admin, not the unit, not the national desk.
     for (const other of [agencyOther, unit, national]) assert.ok(!rows.some((r) => r.recipient_user_id === other.principal.userId));
-    assert.ok(!rows.some((r) => r.recipient_user_id === citizen.id));
   });
 
   test('the handling body still has the report in its inbox, marked as escalated', async () => {

@@ -12,7 +12,8 @@ import { type StoredFile, discardFiles, prepareFiles, recordFiles } from './repo
 import { clockPlan } from '../../domain/sla.ts';
 import { CalendarCache, applyClockPlan } from '../sla/clocks.service.ts';
 import { insertEvent } from '../timeline/timeline.repository.ts';
-import { type ReportPatch, updateReport } from './reports.repository.ts';
+import { notifyEvent } from '../notifications/lifecycle.ts';
+import { type ArchiveRequest, type ReportPatch, updateReport } from './reports.repository.ts';
 import { type ReportJson, resolveReader, viewReport } from './reports.service.ts';
 
 /** What each action may carry; the route schemas validate the shapes, this file the rules. */
@@ -47,6 +48,9 @@ interface LockedReport {
   closed_at: Date | null;
   rated_at: Date | null;
   resolution_class: number | null;
+  archive_request: ArchiveRequest | null;
+  appealed_at: Date | null;
+  appeal_decided_at: Date | null;
   /** The caller may act on it as its handler: `handlerScope` in SQL, the one rule. */
   may_handle: boolean;
 }
@@ -109,6 +113,7 @@ export async function performAction(
         tx,
         sql`SELECT r.id, r.status, r.classification, r.reporter_id, r.body_id, r.unit_id, r.suggested_body_id,
                    r.is_anonymous, r.is_secret, r.verified_at, r.closed_at, r.rated_at, r.resolution_class,
+                   r.archive_request, r.appealed_at, r.appeal_decided_at,
                    COALESCE(${handlerScope(principal)}, false) AS may_handle
               FROM reports r WHERE r.tracking_id = ${trackingId} FOR UPDATE`,
       );
@@ -124,6 +129,9 @@ export async function performAction(
         alreadyRated: r.rated_at !== null && r.closed_at !== null && r.rated_at >= r.closed_at,
         toNational: input.toNational === true,
         internal: input.internal === true,
+        archiveRequested: r.archive_request !== null,
+        appealed: r.appealed_at !== null,
+        appealPending: r.appealed_at !== null && r.appeal_decided_at === null,
       });
       const rule = ACTION_RULES[action];
       if (!rule) throw forbidden(`Tindakan ${action} bukan untuk pengguna / Action ${action} is not for users`);
@@ -154,6 +162,11 @@ export async function performAction(
         message: change.message,
         data: change.data,
       });
+      await notifyEvent(
+        tx,
+        { eventId, reportId: r.id, type: decision.event, actorId: principal.userId, at: now, message: change.message, data: change.data },
+        { publicOrigin: deps.config.publicOrigin },
+      );
       // Evidence posted by a body follows its event; a reporter's files are never public.
       const fileVisibility: Visibility = role === 'reporter' ? 'reporter' : visibility;
       await recordFiles(tx, stored, { reportId: r.id, eventId, visibility: fileVisibility, uploadedBy: principal.userId });
@@ -370,26 +383,89 @@ async function edit({ db, principal, report: r, input }: RuleContext): Promise<C
   });
 }
 
-async function archive({ db, report: r, input }: RuleContext): Promise<Change> {
+/**
+ * Archiving, with a reason. A national admin archives at once; a body's admin only asks (the
+ * report stays where it is, and a national admin confirms or rejects), so a body cannot bury a
+ * report it was only offered. The reason and the duplicate are checked when asked.
+ */
+async function archive({ db, principal, report: r, input, now }: RuleContext): Promise<Change> {
   if (!input.reason) throw invalidInput({ reason: 'Wajib diisi / Required' });
-  const result = change(input, { columns: { archiveReason: input.reason }, data: { reason: input.reason } });
+  const result = change(input, { data: { reason: input.reason } });
+  let duplicateOfId: number | null = null;
   if (input.reason !== 'duplicate') {
     if (input.duplicateOf) throw invalidInput({ duplicateOf: 'Hanya untuk alasan duplicate / Only with reason duplicate' });
+  } else {
+    const original = await findOriginal(db, r.id, input.duplicateOf);
+    duplicateOfId = original.id;
+    linkDuplicate(result, original);
+  }
+  if (principal.role === 'agency_admin') {
+    result.columns.archiveRequest = {
+      reason: input.reason,
+      duplicateOfId,
+      byUserId: principal.userId,
+      byBodyId: principal.bodyId,
+      at: now.toISOString(),
+      message: result.message,
+    };
     return result;
   }
-  const original = input.duplicateOf ? normalizeTrackingId(input.duplicateOf) : null;
-  if (!original) throw invalidInput({ duplicateOf: 'Wajib diisi untuk duplikat / Required for a duplicate' });
-  const rows = await db.query<{ id: number; is_public: boolean }>('SELECT id, is_public FROM reports WHERE tracking_id = $1 AND id <> $2', [
-    original,
-    r.id,
-  ]);
-  if (!rows[0]) throw invalidInput({ duplicateOf: 'Laporan asli tidak ditemukan / Original report not found' });
-  result.columns.duplicateOfId = rows[0].id;
-  // The archive event is public; a secret original's ID goes only on a staff event.
-  if (rows[0].is_public) result.data.duplicateOf = original;
-  else result.extraEvents.push({ type: 'duplicate_linked', visibility: 'staff', message: null, data: { duplicateOf: original } });
+  result.columns = { archiveReason: input.reason, duplicateOfId: duplicateOfId ?? undefined, archiveRequest: null };
   return result;
 }
+
+async function findOriginal(db: Queryable, reportId: number, duplicateOf: string | undefined) {
+  const original = duplicateOf ? normalizeTrackingId(duplicateOf) : null;
+  if (!original) throw invalidInput({ duplicateOf: 'Wajib diisi untuk duplikat / Required for a duplicate' });
+  const rows = await db.query<{ id: number; is_public: boolean; tracking_id: string }>(
+    'SELECT id, is_public, tracking_id FROM reports WHERE tracking_id = $1 AND id <> $2',
+    [original, reportId],
+  );
+  if (!rows[0]) throw invalidInput({ duplicateOf: 'Laporan asli tidak ditemukan / Original report not found' });
+  return rows[0];
+}
+
+/** The archive event is public; a secret original's ID goes only on a staff event. */
+function linkDuplicate(result: Change, original: { is_public: boolean; tracking_id: string }): void {
+  if (original.is_public) result.data.duplicateOf = original.tracking_id;
+  else
+    result.extraEvents.push({ type: 'duplicate_linked', visibility: 'staff', message: null, data: { duplicateOf: original.tracking_id } });
+}
+
+/** A national admin confirms a body's archive request: archived with the reason the body gave. */
+async function confirmArchive({ db, report: r, input }: RuleContext): Promise<Change> {
+  const request = r.archive_request!;
+  const result = change(input, {
+    columns: { archiveReason: request.reason, duplicateOfId: request.duplicateOfId ?? undefined, archiveRequest: null },
+    data: { reason: request.reason, requestedByBodyId: request.byBodyId, requestedBy: request.byUserId, confirmed: true },
+  });
+  if (request.duplicateOfId !== null) {
+    const rows = await db.query<{ is_public: boolean; tracking_id: string }>('SELECT is_public, tracking_id FROM reports WHERE id = $1', [
+      request.duplicateOfId,
+    ]);
+    if (rows[0]) linkDuplicate(result, rows[0]);
+  }
+  return result;
+}
+
+const rejectArchive: Rule = ({ report: r, input }) =>
+  change(input, {
+    message: requireMessage(input),
+    columns: { archiveRequest: null },
+    data: { reason: r.archive_request!.reason, requestedByBodyId: r.archive_request!.byBodyId, requestedBy: r.archive_request!.byUserId },
+  });
+
+const appeal: Rule = ({ input, now }) => change(input, { message: requireMessage(input), columns: { appealedAt: now } });
+
+/** A granted appeal sends the report back to the national desk, to be verified or routed again. */
+const grantAppeal: Rule = ({ report: r, input, now }) =>
+  change(input, {
+    message: requireMessage(input),
+    columns: { appealDecidedAt: now, archiveReason: null, duplicateOfId: null, bodyId: null, unitId: null },
+    data: { previousBodyId: r.body_id },
+  });
+
+const rejectAppeal: Rule = ({ input, now }) => change(input, { message: requireMessage(input), columns: { appealDecidedAt: now } });
 
 async function route({ db, principal, input }: RuleContext): Promise<Change> {
   const bodyId = input.bodyId ?? (principal.role === 'agency_admin' ? principal.bodyId : undefined);
@@ -399,7 +475,8 @@ async function route({ db, principal, input }: RuleContext): Promise<Change> {
   if (principal.role === 'agency_admin' && bodyId !== principal.bodyId) {
     throw forbidden('Admin instansi hanya dapat menerima untuk instansinya / An agency admin can only take it into its own body');
   }
-  return change(input, { columns: { bodyId, unitId: null }, data: { bodyId } });
+  // routing settles the report: a body's archive request for it no longer stands
+  return change(input, { columns: { bodyId, unitId: null, archiveRequest: null }, data: { bodyId } });
 }
 
 async function disposition({ db, principal, report: r, input }: RuleContext): Promise<Change> {
@@ -479,6 +556,11 @@ const ACTION_RULES: Partial<Record<Action, Rule>> = {
   edit,
   hold: withMessage,
   archive,
+  confirm_archive: confirmArchive,
+  reject_archive: rejectArchive,
+  appeal,
+  grant_appeal: grantAppeal,
+  reject_appeal: rejectAppeal,
   route,
   disposition,
   forward,

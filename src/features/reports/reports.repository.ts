@@ -51,6 +51,11 @@ export interface ReportViewRow {
   ombudsman_findings: string | null;
   ombudsman_recommendation: string | null;
   ombudsman_closed_at: Date | null;
+  /** Staff only: a body's archive request waiting for a national admin. */
+  archive_request: ArchiveRequest | null;
+  /** The reporter and staff only. */
+  appealed_at: Date | null;
+  appeal_decided_at: Date | null;
 }
 
 /**
@@ -102,6 +107,10 @@ const OMBUDSMAN_OFFICER: Record<ReaderKind, string> = {
  * The Ombudsman's findings and recommendation: the parties (the reporter, the handling body),
  * overseers and national admins read them as they are written; the public once the case is closed.
  */
+const STAFF_ONLY = (kind: ReaderKind, expression: string, type: string) =>
+  kind === 'public' || kind === 'reporter' ? `NULL::${type}` : expression;
+const NOT_PUBLIC = (kind: ReaderKind, expression: string, type: string) => (kind === 'public' ? `NULL::${type}` : expression);
+
 const ombudsmanText = (kind: ReaderKind, column: string) =>
   kind === 'public' ? `CASE WHEN r.ombudsman_closed_at IS NOT NULL THEN r.${column} END` : `r.${column}`;
 
@@ -117,7 +126,10 @@ function viewSelect(kind: ReaderKind): string {
        r.ombudsman_body_id, ob.name AS ombudsman_body_name, r.ombudsman_taken_at,
        ${OMBUDSMAN_OFFICER[kind]} AS ombudsman_officer_name,
        ${ombudsmanText(kind, 'ombudsman_findings')} AS ombudsman_findings,
-       ${ombudsmanText(kind, 'ombudsman_recommendation')} AS ombudsman_recommendation, r.ombudsman_closed_at
+       ${ombudsmanText(kind, 'ombudsman_recommendation')} AS ombudsman_recommendation, r.ombudsman_closed_at,
+       ${STAFF_ONLY(kind, 'r.archive_request', 'jsonb')} AS archive_request,
+       ${NOT_PUBLIC(kind, 'r.appealed_at', 'timestamptz')} AS appealed_at,
+       ${NOT_PUBLIC(kind, 'r.appeal_decided_at', 'timestamptz')} AS appeal_decided_at
   FROM reports r
   JOIN users u ON u.id = r.reporter_id
   LEFT JOIN regions rg ON rg.code = r.region_code
@@ -255,6 +267,16 @@ export async function selectAttachmentsOf(db: Queryable, kind: ReaderKind, repor
 }
 
 /** What a lifecycle action or an Ombudsman step may change on a report; `undefined` leaves a column as it is. */
+/** What a body asked for when it asked to archive a report (reports.archive_request). */
+export interface ArchiveRequest {
+  reason: string;
+  duplicateOfId: number | null;
+  byUserId: number;
+  byBodyId: number | null;
+  at: string;
+  message: string | null;
+}
+
 export interface ReportPatch {
   status?: Status;
   updatedAt: Date;
@@ -265,8 +287,12 @@ export interface ReportPatch {
   verifiedAt?: Date;
   isAnonymous?: boolean;
   isSecret?: boolean;
-  archiveReason?: string;
-  duplicateOfId?: number;
+  archiveReason?: string | null;
+  duplicateOfId?: number | null;
+  /** A body's archive request while it waits for a national admin; null once decided. */
+  archiveRequest?: ArchiveRequest | null;
+  appealedAt?: Date;
+  appealDecidedAt?: Date;
   bodyId?: number | null;
   unitId?: number | null;
   suggestedBodyId?: number | null;
@@ -293,6 +319,9 @@ const PATCH_COLUMNS: Record<keyof ReportPatch, string> = {
   isSecret: 'is_secret',
   archiveReason: 'archive_reason',
   duplicateOfId: 'duplicate_of_id',
+  archiveRequest: 'archive_request',
+  appealedAt: 'appealed_at',
+  appealDecidedAt: 'appeal_decided_at',
   bodyId: 'body_id',
   unitId: 'unit_id',
   suggestedBodyId: 'suggested_body_id',
@@ -311,7 +340,12 @@ const PATCH_COLUMNS: Record<keyof ReportPatch, string> = {
 export async function updateReport(db: Queryable, reportId: number, patch: ReportPatch): Promise<void> {
   const sets = (Object.keys(PATCH_COLUMNS) as (keyof ReportPatch)[])
     .filter((field) => patch[field] !== undefined)
-    .map((field) => sql`${rawSql(PATCH_COLUMNS[field])} = ${patch[field]}`);
+    .map((field) => {
+      const value = patch[field];
+      // a jsonb column (the archive request) goes as its text, the same on both engines
+      const param = value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value;
+      return sql`${rawSql(PATCH_COLUMNS[field])} = ${param}`;
+    });
   await query(db, sql`UPDATE reports SET ${joinSql(sets, ', ')} WHERE id = ${reportId}`);
 }
 

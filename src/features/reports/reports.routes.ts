@@ -77,8 +77,39 @@ const ACTION_ROUTES: { path: string; action: Action; summary: string; schema: z.
   {
     path: 'archive',
     action: 'archive',
-    summary: 'Archive with a reason (a duplicate links to its original)',
+    summary:
+      'Archive with a reason (a duplicate links to its original). A national admin archives at once; a body’s admin asks, and a national admin confirms',
     schema: z.strictObject({ reason: z.enum(ARCHIVE_REASONS), duplicateOf: z.string().max(20).optional(), message: optionalMessage }),
+  },
+  {
+    path: 'archive/confirm',
+    action: 'confirm_archive',
+    summary: 'National admin: confirm a body’s archive request (the report is archived with the reason it gave)',
+    schema: z.strictObject({ message: optionalMessage }),
+  },
+  {
+    path: 'archive/reject',
+    action: 'reject_archive',
+    summary: 'National admin: reject a body’s archive request, with the reason (the report stays open)',
+    schema: z.strictObject({ message }),
+  },
+  {
+    path: 'appeal',
+    action: 'appeal',
+    summary: 'Reporter: appeal an archive, once, to the national admin, saying why',
+    schema: z.strictObject({ message }),
+  },
+  {
+    path: 'appeal/grant',
+    action: 'grant_appeal',
+    summary: 'National admin: grant the appeal (the report goes back to the national desk; its Ombudsman clock runs on)',
+    schema: z.strictObject({ message }),
+  },
+  {
+    path: 'appeal/reject',
+    action: 'reject_appeal',
+    summary: 'National admin: reject the appeal, with the reason (the archive stands)',
+    schema: z.strictObject({ message }),
   },
   {
     path: 'route',

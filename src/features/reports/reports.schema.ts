@@ -163,6 +163,22 @@ export const ReportSchema = z
     closedAt: z.string().nullable(),
     escalatedAt: z.string().nullable(),
     ombudsman: OmbudsmanCaseSchema.nullable().openapi({ description: 'Null until the report is escalated to the Ombudsman' }),
+    archiveRequest: z
+      .object({
+        reason: z.enum(ARCHIVE_REASONS),
+        requestedAt: z.string(),
+        bodyId: z.number().int().nullable(),
+        message: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'Staff only: a body’s request to archive the report, waiting for a national admin (`confirm_archive` or `reject_archive`)',
+      }),
+    appeal: z
+      .object({ appealedAt: z.string(), decidedAt: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'The reporter’s appeal of the archive (once), for the reporter and staff; decided by a national admin' }),
     attachments: z.array(AttachmentSchema),
     availableActions: z.array(z.enum([...ACTIONS, ...OMBUDSMAN_ACTIONS])).openapi({
       description: 'What this caller can do to this report now (role, scope and state); the Ombudsman’s steps are `ombudsman_*`',

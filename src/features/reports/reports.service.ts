@@ -13,6 +13,7 @@ import { clockPlan } from '../../domain/sla.ts';
 import { CalendarCache, applyClockPlan, clockViews } from '../sla/clocks.service.ts';
 import * as repo from './reports.repository.ts';
 import { insertEvent } from '../timeline/timeline.repository.ts';
+import { notifyEvent } from '../notifications/lifecycle.ts';
 import type { ARCHIVE_REASONS, CHANNELS } from '../../domain/report.ts';
 
 export interface SubmitInput {
@@ -99,6 +100,12 @@ export async function submitReport(
       });
       // Citizens' own files can show faces, IDs and homes: never public, whatever the report.
       await recordFiles(tx, stored, { reportId: report.id, eventId, visibility: 'reporter', uploadedBy: principal.userId });
+      // The receipt, with the tracking ID, on the channel the report came by.
+      await notifyEvent(
+        tx,
+        { eventId, reportId: report.id, type: 'submitted', actorId: principal.userId, at: now, message: null, data: {} },
+        { publicOrigin: deps.config.publicOrigin },
+      );
       return { reportId: report.id, trackingId: report.tracking_id };
     });
   } catch (err) {
@@ -192,6 +199,9 @@ function actionsFor(row: repo.ReportViewRow, kind: ReaderKind, principal: Princi
   const ctx = {
     verified: row.verified_at !== null,
     alreadyRated: row.rated_at !== null && row.closed_at !== null && row.rated_at >= row.closed_at,
+    archiveRequested: row.archive_request !== null,
+    appealed: row.appealed_at !== null,
+    appealPending: row.appealed_at !== null && row.appeal_decided_at === null,
   };
   // an agency admin edits only what its own body handles (report-actions.service.ts, `edit`)
   return availableActions(row.status, actor, ctx).filter(
@@ -250,6 +260,16 @@ export function toReportJson(row: repo.ReportViewRow, kind: ReaderKind, principa
             recommendation: row.ombudsman_recommendation,
             closedAt: iso(row.ombudsman_closed_at),
           },
+    archiveRequest:
+      row.archive_request === null
+        ? null
+        : {
+            reason: row.archive_request.reason as (typeof ARCHIVE_REASONS)[number],
+            requestedAt: row.archive_request.at,
+            bodyId: row.archive_request.byBodyId,
+            message: row.archive_request.message,
+          },
+    appeal: row.appealed_at === null ? null : { appealedAt: row.appealed_at.toISOString(), decidedAt: iso(row.appeal_decided_at) },
     attachments: attachments.map((a) => ({
       id: a.id,
       fileName: a.file_name,

@@ -242,12 +242,18 @@ describe('verification, hold and archive', () => {
     assert.equal((await t.request('GET', `/api/v1/reports/${id}`, { token: national.token })).body.status, 'submitted');
   });
 
-  test('on_hold → archived', async () => {
+  test('on_hold → archived by a national admin; a body’s admin only asks (archive-appeal.test.ts)', async () => {
     const id = await reportIn('on_hold');
-    const { report } = await step(agency, id, 'archive', { reason: 'incomplete' }, {
+    await step(agency, id, 'archive', { reason: 'incomplete' }, {
+      status: 'on_hold',
+      event: 'archive_requested',
+      role: 'agency_admin',
+      visibility: 'staff',
+    });
+    const { report } = await step(national, id, 'archive/confirm', {}, {
       status: 'archived',
       event: 'archived',
-      role: 'agency_admin',
+      role: 'national_admin',
       visibility: 'public',
     });
     assert.equal(report.archiveReason, 'incomplete');

@@ -1,7 +1,7 @@
 /**
  * The deadline sweep under the two things that happen to it in production: two workers running it
  * at once, and a worker killed in the middle of it. Either way every due clock must fire exactly
- * once: one breach row, one 'deadline_missed' event and one outbox row per recipient and channel,
+ * once: one breach row, one 'deadline_missed' event, and one place in one digest per body and sweep,
  * nothing lost and nothing repeated.
  *
  * Runs on the embedded engine by default and on PostgreSQL when DATABASE_URL is set; the kill test
@@ -48,7 +48,12 @@ interface Effects {
   outboxKeys: number;
   /** Outbox rows per (clock, recipient, channel) beyond the first: must be 0. */
   outboxDuplicates: number;
-  missedMessages: number;
+  /** Breaches listed across the digests (each digest counted once, however many it went to). */
+  digestedBreaches: number;
+  digests: number;
+  digestMessages: number;
+  /** Breached clocks not yet in any digest. */
+  undigested: number;
   reminderMessages: number;
   /** Running clocks still due at the instant asked about. */
   dueLeft: number;
@@ -69,8 +74,14 @@ async function effects(db: Queryable, now: Date): Promise<Effects> {
        (SELECT count(DISTINCT idempotency_key) FROM outbox) AS "outboxKeys",
        (SELECT coalesce(sum(n - 1), 0) FROM (
           SELECT count(*) AS n FROM outbox
-           GROUP BY split_part(idempotency_key, ':', 2), template, recipient_user_id, channel) d) AS "outboxDuplicates",
-       (SELECT count(*) FROM outbox WHERE template = 'deadline.missed') AS "missedMessages",
+           GROUP BY regexp_replace(idempotency_key, ':[a-z_]+:[0-9]+$', ''), template, recipient_user_id, channel) d) AS "outboxDuplicates",
+       (SELECT coalesce(sum(c), 0) FROM (
+          SELECT DISTINCT regexp_replace(idempotency_key, ':[a-z_]+:[0-9]+$', '') AS k, (payload->>'count')::int AS c
+            FROM outbox WHERE template = 'deadline.missed_digest') d) AS "digestedBreaches",
+       (SELECT count(DISTINCT regexp_replace(idempotency_key, ':[a-z_]+:[0-9]+$', ''))
+          FROM outbox WHERE template = 'deadline.missed_digest') AS "digests",
+       (SELECT count(*) FROM outbox WHERE template = 'deadline.missed_digest') AS "digestMessages",
+       (SELECT count(*) FROM report_clocks WHERE breached_at IS NOT NULL AND breach_digested_at IS NULL) AS "undigested",
        (SELECT count(*) FROM outbox WHERE template = 'deadline.reminder') AS "reminderMessages",
        (SELECT count(*) FROM report_clocks WHERE state = 'running' AND next_fire_at <= $1) AS "dueLeft",
        (SELECT count(*) FROM report_clocks c
@@ -192,7 +203,12 @@ describe('two sweeps racing', () => {
     assert.equal(e.expiredClocks, N);
     assert.equal(e.missedEvents, N);
     assert.equal(e.missedEventReports, N);
-    assert.equal(e.missedMessages, N * recipients);
+    // One digest per worker that found breaches (not one message per breach), listing each breach once.
+    assert.equal(e.digestedBreaches, N);
+    assert.equal(e.undigested, 0);
+    assert.ok(e.digests >= 1 && e.digests <= 2, `${e.digests} digests`);
+    assert.equal(sum(results, 'digests'), e.digests);
+    assert.equal(e.digestMessages, e.digests * recipients);
     assert.equal(e.outboxRows, e.outboxKeys, 'idempotency keys are unique');
     assert.equal(e.outboxDuplicates, 0, 'one outbox row per (clock, recipient, channel)');
     assert.equal(e.dueLeft, 0);
@@ -206,7 +222,10 @@ describe('two sweeps racing', () => {
       sweepDueClocks({ db: second, limits: t.deps.config.sla }, SWEEP_AT),
     ]);
     for (const r of again)
-      assert.deepEqual({ ...r, batches: 0 }, { reminders: 0, breaches: 0, autoClosed: 0, archivedIncomplete: 0, escalated: 0, batches: 0 });
+      assert.deepEqual(
+        { ...r, batches: 0 },
+        { reminders: 0, breaches: 0, autoClosed: 0, archivedIncomplete: 0, escalated: 0, batches: 0, digests: 0 },
+      );
     // Three lanes on PostgreSQL each look once and find nothing, then the closing pass looks once
     // more; the embedded database runs one.
     const idle = await sweepDueClocks({ db: t.deps.db, limits: t.deps.config.sla }, SWEEP_AT, { concurrency: 3 });
@@ -269,7 +288,11 @@ describeOn('postgres', 'two pg-boss workers', 'the embedded database is held by 
     const e = await effects(t.deps.db, SWEEP_AT);
     assert.equal(e.breaches, N);
     assert.equal(e.missedEvents, N);
-    assert.equal(e.missedMessages, N * recipients);
+    // One digest per worker that found breaches (not one message per breach), listing each breach once.
+    assert.equal(e.digestedBreaches, N);
+    assert.equal(e.undigested, 0);
+    assert.ok(e.digests >= 1, `${e.digests} digests`);
+    assert.equal(e.digestMessages, e.digests * recipients);
     assert.equal(e.outboxRows, e.outboxKeys);
     assert.equal(e.outboxDuplicates, 0);
     assert.equal(e.torn, 0);
@@ -315,7 +338,9 @@ function assertAllFiredOnce(e: Effects, clocks: number, recipients: number): voi
   assert.equal(e.expiredClocks, clocks);
   assert.equal(e.missedEvents, clocks, "one 'deadline_missed' event per clock");
   assert.equal(e.missedEventReports, clocks);
-  assert.equal(e.missedMessages, clocks * recipients, 'one message per clock, recipient and channel');
+  assert.equal(e.digestedBreaches, clocks, 'every breach is in exactly one digest');
+  assert.equal(e.undigested, 0);
+  assert.equal(e.digestMessages, e.digests * recipients, 'each digest to every recipient on every channel');
   assert.equal(e.outboxRows, e.outboxKeys);
   assert.equal(e.outboxDuplicates, 0);
   assert.equal(e.torn, 0);

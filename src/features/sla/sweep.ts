@@ -3,7 +3,8 @@ import type { Db, Queryable } from '../../db/db.ts';
 import { formatInstant } from '../../domain/calendar.ts';
 import { type ClockKind, type SlaLimits, clockPlan, countsAgainstBody } from '../../domain/sla.ts';
 import { type Status, decideTransition } from '../../domain/workflow.ts';
-import { type Recipient, messagesFor, notifyUsers } from '../notifications/outbox.ts';
+import { notifyEvent } from '../notifications/lifecycle.ts';
+import { type Recipient, enqueue, messagesFor } from '../notifications/outbox.ts';
 import { insertSystemEvent } from '../timeline/timeline.repository.ts';
 import { CalendarCache, applyClockPlan } from './clocks.service.ts';
 
@@ -36,11 +37,15 @@ export interface SweepResult {
   archivedIncomplete: number;
   escalated: number;
   batches: number;
+  /** Missed-deadline digests written: one per body with new breaches (each to all its admins). */
+  digests: number;
 }
 
 export interface SweepDeps {
   db: Db;
   limits: SlaLimits;
+  /** The site's address (PUBLIC_URL), for the links in messages. */
+  publicOrigin?: string | null;
 }
 
 /** How many batches a sweep runs at once on PostgreSQL, each in its own transaction and connection. */
@@ -79,7 +84,7 @@ export async function sweepDueClocks(deps: SweepDeps, now: Date, options: SweepO
     for (;;) {
       // Counted into the total only once the batch has committed.
       const batch = emptyResult();
-      const processed = await deps.db.transaction((tx) => sweepBatch(tx, deps.limits, now, batchSize, batch));
+      const processed = await deps.db.transaction((tx) => sweepBatch(tx, deps, now, batchSize, batch));
       for (const key of Object.keys(result) as (keyof SweepResult)[]) result[key] += batch[key];
       result.batches += 1;
       if (processed < batchSize) return;
@@ -92,11 +97,13 @@ export async function sweepDueClocks(deps: SweepDeps, now: Date, options: SweepO
   // clocks can fall due together), and that lane need not take it. One more pass, alone, fires
   // what is left; only other workers' locks can hold anything back now.
   if (concurrency > 1) await lane();
+  // Then one digest per body of the deadlines it missed, however many lanes found them.
+  result.digests += await deps.db.transaction((tx) => sendMissedDigests(tx, now, deps.publicOrigin ?? null));
   return result;
 }
 
 function emptyResult(): SweepResult {
-  return { reminders: 0, breaches: 0, autoClosed: 0, archivedIncomplete: 0, escalated: 0, batches: 0 };
+  return { reminders: 0, breaches: 0, autoClosed: 0, archivedIncomplete: 0, escalated: 0, batches: 0, digests: 0 };
 }
 
 /**
@@ -112,7 +119,7 @@ const CLAIM_DUE_CLOCKS_SQL = `SELECT c.id, c.report_id, c.kind, c.cycle, c.time_
  FOR UPDATE OF c, r SKIP LOCKED`;
 
 /** One batch: lock up to `batchSize` due clocks and their reports, and fire them. Returns how many it locked. */
-async function sweepBatch(tx: Queryable, limits: SlaLimits, now: Date, batchSize: number, result: SweepResult): Promise<number> {
+async function sweepBatch(tx: Queryable, deps: SweepDeps, now: Date, batchSize: number, result: SweepResult): Promise<number> {
   const rows = await tx.query<Omit<DueClock, 'dueAtText'>>(CLAIM_DUE_CLOCKS_SQL, [now, batchSize]);
   if (rows.length === 0) return 0;
   const due: DueClock[] = rows.map((c) => ({ ...c, dueAtText: formatInstant(c.due_at, c.time_zone) }));
@@ -123,7 +130,7 @@ async function sweepBatch(tx: Queryable, limits: SlaLimits, now: Date, batchSize
   if (expired.length > 0) {
     await fireBreaches(tx, expired, now, result);
     const calendars = new CalendarCache(tx);
-    for (const clock of expired) await followUp(tx, clock, now, limits, calendars, result);
+    for (const clock of expired) await followUp(tx, clock, now, deps, calendars, result);
   }
   return due.length;
 }
@@ -267,14 +274,8 @@ async function fireBreaches(tx: Queryable, clocks: DueClock[], now: Date, result
   );
   const missed = clocks.filter((c) => countsAgainstBody(c.kind));
   if (missed.length === 0) return;
+  // The body's admins hear of them in the sweep's digest (sendMissedDigests), not one by one.
   await insertClockEvents(tx, missed, 'deadline_missed', 'public', now);
-  await notifyAudiences(
-    tx,
-    missed.map((clock) => ({ clock, audience: { admins: clock.body_id } })),
-    'deadline.missed',
-    'missed',
-    now,
-  );
   result.breaches += missed.length;
 }
 
@@ -283,11 +284,19 @@ async function followUp(
   tx: Queryable,
   clock: DueClock,
   now: Date,
-  limits: SlaLimits,
+  deps: SweepDeps,
   calendars: CalendarCache,
   result: SweepResult,
 ): Promise<void> {
+  const limits = deps.limits;
   const payload = payloadOf(clock);
+  // Each effect's event tells whom it concerns (notifications/lifecycle.ts).
+  const tell = (eventId: number, type: string, data: Record<string, unknown>) =>
+    notifyEvent(
+      tx,
+      { eventId, reportId: clock.report_id, type, actorId: null, at: now, message: null, data },
+      { publicOrigin: deps.publicOrigin ?? null },
+    );
   const event = (type: string, visibility: 'staff' | 'public', data: Record<string, unknown> = {}) =>
     insertSystemEvent(tx, {
       reportId: clock.report_id,
@@ -300,9 +309,15 @@ async function followUp(
   if (clock.kind === 'reply_window' && clock.status === 'answered') {
     const decision = decideTransition(clock.status, 'auto_close', 'system');
     await tx.query(`UPDATE reports SET status = $2, closed_at = $3, updated_at = $3 WHERE id = $1`, [clock.report_id, decision.to, now]);
-    await transitionEvent(tx, clock, decision, now, 'Ditutup otomatis: tidak ada tanggapan pelapor / Closed: no reply from the reporter');
+    const eventId = await transitionEvent(
+      tx,
+      clock,
+      decision,
+      now,
+      'Ditutup otomatis: tidak ada tanggapan pelapor / Closed: no reply from the reporter',
+    );
     await applyClockPlan(tx, clockPlan(decision.event, decision.from, decision.to), { report, now, limits, calendars });
-    await notifyUsers(tx, [clock.reporter_id], { template: 'report.auto_closed', payload, key: `clock:${clock.id}:auto_closed`, at: now });
+    await tell(eventId, decision.event, {});
     result.autoClosed += 1;
   } else if (clock.kind === 'completion' && clock.status === 'on_hold') {
     const decision = decideTransition(clock.status, 'archive_incomplete', 'system');
@@ -311,16 +326,16 @@ async function followUp(
       decision.to,
       now,
     ]);
-    await transitionEvent(tx, clock, decision, now, 'Diarsipkan: laporan tidak dilengkapi / Archived: not completed by the reporter', {
-      reason: 'incomplete',
-    });
+    const eventId = await transitionEvent(
+      tx,
+      clock,
+      decision,
+      now,
+      'Diarsipkan: laporan tidak dilengkapi / Archived: not completed by the reporter',
+      { reason: 'incomplete' },
+    );
     await applyClockPlan(tx, clockPlan(decision.event, decision.from, decision.to), { report, now, limits, calendars });
-    await notifyUsers(tx, [clock.reporter_id], {
-      template: 'report.archived_incomplete',
-      payload,
-      key: `clock:${clock.id}:archived`,
-      at: now,
-    });
+    await tell(eventId, decision.event, { reason: 'incomplete' });
     result.archivedIncomplete += 1;
   } else if (clock.kind === 'ombudsman') {
     const office = await ombudsmanOfficeFor(tx, clock);
@@ -329,17 +344,8 @@ async function followUp(
       now,
       office.id,
     ]);
-    await event('escalated_to_ombudsman', 'public', { ombudsmanBodyId: office.id, ombudsmanOffice: office.name });
-    const officers = await tx.query<{ id: number }>(
-      `SELECT id FROM users WHERE role = 'ombudsman' AND body_id = $1 AND disabled_at IS NULL`,
-      [office.id],
-    );
-    await notifyUsers(tx, [...officers.map((u) => u.id), ...(await adminsOf(tx, clock.body_id))], {
-      template: 'report.escalated',
-      payload: { ...payload, ombudsmanOffice: office.name },
-      key: `clock:${clock.id}:escalated`,
-      at: now,
-    });
+    const data = { ombudsmanBodyId: office.id, ombudsmanOffice: office.name };
+    await tell(await event('escalated_to_ombudsman', 'public', data), 'escalated_to_ombudsman', data);
     result.escalated += 1;
   }
 }
@@ -351,8 +357,8 @@ async function transitionEvent(
   now: Date,
   message: string,
   data: Record<string, unknown> = {},
-) {
-  await insertSystemEvent(tx, {
+): Promise<number> {
+  return insertSystemEvent(tx, {
     reportId: clock.report_id,
     at: now,
     type: decision.event,
@@ -384,13 +390,71 @@ async function ombudsmanOfficeFor(tx: Queryable, clock: DueClock): Promise<{ id:
   return rows[0]!;
 }
 
-/** A body's admins, or the national admins for reports no body holds yet. */
-async function adminsOf(tx: Queryable, bodyId: number | null): Promise<number[]> {
-  const rows =
-    bodyId === null
-      ? await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'national_admin' AND disabled_at IS NULL`)
-      : await tx.query<{ id: number }>(`SELECT id FROM users WHERE role = 'agency_admin' AND body_id = $1 AND disabled_at IS NULL`, [
-          bodyId,
-        ]);
-  return rows.map((r) => r.id);
+/** How many missed deadlines a digest lists by name; the rest it counts. */
+const DIGEST_LIST_LIMIT = 20;
+
+/**
+ * One message per body (to each of its admins, or the national admins for the national desk's own
+ * clocks) listing the deadlines it missed since its last digest. A breach waits for its digest on
+ * the clock row (breach_digested_at), so a sweep that stops before this step loses nothing: the
+ * next one sends it. SKIP LOCKED keeps two workers from listing the same breach.
+ */
+export async function sendMissedDigests(tx: Queryable, now: Date, publicOrigin: string | null): Promise<number> {
+  const rows = await tx.query<{
+    id: number;
+    kind: ClockKind;
+    breach_body_id: number | null;
+    due_at: Date;
+    time_zone: string;
+    tracking_id: string;
+    title: string;
+    body_name: string | null;
+  }>(
+    `SELECT c.id, c.kind, c.breach_body_id, c.due_at, c.time_zone, r.tracking_id, r.title, b.name AS body_name
+       FROM report_clocks c JOIN reports r ON r.id = c.report_id LEFT JOIN bodies b ON b.id = c.breach_body_id
+      WHERE c.breached_at IS NOT NULL AND c.breach_digested_at IS NULL
+      ORDER BY c.due_at, c.id
+      FOR UPDATE OF c SKIP LOCKED`,
+  );
+  if (rows.length === 0) return 0;
+  await tx.query('UPDATE report_clocks SET breach_digested_at = $2 WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id), now]);
+  // The reporter's own windows expire too, but count against no body: marked, never listed.
+  const byBody = new Map<number | null, typeof rows>();
+  for (const row of rows) {
+    if (!countsAgainstBody(row.kind)) continue;
+    const list = byBody.get(row.breach_body_id);
+    if (list) list.push(row);
+    else byBody.set(row.breach_body_id, [row]);
+  }
+  let digests = 0;
+  for (const [bodyId, missed] of byBody) {
+    const admins = await tx.query<Recipient>(
+      bodyId === null
+        ? `SELECT id, email, email_opt_out FROM users WHERE role = 'national_admin' AND disabled_at IS NULL ORDER BY id`
+        : `SELECT id, email, email_opt_out FROM users WHERE role = 'agency_admin' AND body_id = $1 AND disabled_at IS NULL ORDER BY id`,
+      bodyId === null ? [] : [bodyId],
+    );
+    const payload = {
+      bodyName: missed[0]!.body_name,
+      count: missed.length,
+      items: missed.slice(0, DIGEST_LIST_LIMIT).map((c) => ({
+        trackingId: c.tracking_id,
+        title: c.title.length > 80 ? `${c.title.slice(0, 79)}…` : c.title,
+        clock: c.kind,
+        dueAt: formatInstant(c.due_at, c.time_zone),
+        timeZone: c.time_zone,
+      })),
+      link: publicOrigin ? `${publicOrigin}/kantor?lihat=terlambat` : null,
+      at: now.toISOString(),
+    };
+    // Keyed by the first breach it lists: the same digest is never written twice.
+    const key = `digest:missed:${bodyId ?? 'national'}:${missed[0]!.id}`;
+    for (const admin of admins) {
+      for (const m of messagesFor(admin, key, 'deadline.missed_digest')) {
+        await enqueue(tx, { ...m, template: 'deadline.missed_digest', payload, availableAt: now });
+      }
+    }
+    digests += 1;
+  }
+  return digests;
 }
