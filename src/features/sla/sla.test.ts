@@ -193,9 +193,10 @@ test('no completion within 10 working days: the report is archived as incomplete
   assert.equal(report.body.status, 'archived');
   assert.equal(report.body.archiveReason, 'incomplete');
   assert.ok(
-    (await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'report.archived' AND recipient_user_id = $1 AND payload->>'reason' = 'incomplete'`, [
-      citizen.principal.userId,
-    ])) >= 1,
+    (await count(
+      `SELECT count(*)::int AS n FROM outbox WHERE template = 'report.archived' AND recipient_user_id = $1 AND payload->>'reason' = 'incomplete'`,
+      [citizen.principal.userId],
+    )) >= 1,
   );
   assert.equal(
     await count(
@@ -327,6 +328,33 @@ test('a report reopened after closing by a low rating is not completed: its Ombu
     [id],
   );
   assert.deepEqual(rows, [{ code: 'ombudsman-61' }]);
+});
+
+test('a report reinstated on appeal is not completed: its Ombudsman clock runs again, without the days it lay archived', async () => {
+  // Ombudsman clock: filed Tue 24 Nov 2026, due 23 Jan 2027. Archived on 25 Nov with 59 days left.
+  const id = await file('2026-11-24T03:00:00Z');
+  await act(national, id, 'archive', { reason: 'not_public_service' }, '2026-11-25T04:00:00Z');
+  const archived = await clocks(id, '2026-11-25T04:00:00Z');
+  assert.equal(archived.ombudsman!.state, 'paused');
+  assert.equal(archived.verification, undefined, 'the verification clock stopped');
+  await act(citizen, id, 'appeal', { message: 'Ini tentang layanan air bersih PDAM, pelayanan publik.' }, '2026-11-26T03:00:00Z');
+  assert.equal((await clocks(id, '2026-11-26T03:00:00Z')).ombudsman!.state, 'paused', 'an appeal alone does not reopen it');
+  // Granted on Tue 1 Dec: back at the national desk, verified again within 3 working days,
+  // and the 59 days left run from there.
+  const granted = await act(
+    national,
+    id,
+    'appeal/grant',
+    { message: 'Benar, PDAM adalah penyelenggara pelayanan publik.' },
+    '2026-12-01T03:00:00Z',
+  );
+  assert.equal(granted.status, 'submitted');
+  assert.equal(granted.archiveReason, null);
+  const c = await clocks(id, '2026-12-01T03:00:00Z');
+  assert.equal(c.ombudsman!.state, 'running');
+  assert.equal(c.ombudsman!.dueAt, '2027-01-29T23:59:59+07:00');
+  assert.equal(c.verification!.state, 'running');
+  assert.equal(c.verification!.dueAt, '2026-12-04T23:59:59+07:00');
 });
 
 test('escalation goes to the Ombudsman office of the handling body’s province; the report’s region only for a national body', async () => {
