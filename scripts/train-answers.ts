@@ -97,5 +97,6 @@ for (const [name, n] of Object.entries(tally)) console.log(`  ${name.padEnd(8)} 
 
 const model = fit(dev);
 const file = path.join(dir, 'model.json');
-fs.writeFileSync(file, `${JSON.stringify({ bias: model.bias, blend: BLEND, weights: model.weights })}\n`);
+// Two-space indent, as biome formats JSON.
+fs.writeFileSync(file, `${JSON.stringify({ bias: model.bias, blend: BLEND, weights: model.weights }, null, 2)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), file)}: ${Object.keys(model.weights).length} weights, blend ${BLEND}`);

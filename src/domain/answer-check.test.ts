@@ -195,14 +195,23 @@ describe('the labelled set (answers/answers.jsonl)', () => {
     assert.ok(Object.keys(model.weights).length > 100);
   });
 
-  test('the classifier stays at or above 0.9 on both classes of the held-out split (docs/answers.md has the figures)', () => {
-    const test = items.filter((i) => i.split === 'test');
-    for (const cls of ['answer', 'non_answer']) {
-      const predicted = test.filter((i) => scoreAnswer(i.text).verdict === cls);
-      const actual = test.filter((i) => i.label === cls);
-      const precision = predicted.filter((i) => i.label === cls).length / predicted.length;
-      const recall = actual.filter((i) => scoreAnswer(i.text).verdict === cls).length / actual.length;
-      assert.ok(precision >= 0.9 && recall >= 0.9, `${cls}: precision ${precision}, recall ${recall}`);
-    }
-  });
+  // A guard against regressions, not the target: the holdout measured 0.917–0.957 when first scored
+  // (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not met.
+  for (const [split, floor] of [
+    ['holdout', 0.9],
+    ['test', 0.97],
+    ['train', 0.97],
+  ] as const) {
+    test(`the classifier stays at or above ${floor} on both classes of the ${split} split`, () => {
+      const set = items.filter((i) => i.split === split);
+      const verdicts = new Map(set.map((i) => [i, scoreAnswer(i.text).verdict]));
+      for (const cls of ['answer', 'non_answer']) {
+        const predicted = set.filter((i) => verdicts.get(i) === cls);
+        const actual = set.filter((i) => i.label === cls);
+        const precision = predicted.filter((i) => i.label === cls).length / predicted.length;
+        const recall = actual.filter((i) => verdicts.get(i) === cls).length / actual.length;
+        assert.ok(precision >= floor && recall >= floor, `${cls}: precision ${precision}, recall ${recall}`);
+      }
+    });
+  }
 });
