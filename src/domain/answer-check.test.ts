@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ANSWER_THRESHOLD, clausesWithoutSubstance, scoreAnswer } from './answer-check.ts';
+import {
+  ANSWER_THRESHOLD,
+  answerFeatures,
+  clausesWithoutSubstance,
+  modelLogit,
+  nasalForms,
+  ruleLogit,
+  scoreAnswer,
+} from './answer-check.ts';
 
 describe('scoreAnswer', () => {
   // Issue 9 §2: the old check let the first through and refused the second.
@@ -66,6 +74,87 @@ describe('scoreAnswer', () => {
     assert.equal(scoreAnswer('Perbaikan belum dapat kami lakukan karena keterbatasan anggaran.').verdict, 'non_answer');
   });
 
+  // The held-out misses named in issue 9 §3: deeds towards the citizen written with a handing-on
+  // verb, an instruction given as information, a handing on dressed as a refusal, thanks alone, and
+  // a first step whose outcome is still a promise.
+  test('deeds towards the citizen and instructions are answers', () => {
+    for (const text of [
+      'Santunan Jasa Raharja untuk korban kecelakaan sudah diserahkan kepada ahli waris pada 10 November 2026.',
+      'Kami sudah mengirimkan salinan rekam medis yang Ibu minta ke alamat email Ibu pada 13 November 2026.',
+      'Anak Bapak dapat mendaftar ulang di sekolah asal dengan membawa surat keterangan pindah dan rapor terakhir.',
+      'Honor yang belum diterima sudah dibayarkan tunai di kantor kelurahan pada 15 November 2026.',
+      'Dana sudah masuk ke rekening Ibu.',
+    ]) {
+      const result = scoreAnswer(text);
+      assert.equal(result.verdict, 'answer', `${text}: ${JSON.stringify(result.clauses)}`);
+      assert.ok(result.clauses.some((c) => c.kind === 'substance'));
+    }
+  });
+
+  test('handing on with a reason, thanks alone, and a first step with the outcome still promised are refused', () => {
+    for (const text of [
+      'Pengaduan telah diteruskan ke Kementerian terkait karena bukan kewenangan daerah.',
+      'Terima kasih telah menggunakan layanan LAPOR!. Partisipasi Anda sangat berarti bagi kemajuan daerah kita.',
+      'Kami sudah meminta klarifikasi kepada petugas dan hasilnya akan kami sampaikan kemudian.',
+      'Laporan Anda sudah kami catat dan kami teruskan ke petugas lapangan.',
+    ]) {
+      const result = scoreAnswer(text);
+      assert.equal(result.verdict, 'non_answer', `${text}: ${JSON.stringify(result.clauses)}`);
+      assert.ok(result.score < ANSWER_THRESHOLD);
+      assert.notEqual(result.advice, '');
+    }
+    const mixed = clausesWithoutSubstance(
+      scoreAnswer('Kami sudah meminta klarifikasi kepada petugas dan hasilnya akan kami sampaikan kemudian.'),
+    );
+    assert.ok(
+      mixed.some((c) => c.kind === 'promise' && c.text.includes('akan kami sampaikan')),
+      JSON.stringify(mixed),
+    );
+    const forwarded = clausesWithoutSubstance(
+      scoreAnswer('Pengaduan telah diteruskan ke Kementerian terkait karena bukan kewenangan daerah.'),
+    );
+    assert.equal(forwarded[0]?.kind, 'handing_on', JSON.stringify(forwarded));
+  });
+
+  test('a refusal of a request with the rule it rests on is an answer; "tidak dapat diproses" is not a handing on', () => {
+    const result = scoreAnswer(
+      'Pengajuan bantuan tidak dapat diproses karena pelapor sudah menerima bantuan serupa pada 2025, sesuai Permensos Nomor 1 Tahun 2018.',
+    );
+    assert.equal(result.verdict, 'answer', JSON.stringify(result.clauses));
+    assert.ok(result.clauses.some((c) => c.kind === 'substance' && c.reasons.some((r) => r.includes('penolakan beralasan'))));
+  });
+
+  test('"masih" before a state is information, not work in hand; "sedang" is work in hand', () => {
+    assert.equal(scoreAnswer('Bapak masih terdaftar sebagai peserta BPJS Kesehatan dengan status aktif.').verdict, 'answer');
+    assert.equal(scoreAnswer('Berkas Bapak masih diverifikasi.').verdict, 'non_answer');
+    assert.equal(scoreAnswer('Berkas Bapak sedang kami pelajari.').verdict, 'non_answer');
+  });
+
+  test('the meN- form that drops k/p/t/s is read as the deed (mengirim, memotong, menambal, menyambung)', () => {
+    assert.deepEqual(nasalForms(['kirim', 'potong', 'tambal', 'sambung', 'ganti', 'serahkan kepada pelapor']), [
+      'mengirim',
+      'memotong',
+      'menambal',
+      'menyambung',
+    ]);
+    assert.equal(scoreAnswer('Petugas sudah menambal lubang di Jl. Veteran pada 2 Desember 2026.').verdict, 'answer');
+    assert.equal(scoreAnswer('Petugas akan menambal lubang di Jl. Veteran.').verdict, 'non_answer');
+  });
+
+  test('the score is deterministic, rules and model both read the template as a non-answer, and a refusal names a clause', () => {
+    const text = 'Laporan ini ditindaklanjuti oleh bidang terkait sesuai prosedur yang berlaku';
+    assert.deepEqual(scoreAnswer(text), scoreAnswer(text));
+    assert.ok(ruleLogit(text) < 0 && modelLogit(text) < 0, `${ruleLogit(text)} ${modelLogit(text)}`);
+    assert.ok(ruleLogit('Lubang sudah ditambal.') > 0);
+    assert.ok(answerFeatures('Lubang sudah ditambal.').includes('a:di-'));
+    // A refusal always names at least one clause, whoever decided it.
+    for (const t of ['Akan kami tindaklanjuti.', 'Terima kasih.', 'Sudah.', 'Laporan sedang diproses.']) {
+      const result = scoreAnswer(t);
+      assert.equal(result.verdict, 'non_answer', t);
+      assert.ok(clausesWithoutSubstance(result).length > 0 || result.clauses.every((c) => c.kind === 'courtesy'), t);
+    }
+  });
+
   test('the score is between 0 and 1, and empty text is no answer', () => {
     for (const text of ['', '   ', 'Ok.', 'Lubang sudah ditambal.', 'Akan kami tindaklanjuti.']) {
       const { score } = scoreAnswer(text);
@@ -82,23 +171,47 @@ describe('the labelled set (answers/answers.jsonl)', () => {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { text: string; label: string; kind: string; split: string });
 
-  test('at least 300 items, about half of each class, at least 30 % held out, every field present, no duplicates', () => {
+  test('at least 300 items, about half of each class, at least 200 written as holdout, every field present, no duplicates', () => {
     assert.ok(items.length >= 300, `${items.length}`);
     const answers = items.filter((i) => i.label === 'answer').length;
     assert.ok(Math.abs(answers / items.length - 0.5) < 0.05, `${answers} of ${items.length}`);
-    assert.ok(items.filter((i) => i.split === 'test').length / items.length >= 0.3);
-    assert.ok(items.every((i) => i.text && ['answer', 'non_answer'].includes(i.label) && i.kind && ['train', 'test'].includes(i.split)));
-    assert.equal(new Set(items.map((i) => i.text)).size, items.length);
+    const holdout = items.filter((i) => i.split === 'holdout');
+    assert.ok(holdout.length >= 200, `${holdout.length}`);
+    const holdoutAnswers = holdout.filter((i) => i.label === 'answer').length;
+    assert.ok(Math.abs(holdoutAnswers / holdout.length - 0.5) < 0.05, `${holdoutAnswers} of ${holdout.length}`);
+    assert.ok(
+      items.every((i) => i.text && ['answer', 'non_answer'].includes(i.label) && i.kind && ['train', 'test', 'holdout'].includes(i.split)),
+    );
+    assert.equal(new Set(items.map((i) => i.text.toLowerCase())).size, items.length);
   });
 
-  test('the classifier stays at or above 0.9 on both classes of the held-out split (docs/answers.md has the figures)', () => {
-    const test = items.filter((i) => i.split === 'test');
-    for (const cls of ['answer', 'non_answer']) {
-      const predicted = test.filter((i) => scoreAnswer(i.text).verdict === cls);
-      const actual = test.filter((i) => i.label === cls);
-      const precision = predicted.filter((i) => i.label === cls).length / predicted.length;
-      const recall = actual.filter((i) => scoreAnswer(i.text).verdict === cls).length / actual.length;
-      assert.ok(precision >= 0.9 && recall >= 0.9, `${cls}: precision ${precision}, recall ${recall}`);
-    }
+  test('the learned model was fitted without the holdout: no feature seen only in holdout items has a weight', async () => {
+    const model = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'answers/model.json'), 'utf8')) as {
+      weights: Record<string, number>;
+    };
+    const seen = new Set(items.filter((i) => i.split !== 'holdout').flatMap((i) => answerFeatures(i.text)));
+    const leaked = Object.keys(model.weights).filter((f) => !seen.has(f));
+    assert.deepEqual(leaked, []);
+    assert.ok(Object.keys(model.weights).length > 100);
   });
+
+  // A guard against regressions, not the target: the holdout measured 0.917–0.957 when first scored
+  // (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not met.
+  for (const [split, floor] of [
+    ['holdout', 0.9],
+    ['test', 0.97],
+    ['train', 0.97],
+  ] as const) {
+    test(`the classifier stays at or above ${floor} on both classes of the ${split} split`, () => {
+      const set = items.filter((i) => i.split === split);
+      const verdicts = new Map(set.map((i) => [i, scoreAnswer(i.text).verdict]));
+      for (const cls of ['answer', 'non_answer']) {
+        const predicted = set.filter((i) => verdicts.get(i) === cls);
+        const actual = set.filter((i) => i.label === cls);
+        const precision = predicted.filter((i) => i.label === cls).length / predicted.length;
+        const recall = actual.filter((i) => verdicts.get(i) === cls).length / actual.length;
+        assert.ok(precision >= floor && recall >= floor, `${cls}: precision ${precision}, recall ${recall}`);
+      }
+    });
+  }
 });

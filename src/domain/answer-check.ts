@@ -3,8 +3,10 @@
  * "sudah kami disposisikan", "ditindaklanjuti oleh bidang terkait sesuai prosedur yang berlaku".
  * Such text may be posted as a follow-up, never as the final answer.
  *
- * `scoreAnswer` is a scored, rule-based classifier (no I/O, no learned weights: see docs/answers.md
- * for why and for its figures on the labelled set in `answers/answers.jsonl`). It splits the text
+ * `scoreAnswer` is a scored classifier: rules over Indonesian verb forms and markers, plus a small
+ * learned second opinion (a logistic regression over words, word pairs and affix shapes, fitted by
+ * scripts/train-answers.ts into `answers/model.json`); no I/O at call time. docs/answers.md has the
+ * method and its figures on the labelled set in `answers/answers.jsonl`. It splits the text
  * into clauses (at sentence ends, commas, semicolons and conjunctions such as "dan", "namun",
  * "karena"), reads each clause's Indonesian verb forms and markers, and sorts it:
  *
@@ -18,9 +20,12 @@
  * - vague: "sesuai prosedur yang berlaku", "sudah ditangani", "telah selesai" with nothing named;
  * - courtesy: greetings, thanks, apologies, signatures.
  *
- * One clause of substance makes an answer (courtesy plus a real action is an answer). The score is
- * the strongest clause's, 0..1; 0.5 and above is an answer.
+ * One clause of substance makes an answer (courtesy plus a real action is an answer). The rules'
+ * score is the strongest clause's; the answer's score, 0..1, is sigmoid(logit(rules) + blend ×
+ * model logit); 0.5 and above is an answer.
  */
+
+import learned from './answers/model.json' with { type: 'json' };
 
 export type ClauseKind = 'substance' | 'promise' | 'handing_on' | 'waiting' | 'vague' | 'courtesy';
 
@@ -48,15 +53,15 @@ export const ANSWER_THRESHOLD = 0.5;
 
 /** Future, intention, plan: whatever the verb ("akan memperbaiki", "segera ditindaklanjuti"). */
 const FUTURE =
-  /\b(akan|segera|nanti|secepatnya|secepat mungkin|dalam waktu dekat|rencananya|direncanakan|berencana|merencanakan|diupayakan|mengupayakan|upayakan|diusahakan|mengusahakan|usahakan|diagendakan|mengagendakan|dijadwalkan|menjadwalkan|diprogramkan|diusulkan|mengusulkan|usulkan|diprioritaskan|ke depan|kedepannya|selanjutnya akan|insya ?allah|semoga|rencana|berkomitmen|komitmen|diharapkan|mudah-mudahan)\b/;
+  /\b(akan|segera|nanti|secepatnya|secepat mungkin|dalam waktu dekat|rencananya|direncanakan|berencana|merencanakan|diupayakan|mengupayakan|upayakan|diusahakan|mengusahakan|usahakan|diagendakan|mengagendakan|dijadwalkan|menjadwalkan|diprogramkan|diusulkan|mengusulkan|usulkan|diprioritaskan|ke depan|kedepannya|selanjutnya akan|insya ?allah|semoga|rencana|berkomitmen|komitmen|diharapkan|mudah-mudahan|berjanji|dijanjikan|ditargetkan|diperkirakan|berupaya|terus (berupaya|meningkatkan|melakukan|mendorong)|(minggu|pekan|bulan|tahun) depan|(periode|tahap|tahun anggaran|kesempatan) berikutnya|kemungkinan|menjadi (perhatian|prioritas|bahan)|bahan (evaluasi|pembinaan|pertimbangan)|di masa (yang akan datang|mendatang)|kabar selanjutnya|informasi (lebih lanjut|selanjutnya)|perkembangan selanjutnya)\b/;
 
 /** Work in hand, not done: "sedang kami pelajari", "masih diproses", "dalam tahap kajian". */
 const ONGOING =
-  /\b(sedang|tengah|masih|dalam (tahap |proses )?(proses|penanganan|tindak ?lanjut|kajian|pengkajian|pengecekan|koordinasi|verifikasi|pembahasan|penelaahan|penyelesaian|pemantauan|perencanaan|pengadaan|antrean|antrian))\b/;
+  /\b(sedang|tengah|masih(?! (terdaftar|tercatat|aktif|berlaku|sah|tersedia|bisa|dapat|boleh|memenuhi|termasuk|berhak|menjadi peserta))|sedang berlangsung|masih berjalan|dalam (tahap |proses )?(proses|penanganan|tindak ?lanjut|kajian|pengkajian|pengecekan|koordinasi|verifikasi|pembahasan|penelaahan|penyelesaian|pemantauan|perencanaan|pengadaan|antrean|antrian))\b/;
 
 /** Handing on or acknowledging: not resolving it, even in the past tense. */
 const HANDING_ON =
-  /\b(di|me|men|mem|meng|menge)?(disposisi|disposisikan|teruskan|terus|sampaikan|koordinasikan|koordinasi|berkoordinasi|forward|tampung|catat|terima|laporkan|limpahkan|lanjutkan|tindak ?lanjuti|tindaklanjuti|tindak ?lanjut|rekomendasikan|delegasikan|serahkan|tembuskan|proses|tangani|tanggapi|respon|respons|perhatikan|pelajari|kaji|telaah|bahas|verifikasi|cek|tinjau|pantau|monitor|evaluasi|upayakan|eskalasi|eskalasikan)(kan|i)?\b/;
+  /\b(di|me|men|mem|meng|menge)?(disposisi|disposisikan|teruskan|terus|sampaikan|koordinasikan|koordinasi|berkoordinasi|forward|tampung|catat|terima|laporkan|limpahkan|lanjutkan|tindak ?lanjuti|tindaklanjuti|tindak ?lanjut|rekomendasikan|delegasikan|serahkan|tembuskan|proses|tangani|tanggapi|respon|respons|perhatikan|pelajari|kaji|telaah|bahas|verifikasi|cek|tinjau|pantau|monitor|evaluasi|upayakan|eskalasi|eskalasikan|alihkan|oper|surati|selidiki|telusuri|tindak)(kan|i)?\b/;
 
 /** Sent on so that someone else deals with it: "untuk penanganan lebih lanjut". */
 const HANDING_PURPOSE =
@@ -68,19 +73,58 @@ const VAGUE_ACTIVITY =
 const GENERIC_OUTCOME = /\b(di|me|men|meng)?(selesaikan|tuntaskan|kerjakan|laksanakan)\b/;
 const GENERIC_DEED = /\b(di|me|mem|men|meng)?(laksanakan|lakukan|adakan|gelar|berikan|beri)\b/;
 
-/** Reported by whoever handles it, not handed on: "yang dilaporkan", "diterima pelapor". */
-const NOT_HANDING =
-  /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\bditerima (oleh )?(pelapor|pemohon|ahli waris|warga|keluarga|siswa|pelanggan|kpm|yang bersangkutan)\b|\bditerima di\b|\bterima ?kasih\b/g;
+/** Not a handing on: "yang dilaporkan" (what was reported), "terima kasih" (thanks). */
+const NOT_HANDING = /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\b(ber)?terima ?kasih\b/g;
+
+/** Received by the citizen: the deed reached them ("diterima ahli waris", "diterima di kasir"). */
+const RECEIVED =
+  /\b(di|me|men)?terima(kan)? (oleh )?(pelapor|pemohon|ahli waris|warga|keluarga|siswa|pelanggan|kpm|yang bersangkutan|penerima|pasien|orang ?tua)\b|\bditerima di\b/;
+
+/** Who the citizen is, as a recipient: a person or their address, inbox, account. */
+const CITIZEN =
+  '(pelapor|pemohon|ahli waris|orang ?tua|keluarga|warga|bapak|ibu|saudara|saudari|anda|yang bersangkutan|pemilik\\w*|penerima|siswa|pasien|korban|kpm|alamat|email|e-mail|surel|whatsapp|wa|rumah|rekening|akun)';
+
+/** A thing handed, sent or returned to the citizen is a deed: "diserahkan kepada ahli waris". */
+const TO_CITIZEN = new RegExp(
+  `\\b((di|me|mem|men|meng|meny|ter)?(serahkan|kirim|kirimkan|antar|antarkan|kembalikan|berikan|salurkan|transfer|transferkan)|menyerahkan|mengirim|mengirimkan|mengembalikan|menyalurkan|mentransfer)\\b(\\s+\\S+){0,8}?\\s+(kepada|ke|untuk|di) ${CITIZEN}\\b`,
+);
+
+/** Money that arrived: "dana sudah masuk", "masuk ke rekening". */
+const MONEY_ARRIVED =
+  /\b(masuk|diterima|sampai|terkirim|dikreditkan) (ke |di )?rekening\b|\b(dana|uang|saldo|gaji|honor|upah|bantuan|tunjangan|insentif|santunan|klaim|pembayaran|pengembalian)\b.*\b(sudah|telah) (masuk|diterima|cair)\b/;
+
+/** The report itself moved on, not the matter: "laporan dialihkan ke", "aduan dipindahkan". */
+const REPORT_MOVED =
+  /\b(laporan|aduan|pengaduan|keluhan|masukan|permohonan|berkas) (\S+ ){0,4}(di|me|mem|men|meng)?(alihkan|pindahkan|kirimkan|kirim|serahkan|teruskan|oper|limpahkan|sampaikan|forward)\b/;
+
+/** A handing-on verb under negation is a refusal, not a handing on: "tidak dapat diproses". */
+const NEGATED_VERB = /\b(tidak|tak) (dapat |bisa |akan )?(kami )?\S+/g;
+
+/** A relative clause that is not the clause's own state: "honor yang belum diterima sudah dibayarkan". */
+const RELATIVE_STATE = /\byang (belum|masih|sedang|tengah|tertunda|ditunda)( (di|ter|me)\S*| \S+)?/g;
+
+/** An instruction to the citizen is information: "dapat mendaftar ulang … dengan membawa". */
+const INSTRUCTION =
+  /(^|[^k][^a][^m][^i] |^)(dapat|bisa|boleh|cukup|wajib|harus|perlu|diminta|dimohon|disarankan|tinggal)( langsung| segera)? (me|mem|men|meng|meny|ber|meng)\S+|\bdengan (membawa|melampirkan|menunjukkan|mengisi|mengunggah)\b|\blangkah(nya)?:/;
+
+/** A schedule given as the answer: an appointment or an event with its date and time or place. */
+const SCHEDULE =
+  /\b(jadwal\S*|dijadwalkan|dilaksanakan|digelar|diadakan|dibuka|ditetapkan)\b.*\b\d{1,2} (januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\b.*\b(pukul|jam|di (aula|kantor|loket|posyandu|puskesmas|halaman|gedung|poli|ruang))\b/;
+
+/** Steps towards an outcome, not the outcome: inspecting, measuring, summoning, asking. */
+const PRELIMINARY =
+  /^(di|me|mem|men|meng|meny)?(periksa|ukur|uji|input|validasi|verifikasikan|tinjau|panggil|minta|undang|survei|survey|data|cek|kumpulkan|identifikasi|temukan)(kan|i|nya)?$/;
 
 /** Handed to someone else, named only by role: "bidang terkait", "instansi yang berwenang". */
 const SOMEONE_ELSE =
   /\b(bidang|unit|instansi|dinas|pihak|satuan kerja|opd|seksi|bagian|tim) (yang )?(terkait|berwenang|teknis|bersangkutan|menangani|membidangi)\b/;
 
-const WAITING = /\b(menunggu|tunggu|ditunggu|belum|mohon (kesabaran|bersabar|ditunggu|menunggu)|harap (bersabar|menunggu)|bersabar)\b/;
+const WAITING =
+  /\b(menunggu|tunggu|ditunggu|belum|ditunda|menunda|tertunda|mohon (kesabaran|bersabar|ditunggu|menunggu)|harap (bersabar|menunggu)|bersabar)\b/;
 
 /** Words that name the procedure, not the deed. */
 const VAGUE =
-  /\b(sesuai (dengan )?(prosedur|ketentuan|mekanisme|sop|aturan|peraturan)( yang berlaku| yang ada)?|sebagaimana mestinya|sebaik-baiknya|semaksimal mungkin|secara optimal|sudah (di)?tangani|telah (di)?tangani|sudah (di)?proses|telah (di)?proses|sudah (di)?respon|telah ditanggapi|sudah ditanggapi|langkah-langkah|upaya-upaya|tindakan yang diperlukan|langkah yang diperlukan|sudah selesai|telah selesai|sudah beres|sudah clear|sudah dilakukan|telah dilakukan|sudah kami lakukan|telah kami lakukan)\b/;
+  /\b(sesuai (dengan )?(prosedur|ketentuan|mekanisme|sop|aturan|peraturan)( yang berlaku| yang ada)?|sebagaimana mestinya|sebaik-baiknya|semaksimal mungkin|secara optimal|sudah (di)?tangani|telah (di)?tangani|sudah (di)?proses|telah (di)?proses|sudah (di)?respon|telah ditanggapi|sudah ditanggapi|langkah-langkah|upaya-upaya|tindakan yang diperlukan|langkah yang diperlukan|sudah selesai|telah selesai|sudah beres|sudah clear|sudah dilakukan|telah dilakukan|sudah kami lakukan|telah kami lakukan|(di)?kondisikan|dengan baik|sesuai (dengan )?kewenangan|(sudah|telah) ada (tindakan|tindak lanjut|penanganan|langkah)|upaya penanganan|turun ke (lapangan|lokasi)|ke tkp)\b/;
 
 const COURTESY = [
   /^(terima ?kasih|terimakasih|makasih|mohon maaf|maaf|kami mohon maaf|salam|selamat (pagi|siang|sore|malam)|yth\.?|kepada yth|hormat kami|wassalam|wassalamu\w*|assalamu\w*|bapak\/ibu|bapak\/ibu\/saudara|bapak|ibu|saudara|saudari|sdr|admin|tim|demikian|semoga|kami (menghargai|mengapresiasi)|apresiasi|atas perhatian)\b/,
@@ -271,12 +315,21 @@ const DEED_STEMS = [
   'dikembalikan',
 ];
 
+/**
+ * The meN- form of a stem that starts with k, p, t or s drops that consonant after the nasal:
+ * kirim → mengirim, potong → memotong, tambal → menambal, sambung → menyambung.
+ */
+export function nasalForms(stems: readonly string[]): string[] {
+  const nasal: Record<string, string> = { k: 'meng', p: 'mem', t: 'men', s: 'meny' };
+  return stems.filter((s) => nasal[s[0]!] !== undefined && !s.includes(' ')).map((s) => nasal[s[0]!] + s.slice(1));
+}
+
 const DEED = new RegExp(
-  `\\b(di|me|mem|men|meng|menge|meny|ter|ber)?(${DEED_STEMS.map((s) => s.replace(/ /g, '\\s+')).join('|')})(kan|i|nya)?\\b`,
+  `\\b((di|me|mem|men|meng|menge|meny|ter|ber)?(${DEED_STEMS.map((s) => s.replace(/ /g, '\\s+')).join('|')})|(${nasalForms(DEED_STEMS).join('|')}))(kan|i|nya)?\\b`,
 );
 
 /** Deeds that the stem list cannot carry without false hits ("membangun" is also "constructive"). */
-const DEED_PHRASES = /\b(dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas)\b/;
+const DEED_PHRASES = /\b(sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas)\b/;
 
 /** The deed as a noun (pe-/per-…-an): "perbaikan sudah selesai pada 23 November". */
 const DEED_NOUN =
@@ -340,9 +393,11 @@ function mergeGrounds(clauses: string[]): ScoredClause[] {
   for (const clause of clauses) {
     const last = out.at(-1);
     const alone = scoreClause(clause);
-    if (last !== undefined && GROUND_START.test(clause) && NEEDS_GROUND.test(last.text)) {
+    if (last !== undefined && GROUND_START.test(clause)) {
       const merged = scoreClause(`${last.text} ${clause}`);
-      if (merged.score > Math.max(last.score, alone.score)) {
+      // A ground that is itself a refusal ("karena bukan kewenangan daerah") belongs to the clause
+      // it grounds: after a handing on it is the reason for passing the report on, not a refusal.
+      if (NEEDS_GROUND.test(clause) || (NEEDS_GROUND.test(last.text) && merged.score > Math.max(last.score, alone.score))) {
         out[out.length - 1] = merged;
         continue;
       }
@@ -368,27 +423,48 @@ export function scoreClause(original: string): ScoredClause {
   let against = 0;
   const words = c.split(/\s+/).filter(Boolean).length;
 
-  const future = firstMatch(FUTURE, c);
-  const ongoing = firstMatch(ONGOING, c);
-  const waiting = firstMatch(WAITING, c);
+  // Markers of tense and handing on are read without relative clauses ("yang belum diterima").
+  const main = c.replace(RELATIVE_STATE, ' ');
+  const schedule = firstMatch(SCHEDULE, main);
+  const scheduleIsAnswer = schedule !== undefined && !DEED_NOUN.test(main) && !/\b(akan|segera|rencana\w*|direncanakan)\b/.test(main);
+  // "tidak akan dikenakan lagi": a decision that something stops, not a promise.
+  const futureMatch = firstMatch(FUTURE, main.replace(/\btidak akan\b/g, ' '));
+  const future = scheduleIsAnswer && futureMatch === 'dijadwalkan' ? undefined : futureMatch;
+  const ongoing = firstMatch(ONGOING, main);
+  const waiting = firstMatch(WAITING, main);
   const vague = firstMatch(VAGUE, c);
-  const handing = firstMatch(HANDING_ON, c.replace(NOT_HANDING, ''));
-  const handingPurpose = firstMatch(HANDING_PURPOSE, c);
+  const reportMoved = firstMatch(REPORT_MOVED, c);
+  const handingText = c
+    .replace(NOT_HANDING, ' ')
+    .replace(NEGATED_VERB, ' ')
+    .replace(/\bhasil \S+/g, ' ');
+  const handing = reportMoved ?? (RECEIVED.test(c) ? undefined : firstMatch(HANDING_ON, handingText));
+  const moneyArrived = firstMatch(MONEY_ARRIVED, c);
+  const handingPurpose = moneyArrived ? undefined : firstMatch(HANDING_PURPOSE, c);
   const someoneElse = firstMatch(SOMEONE_ELSE, c);
   const done = firstMatch(DONE, c);
-  const deedMatch = firstMatch(DEED, c.replace(NOT_HANDING, ' diserahkan kepada pelapor ')) ?? firstMatch(DEED_PHRASES, c);
+  const toCitizen = reportMoved ? undefined : (firstMatch(TO_CITIZEN, c) ?? firstMatch(RECEIVED, c) ?? moneyArrived);
+  const deedMatch = toCitizen ?? (reportMoved ? undefined : (firstMatch(DEED, c.replace(NOT_HANDING, ' ')) ?? firstMatch(DEED_PHRASES, c)));
   const vagueActivity = deedMatch && GENERIC_DEED.test(deedMatch) ? firstMatch(VAGUE_ACTIVITY, c) : undefined;
   const deedNoun = done && !handing ? firstMatch(DEED_NOUN, c) : undefined;
   // "diselesaikan sesuai SOP": a verb of finishing whose object is only the procedure.
   const emptyOutcome = deedMatch && GENERIC_OUTCOME.test(deedMatch) && VAGUE.test(c) && !SPECIFIC.some(([re]) => re.test(c));
   const deed = vagueActivity || emptyOutcome ? undefined : (deedMatch ?? deedNoun);
-  const information = firstMatch(INFORMATION, c);
+  // Inspecting, measuring, summoning: a step towards the outcome, not the outcome.
+  const preliminary = deed !== undefined && toCitizen === undefined && PRELIMINARY.test(deed.trim());
+  const information =
+    firstMatch(INFORMATION, c) ??
+    (scheduleIsAnswer ? schedule : undefined) ??
+    (future || /\bkami\b/.test(c.split(/\b(dapat|bisa|cukup|wajib|harus|perlu)\b/)[0] ?? '') ? undefined : firstMatch(INSTRUCTION, c));
   const refusal = firstMatch(REFUSAL, c);
   const ground = refusal ? firstMatch(GROUND, c) : undefined;
   const specifics = SPECIFIC.filter(([re]) => re.test(c)).map(([, label]) => label);
   const completedTime = COMPLETED_TIME.test(c);
 
-  if (deed) {
+  if (deed && preliminary) {
+    substance += 0.75;
+    reasons.push(`"${deed}" (langkah pemeriksaan, belum hasil / a step, not the outcome)`);
+  } else if (deed) {
     substance += 2;
     reasons.push(`"${deed}" (tindakan nyata / concrete action)`);
     if (done || completedTime) {
@@ -403,11 +479,11 @@ export function scoreClause(original: string): ScoredClause {
     substance += 2.5;
     reasons.push(`"${information}" (informasi / information)`);
   }
-  if (refusal && ground) {
-    substance += handing && !deed ? 2 : 5;
+  if (refusal && ground && !(handing && !deed)) {
+    substance += 5;
     reasons.push(`"${refusal} … ${ground}" (penolakan beralasan / refusal with a ground)`);
   }
-  if (specifics.length > 0 && substance > 0) {
+  if (specifics.length > 0 && substance > 0 && !preliminary) {
     substance += Math.min(specifics.length, 3) * 0.5;
     reasons.push(`${specifics.join(', ')} (rincian / specifics)`);
   }
@@ -491,10 +567,23 @@ const EXAMPLE = 'Contoh / Example: "Lubang di Jl. Gajah Mada sudah ditambal deng
 /** Scores a final answer: its clauses, its score 0..1, its verdict, and advice when it is not one. */
 export function scoreAnswer(text: string): AnswerScore {
   const clauses = mergeGrounds(splitClauses(text ?? ''));
-  let score = 0;
-  for (const clause of clauses) score = Math.max(score, clause.score);
-  score = Math.round(score * 1000) / 1000;
+  const rules = rulesScore(clauses);
+  const model = modelLogit(text ?? '');
+  const score = clauses.length === 0 ? 0 : Math.round(sigmoid(toLogit(rules) + MODEL.blend * model) * 1000) / 1000;
   const verdict = score >= ANSWER_THRESHOLD ? 'answer' : 'non_answer';
+  // Where the learned model outweighs the rules, the clauses say so, so that a refusal always names
+  // the clauses it refuses and an answer always has a clause of substance.
+  if (verdict === 'non_answer' && clauses.every((c) => c.kind === 'substance' || c.kind === 'courtesy')) {
+    for (const c of clauses) {
+      if (c.kind !== 'substance') continue;
+      c.kind = 'vague';
+      c.reasons.push('(secara keseluruhan terbaca sebagai templat atau janji / as a whole it reads as a template or a promise)');
+    }
+  } else if (verdict === 'answer' && !clauses.some((c) => c.kind === 'substance')) {
+    const best = clauses.reduce((a, c) => (c.score > a.score ? c : a));
+    best.kind = 'substance';
+    best.reasons.push('(secara keseluruhan terbaca sebagai jawaban / as a whole it reads as an answer)');
+  }
   let advice = '';
   if (verdict === 'non_answer') {
     const kinds = [...new Set(clauses.map((c) => c.kind))].filter((k): k is Exclude<ClauseKind, 'substance'> => k !== 'substance');
@@ -503,6 +592,23 @@ export function scoreAnswer(text: string): AnswerScore {
     advice = [...(shown.length > 0 ? shown : (['vague'] as const)).map((k) => ADVICE[k]), EXAMPLE].join(' ');
   }
   return { score, verdict, clauses, advice };
+}
+
+/** The rules' score: the strongest clause's (one clause of substance is enough). */
+function rulesScore(clauses: ScoredClause[]): number {
+  let score = 0;
+  for (const clause of clauses) score = Math.max(score, clause.score);
+  return score;
+}
+
+function toLogit(p: number): number {
+  const q = Math.min(Math.max(p, 0.001), 0.999);
+  return Math.log(q / (1 - q));
+}
+
+/** The rules' logit alone, without the learned model (for training and evaluation). */
+export function ruleLogit(text: string): number {
+  return toLogit(rulesScore(mergeGrounds(splitClauses(text ?? ''))));
 }
 
 /** The clauses that only promise, hand on, wait or say nothing: what an officer is shown on a refusal. */
@@ -518,4 +624,47 @@ export function classifyClause(clause: string): ClauseKind {
 /** True when the text only promises action (or says nothing of substance), so it cannot be a final answer. */
 export function isPromiseOnly(text: string): boolean {
   return scoreAnswer(text).verdict === 'non_answer';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The learned second opinion
+
+/**
+ * Features for the learned model (scripts/train-answers.ts): word unigrams and bigrams, and each
+ * word's affix shape (di-…-kan, me-…-i, ter-, ber-, pe-…-an, -nya), so that "ditambal" and
+ * "dikeruk" share "a:di-" and unseen verbs still count. Numbers and dates are folded into one token.
+ */
+export function answerFeatures(text: string): string[] {
+  const words = (text ?? '')
+    .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .replace(/\d+([.,:/-]\d+)*/g, ' 0 ')
+    .split(/[^\p{L}0-9'-]+/u)
+    .filter((w) => w.length > 0);
+  const out = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    out.add(`w:${w}`);
+    if (i > 0) out.add(`b:${words[i - 1]} ${w}`);
+    const prefix = /^(di|ter|ber|per|ke|meng|meny|mem|men|me|peng|peny|pem|pen|pe)(?=\p{L}{3,})/u.exec(w)?.[1];
+    const suffix = /(?<=\p{L}{3,})(kan|nya|an|i)$/u.exec(w)?.[1];
+    if (prefix || suffix) out.add(`a:${prefix ?? ''}-${suffix ?? ''}`);
+  }
+  return [...out];
+}
+
+interface LearnedModel {
+  bias: number;
+  weights: Record<string, number>;
+  /** How much of the model's logit is added to the rules' logit. */
+  blend: number;
+}
+
+const MODEL = learned as LearnedModel;
+
+/** The learned model's logit for the whole text (positive: an answer). */
+export function modelLogit(text: string): number {
+  let z = MODEL.bias;
+  for (const f of answerFeatures(text)) z += MODEL.weights[f] ?? 0;
+  return z;
 }
