@@ -31,7 +31,7 @@ test('the worker runs the sweep on pg-boss by itself and delivers what it wrote 
       breaches = (await t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sla_breaches`))[0]!.n;
     }
     assert.equal(breaches, 1, 'the start-up sweep job ran');
-    // …and the national admin got the in-app notification through the outbox.
+    // …and the national admin got the in-app digest of missed deadlines through the outbox.
     let items: { template: string }[] = [];
     for (let i = 0; i < 40 && items.length === 0; i++) {
       await sleep(250);
@@ -39,7 +39,7 @@ test('the worker runs the sweep on pg-boss by itself and delivers what it wrote 
       items = (await t.request('GET', '/api/v1/notifications', { token: national.token })).body.items ?? [];
     }
     assert.ok(
-      items.some((n) => n.template === 'deadline.missed'),
+      items.some((n) => n.template === 'deadline.missed_digest'),
       JSON.stringify(items),
     );
   } finally {

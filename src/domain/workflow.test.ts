@@ -42,6 +42,9 @@ function contextFor(row: (typeof TRANSITIONS)[number]): TransitionContext {
   if (row.action === 'follow_up') return { ...base, internal: row.event === 'internal_note' };
   // verified once: the only row that needs a report not yet verified
   if (row.action === 'verify') return { ...base, verified: false };
+  // deciding needs something to decide: a body's archive request, a pending appeal
+  if (row.action === 'confirm_archive' || row.action === 'reject_archive') return { ...base, archiveRequested: true };
+  if (row.action === 'grant_appeal' || row.action === 'reject_appeal') return { ...base, appealPending: true, appealed: true };
   assert.equal(row.when, undefined, `row ${row.action}→${row.to} has a condition this test does not know`);
   return base;
 }
@@ -93,7 +96,15 @@ describe('the transition table', () => {
       ['on_hold', 'reply', 'reporter', 'submitted'],
       ['on_hold', 'archive_incomplete', 'system', 'archived'],
       ['submitted', 'archive', 'national_admin', 'archived'],
-      ['on_hold', 'archive', 'agency_admin', 'archived'],
+      // a body's archive is a request; a national admin confirms it
+      ['on_hold', 'archive', 'agency_admin', 'on_hold'],
+      ['submitted', 'archive', 'agency_admin', 'submitted'],
+      ['on_hold', 'confirm_archive', 'national_admin', 'archived', { archiveRequested: true }],
+      ['submitted', 'reject_archive', 'national_admin', 'submitted', { archiveRequested: true }],
+      // the reporter appeals once; a national admin decides
+      ['archived', 'appeal', 'reporter', 'archived'],
+      ['archived', 'grant_appeal', 'national_admin', 'submitted', { appealed: true, appealPending: true }],
+      ['archived', 'reject_appeal', 'national_admin', 'archived', { appealed: true, appealPending: true }],
       ['submitted', 'route', 'national_admin', 'dispositioned', { verified: true }],
       ['submitted', 'route', 'agency_admin', 'dispositioned', { verified: true }],
       ['dispositioned', 'disposition', 'agency_admin', 'dispositioned'],
@@ -258,8 +269,21 @@ describe('the transition table', () => {
     }
   });
 
-  test('archived and closed are (nearly) final: only a rating moves a closed report, nothing moves an archived one', () => {
-    for (const actor of ACTORS) assert.deepEqual(availableActions('archived', actor), [], actor);
+  test('archived and closed are (nearly) final: only a rating moves a closed report, only the one appeal an archived one', () => {
+    for (const actor of ACTORS) assert.deepEqual(availableActions('archived', actor), actor === 'reporter' ? ['appeal'] : [], actor);
+    for (const actor of ACTORS) assert.deepEqual(availableActions('archived', actor, { appealed: true }), [], `${actor}, appealed`);
+    assert.deepEqual(availableActions('archived', 'national_admin', { appealed: true, appealPending: true }).sort(), [
+      'grant_appeal',
+      'reject_appeal',
+    ]);
+    assert.deepEqual(availableActions('submitted', 'agency_admin', { archiveRequested: true }).sort(), ['hold', 'verify']);
+    assert.deepEqual(availableActions('submitted', 'national_admin', { archiveRequested: true }).sort(), [
+      'archive',
+      'confirm_archive',
+      'hold',
+      'reject_archive',
+      'verify',
+    ]);
     assert.deepEqual(availableActions('closed', 'reporter'), ['rate']);
     assert.deepEqual(availableActions('closed', 'agency_admin'), []);
     assert.deepEqual(availableActions('submitted', 'national_admin').sort(), ['archive', 'hold', 'verify']);

@@ -147,6 +147,12 @@ test('the full path: reminder, missed deadline recorded once, routing, escalatio
   const listed = digests.flatMap((d) => d.payload.items.filter((i) => i.trackingId === id).map((i) => i.clock)).sort();
   assert.deepEqual(listed, ['first_follow_up', 'ombudsman', 'resolution'], 'each of the body’s breaches in a digest, once');
   assert.equal(await count(`SELECT count(*)::int AS n FROM outbox WHERE template = 'deadline.missed'`, []), 0);
+  // The escalation is told to the reporter and to the body's admin (and to the office's officers, none yet).
+  const escalated = await t.deps.db.query<{ who: number }>(
+    `SELECT DISTINCT recipient_user_id AS who FROM outbox WHERE template = 'report.escalated' AND payload->>'trackingId' = $1`,
+    [id],
+  );
+  assert.deepEqual(new Set(escalated.map((r) => r.who)), new Set([citizen.principal.userId, agency.principal.userId]));
 
   // The Ombudsman office takes it over; the body still sees it, marked as escalated.
   const ombudsman = await t.user('ombudsman', 'ombudsman-61');
