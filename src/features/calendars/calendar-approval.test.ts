@@ -164,13 +164,11 @@ test('a body admin’s whole month of days off moves none of its deadlines until
   const before = await dues(id);
   const controlBefore = await dues(control);
   assert.ok(before.first_follow_up && before.resolution, JSON.stringify(before));
-  const internal = 'Catatan internal: supaya tenggat Desember aman';
-
-  const url =
-    `/api/v1/calendar?scope=body&bodyId=${pontianak}&year=2026&source=${encodeURIComponent('Surat Edaran Wali Kota')}` +
-    `&reason=${encodeURIComponent(internal)}`;
+  const url = `/api/v1/calendar?scope=body&bodyId=${pontianak}&year=2026&source=${encodeURIComponent('Surat Edaran Wali Kota')}`;
   const asked = await t.request('PUT', url, { token: pontianakAdmin.token, json: decemberOff('Libur akhir tahun Kota Pontianak') });
-  assert.equal(asked.status, 202, `the hole: a body's admin must not move its own deadlines (${asked.status} ${asked.text})`);
+  // The hole: before, this applied at once and the city's deadlines moved into January.
+  assert.deepEqual(await dues(id), before, `a body's admin must not move its own deadlines (${asked.status} ${asked.text})`);
+  assert.equal(asked.status, 202, asked.text);
   assert.equal(asked.body.status, 'pending');
   assert.equal(asked.body.import.days.length, 23);
 
@@ -229,19 +227,18 @@ test('a body admin’s whole month of days off moves none of its deadlines until
     assert.equal(e.actor.name, national.name, 'staff see who approved it');
   }
 
-  // The reporter sees their deadlines move and why, but not who by name, nor the body's internal note;
-  // the public sees neither the event nor the note.
+  // The reporter sees their deadlines move and why, but not who approved it by name; the public does not see it.
   const mine = await timeline(id, citizen.token);
   const seen = mine.events.filter((e) => e.type === 'deadline_moved');
   assert.equal(seen.length, 2);
+  assert.equal(seen[0]!.visibility, 'reporter');
   assert.equal(seen[0]!.data.change.requestId, asked.body.id);
+  assert.equal(seen[0]!.data.previousDueAt, before[seen[0]!.data.clock]);
+  assert.equal(seen[0]!.actor.role, 'national_admin');
   assert.equal(seen[0]!.actor.name, null);
-  assert.ok(!mine.text.includes(internal));
   const pub = await timeline(id);
+  assert.ok(pub.events.length > 0, 'the report is public');
   assert.ok(!pub.events.some((e) => e.type === 'deadline_moved'));
-  assert.ok(!pub.text.includes(internal));
-  const staffView = await timeline(id, pontianakAdmin.token);
-  assert.ok(!staffView.text.includes(internal), 'the note stays on the request, not on any timeline');
 
   // The requester is told.
   const told = await outbox('calendar.change_decided', pontianakAdmin.principal.userId);
@@ -341,14 +338,14 @@ test('a request is decided once: parallel approvals by two national admins apply
   const id = await reportFor(pontianak);
   const before = await dues(id);
   // The province government asks for Friday 27 Nov off across Kalimantan Barat: Pontianak's deadlines move.
-  const asked = await t.request(
-    'PUT',
-    `/api/v1/calendar?scope=province&provinceCode=61&year=2026&source=${encodeURIComponent('Pergub Kalbar')}`,
-    {
-      token: kalbarAdmin.token,
-      json: [{ date: '2026-11-27', kind: 'regional', name: 'Cuti daerah Kalimantan Barat' }],
-    },
-  );
+  const internal = 'Catatan internal: agar tenggat akhir bulan aman';
+  const url =
+    `/api/v1/calendar?scope=province&provinceCode=61&year=2026&source=${encodeURIComponent('Pergub Kalbar')}` +
+    `&reason=${encodeURIComponent(internal)}`;
+  const asked = await t.request('PUT', url, {
+    token: kalbarAdmin.token,
+    json: [{ date: '2026-11-27', kind: 'regional', name: 'Cuti daerah Kalimantan Barat' }],
+  });
   assert.equal(asked.status, 202, asked.text);
   assert.deepEqual(await dues(id), before);
   const results = await Promise.all([decide(asked.body.id, 'approve', national), decide(asked.body.id, 'approve', national2)]);
@@ -363,6 +360,13 @@ test('a request is decided once: parallel approvals by two national admins apply
   const told = await outbox('calendar.change_decided', kalbarAdmin.principal.userId);
   assert.equal(told.filter((m) => m.payload.requestId === asked.body.id && m.channel === 'in_app').length, 1, 'told once');
   assert.notDeepEqual(await dues(id), before);
+  // The province's internal note stays on the request: on no timeline, for no reader.
+  assert.equal(stored.body.reason, internal);
+  for (const token of [undefined, citizen.token, pontianakAdmin.token, national.token]) {
+    const { events, text } = await timeline(id, token);
+    assert.ok(!text.includes(internal), `note leaked to ${token ? 'a signed-in reader' : 'the public'}`);
+    if (token) assert.equal(events.filter((e) => e.type === 'deadline_moved' && e.data.change.requestId === asked.body.id).length, 2);
+  }
   const province = await t.request('GET', '/api/v1/calendar?scope=province&provinceCode=61&year=2026');
   assert.deepEqual(
     province.body.days.map((d: { date: string }) => d.date),
