@@ -385,6 +385,11 @@ test('a request its day no longer fits gets a clear 409, and stays pending to be
     json: { name: 'Hari Jadi Kota Pontianak', reason: 'Nama lengkap' },
   });
   assert.equal(rename.status, 202, rename.text);
+  const noop = await t.request('PATCH', `/api/v1/calendar/days/${made.body.id}`, {
+    token: pontianakAdmin.token,
+    json: { name: 'Hari Jadi' },
+  });
+  assert.equal(noop.status, 400, 'a request that changes nothing is refused');
   assert.equal(rename.body.before.name, 'Hari Jadi');
   assert.equal(rename.body.after.name, 'Hari Jadi Kota Pontianak');
   const removal = await t.request('DELETE', `/api/v1/calendar/days/${made.body.id}?reason=${encodeURIComponent('Tidak jadi')}`, {

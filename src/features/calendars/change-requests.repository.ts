@@ -93,13 +93,14 @@ export async function markDecided(
   db: Queryable,
   id: number,
   d: { status: 'approved' | 'rejected'; by: number; at: Date; reason: string | null; deadlinesMoved: number | null; dayId?: number | null },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const rows = await db.query(
     `UPDATE calendar_change_requests
         SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5, deadlines_moved = $6, day_id = COALESCE($7, day_id)
-      WHERE id = $1 AND status = 'pending'`,
+      WHERE id = $1 AND status = 'pending' RETURNING id`,
     [id, d.status, d.by, d.at, d.reason, d.deadlinesMoved, d.dayId ?? null],
   );
+  return rows.length > 0;
 }
 
 /** Requests, newest first; `scopeKeys` null means every layer. */

@@ -44,7 +44,7 @@ const asDay = (r: { date: string; kind: CalendarDay['kind']; name: string; provi
   ...(r.provisional ? { provisional: true } : {}),
 });
 
-const sameDay = (a: CalendarDay, b: CalendarDay) =>
+export const sameDay = (a: CalendarDay, b: CalendarDay) =>
   a.date === b.date && a.kind === b.kind && a.name === b.name && (a.provisional ?? false) === (b.provisional ?? false);
 
 const refOf = (row: { scope: ScopeRef['scope']; province_code: string | null; body_id: number | null }): ScopeRef => ({

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/db.ts';
 import type { CalendarDay } from '../../domain/calendar.ts';
 import type { Principal } from '../../domain/principal.ts';
 import type { AppDeps } from '../../deps.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, invalidInput } from '../../errors.ts';
 import * as calendars from '../calendars/calendars.service.ts';
 import * as requestsRepo from '../calendars/change-requests.repository.ts';
 import { type ChangeRequestJson, createRequest, messagePayload, toRequestJson } from '../calendars/change-requests.service.ts';
@@ -15,6 +15,7 @@ import {
   planChange,
   planImport,
   planRemove,
+  sameDay,
 } from '../calendars/changes.service.ts';
 import { notifyUsers } from '../notifications/outbox.ts';
 import { recomputeClocks } from './clocks.service.ts';
@@ -45,6 +46,9 @@ function submit<T>(
     const change = await plan(tx);
     const now = deps.now();
     if (principal.role !== 'national_admin') {
+      if (change.action === 'change' && sameDay(change.before, change.after)) {
+        throw invalidInput({ body: 'Tidak ada yang berubah / Nothing changes' }, 'Tidak ada yang berubah / Nothing changes');
+      }
       return { applied: false, request: toRequestJson(await createRequest(tx, principal, change, reason?.trim() || null, now)) };
     }
     const applied = await applyChange(tx, change, principal.userId, now);
@@ -175,6 +179,13 @@ async function lockPending(tx: Queryable, id: number): Promise<requestsRepo.Chan
   return (await requestsRepo.selectRequest(tx, id))!;
 }
 
+/** Records the decision; the row is locked, so this only fails if the lock was not taken (a bug). */
+async function markDecided(tx: Queryable, id: number, d: Parameters<typeof requestsRepo.markDecided>[2]): Promise<void> {
+  if (!(await requestsRepo.markDecided(tx, id, d))) {
+    throw new AppError('conflict', 'Permintaan ini sudah diputuskan / This request was already decided');
+  }
+}
+
 async function tellRequester(tx: Queryable, row: requestsRepo.ChangeRequestRow, now: Date): Promise<void> {
   await notifyUsers(tx, [row.requested_by], {
     template: 'calendar.change_decided',
@@ -205,7 +216,7 @@ export async function approveChangeRequest(deps: AppDeps, principal: Principal, 
       actor: principal,
       now,
     });
-    await requestsRepo.markDecided(tx, id, {
+    await markDecided(tx, id, {
       status: 'approved',
       by: principal.userId,
       at: now,
@@ -225,7 +236,7 @@ export async function rejectChangeRequest(deps: AppDeps, principal: Principal, i
   return deps.db.transaction(async (tx) => {
     await lockPending(tx, id);
     const now = deps.now();
-    await requestsRepo.markDecided(tx, id, { status: 'rejected', by: principal.userId, at: now, reason, deadlinesMoved: null });
+    await markDecided(tx, id, { status: 'rejected', by: principal.userId, at: now, reason, deadlinesMoved: null });
     const decided = (await requestsRepo.selectRequest(tx, id))!;
     await tellRequester(tx, decided, now);
     return toRequestJson(decided);
