@@ -41,7 +41,7 @@ export async function resolveScope(
  * National admins manage every layer. A province government's admin manages its province's
  * days; any body's admin manages its own body's days.
  */
-async function assertCanManage(db: Queryable, principal: Principal, ref: ScopeRef): Promise<void> {
+export async function assertCanManage(db: Queryable, principal: Principal, ref: ScopeRef): Promise<void> {
   if (principal.role === 'national_admin') return;
   const denied = new AppError('forbidden', 'Tidak boleh mengubah kalender ini / Not allowed to change this calendar');
   if (principal.role !== 'agency_admin' || principal.bodyId === null) throw denied;
@@ -54,6 +54,31 @@ async function assertCanManage(db: Queryable, principal: Principal, ref: ScopeRe
     if (rows.length > 0) return;
   }
   throw denied;
+}
+
+/**
+ * The layers a principal manages, as scope keys: null for every layer (national admins), else
+ * the admin's own body and, for a province government's admin, its province; none for others.
+ */
+export async function managedScopeKeys(db: Queryable, principal: Principal): Promise<string[] | null> {
+  if (principal.role === 'national_admin') return null;
+  if (principal.role !== 'agency_admin' || principal.bodyId === null) return [];
+  const rows = await db.query<{ region_code: string | null; kind: string }>('SELECT region_code, kind FROM bodies WHERE id = $1', [
+    principal.bodyId,
+  ]);
+  const keys = [`body:${principal.bodyId}`];
+  if (rows[0]?.kind === 'province' && rows[0].region_code) keys.push(`province:${rows[0].region_code}`);
+  return keys;
+}
+
+/** A layer's name as people know it: the body's or the province's; null for the national layer. */
+export async function layerName(db: Queryable, ref: ScopeRef): Promise<string | null> {
+  if (ref.scope === 'national') return null;
+  const rows =
+    ref.scope === 'body'
+      ? await db.query<{ name: string }>('SELECT name FROM bodies WHERE id = $1', [ref.bodyId])
+      : await db.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [ref.provinceCode]);
+  return rows[0]?.name ?? null;
 }
 
 /** The layers that make up a body's calendar: national, its province, the body (units use their body's). */
@@ -89,42 +114,6 @@ export function validateDay(input: { date: string; kind: string; name: string })
   }
 }
 
-export async function createDay(db: Queryable, principal: Principal, ref: ScopeRef, day: CalendarDay) {
-  await assertCanManage(db, principal, ref);
-  const row = await repo.insertDay(db, ref, day, principal.userId);
-  if (!row)
-    throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, {
-      date: 'sudah ada / exists',
-    });
-  return row;
-}
-
-export async function changeDay(db: Queryable, principal: Principal, id: number, patch: Partial<CalendarDay>, now: Date) {
-  const existing = await repo.selectDay(db, id);
-  if (!existing) throw new AppError('not_found', 'Hari kalender tidak ditemukan / Calendar day not found');
-  await assertCanManage(db, principal, { scope: existing.scope, provinceCode: existing.province_code, bodyId: existing.body_id });
-  const day = validateDay({ date: patch.date ?? existing.date, kind: patch.kind ?? existing.kind, name: patch.name ?? existing.name });
-  try {
-    const row = await repo.updateDay(db, id, { ...day, provisional: patch.provisional ?? existing.provisional }, now);
-    return { before: existing, after: row! };
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
-      throw new AppError('conflict', `Tanggal ${day.date} sudah ada di kalender ini / ${day.date} is already in this calendar`, {
-        date: 'sudah ada / exists',
-      });
-    }
-    throw err;
-  }
-}
-
-export async function removeDay(db: Queryable, principal: Principal, id: number) {
-  const existing = await repo.selectDay(db, id);
-  if (!existing) throw new AppError('not_found', 'Hari kalender tidak ditemukan / Calendar day not found');
-  await assertCanManage(db, principal, { scope: existing.scope, provinceCode: existing.province_code, bodyId: existing.body_id });
-  await repo.deleteDay(db, id);
-  return existing;
-}
-
 /** Parses an exchange file; a format error becomes a 400 naming the line. */
 export function parseExchange(text: string, format: 'csv' | 'json'): CalendarDay[] {
   try {
@@ -136,28 +125,6 @@ export function parseExchange(text: string, format: 'csv' | 'json'): CalendarDay
     }
     throw err;
   }
-}
-
-/** Replaces one year of one layer with the days of a file, in one transaction. */
-export async function importYear(
-  tx: Queryable,
-  principal: Principal,
-  ref: ScopeRef,
-  year: number,
-  days: CalendarDay[],
-  meta: { status: 'decreed' | 'provisional'; source: string; note?: string | null },
-  now: Date,
-): Promise<{ imported: number }> {
-  await assertCanManage(tx, principal, ref);
-  const outside = days.findIndex((d) => !d.date.startsWith(`${year}-`));
-  if (outside >= 0) {
-    throw invalidInput({ [`days.${outside}`]: `${days[outside]!.date} bukan tahun ${year} / is not in ${year}` });
-  }
-  const key = scopeKeyOf(ref);
-  await repo.deleteYear(tx, key, year);
-  for (const day of days) await repo.insertDay(tx, ref, day, principal.userId);
-  await repo.upsertYear(tx, { scope_key: key, year, status: meta.status, source: meta.source, note: meta.note ?? null }, now);
-  return { imported: days.length };
 }
 
 export async function exportYear(db: Queryable, ref: ScopeRef, year: number) {

@@ -20,6 +20,14 @@ before(async () => {
 });
 after(() => t.close());
 
+/** A province's or a body's admin only asks (202); a national admin approves, and then it applies. */
+async function approve(asked: { status: number; text: string; body: { id: number } }) {
+  assert.equal(asked.status, 202, asked.text);
+  const res = await t.request('POST', `/api/v1/calendar/change-requests/${asked.body.id}/approve`, { token: national.token, json: {} });
+  assert.equal(res.status, 200, res.text);
+  return res.body;
+}
+
 test('the shipped national calendar is loaded with its source: 2026 decreed, 2027 provisional', async () => {
   const y2026 = await t.request('GET', '/api/v1/calendar?scope=national&year=2026');
   assert.equal(y2026.status, 200);
@@ -48,8 +56,8 @@ test('admins import a year from CSV; a bad line is named and nothing changes', a
   const csv = 'date,kind,name\n2026-09-01,regional,Hari Jadi Kota Pontianak\n2026-10-23,regional,"Hari Jadi Pontianak, ke-255"\n';
   const url = `/api/v1/calendar?scope=body&bodyId=${pontianakId}&year=2026&source=${encodeURIComponent('Keputusan Wali Kota Pontianak')}`;
   const ok = await t.request('PUT', url, { token: pontianak.token, raw: csv, headers: { 'content-type': 'text/csv' } });
-  assert.equal(ok.status, 200, ok.text);
-  assert.equal(ok.body.imported, 2);
+  assert.equal(ok.body.import.days.length, 2);
+  await approve(ok);
 
   const bad = 'date,kind,name\n2026-09-02,regional,Hari lain\n2026-02-30,holiday,Tidak ada\n';
   const refused = await t.request('PUT', url, { token: pontianak.token, raw: bad, headers: { 'content-type': 'text/csv' } });
@@ -77,7 +85,13 @@ test('import as JSON, and bad JSON names the line', async () => {
     token: kalbar.token,
     json: [{ date: '2026-08-28', kind: 'regional', name: 'Hari Jadi Provinsi Kalimantan Barat' }],
   });
-  assert.equal(ok.status, 200, ok.text);
+  await approve(ok);
+  const national200 = await t.request('PUT', url, {
+    token: national.token,
+    json: [{ date: '2026-08-28', kind: 'regional', name: 'Hari Jadi Provinsi Kalimantan Barat' }],
+  });
+  assert.equal(national200.status, 200, 'a national admin’s import applies at once');
+  assert.equal(national200.body.imported, 1);
   const bad = await t.request('PUT', url, {
     token: kalbar.token,
     raw: '[\n{"date":"2026-08-28","kind":"libur","name":"x"}\n]',
@@ -87,14 +101,15 @@ test('import as JSON, and bad JSON names the line', async () => {
   assert.match(JSON.stringify(bad.body.error.fields), /line 2/);
 });
 
-test('who may change which calendar', async () => {
+test('who may change which calendar (a province’s or a body’s admin only asks: 202)', async () => {
   const day = (scope: Record<string, unknown>, date: string) => ({ ...scope, date, kind: 'regional', name: 'Hari uji' });
   const cases: [string, TestUser | null, Record<string, unknown>, number][] = [
     ['national admin, national', national, { scope: 'national' }, 201],
-    ['province admin, own province', kalbar, { scope: 'province', provinceCode: '61' }, 201],
+    ['province admin, own province', kalbar, { scope: 'province', provinceCode: '61' }, 202],
     ['province admin, another province', kalbar, { scope: 'province', provinceCode: '51' }, 403],
     ['province admin, national', kalbar, { scope: 'national' }, 403],
-    ['city admin, own body', pontianak, { scope: 'body', bodyId: pontianakId }, 201],
+    ['city admin, own body', pontianak, { scope: 'body', bodyId: pontianakId }, 202],
+    ['national admin, a body', national, { scope: 'body', bodyId: pontianakId }, 201],
     ['city admin, its province', pontianak, { scope: 'province', provinceCode: '61' }, 403],
     ['reporter, own nothing', citizen, { scope: 'national' }, 403],
     ['no token', null, { scope: 'national' }, 401],

@@ -421,6 +421,48 @@ const TEMPLATES: Record<string, Render> = {
         `${capitalise(office.en)} has finished handling report ${tracking}${quotedTitle(p)}. Open LAPOR! for the outcome.`,
     };
   },
+  // A province's or a body's own days off apply only once a national admin approves them (src/features/calendars).
+  'calendar.change_requested': (p) => {
+    const id = textOf(p.requestId) ?? '?';
+    const layer = textOf(p.layerName) ?? textOf(p.layer) ?? '(kalender / calendar)';
+    const date = textOf(p.date) ?? '';
+    const year = textOf(p.year) ?? '';
+    const what: Record<string, { id: string; en: string }> = {
+      add: { id: `penambahan hari ${date}`, en: `adding ${date}` },
+      change: { id: `perubahan hari ${date}`, en: `changing ${date}` },
+      remove: { id: `penghapusan hari ${date}`, en: `removing ${date}` },
+      import: { id: `impor kalender tahun ${year}`, en: `importing the ${year} calendar` },
+    };
+    const asked = what[textOf(p.action) ?? ''] ?? { id: 'perubahan kalender', en: 'a calendar change' };
+    return {
+      title: `Perubahan kalender ${layer} menunggu persetujuan / Calendar change for ${layer} awaits approval`,
+      body:
+        `Admin ${layer} mengajukan ${asked.id} (permintaan #${id}). Perubahan berlaku setelah disetujui admin nasional; ` +
+        `buka LAPOR! untuk menyetujui atau menolaknya.\n\n` +
+        `The admin of ${layer} asked for ${asked.en} (request #${id}). It applies once a national admin approves it; ` +
+        `open LAPOR! to approve or reject it.`,
+    };
+  },
+  'calendar.change_decided': (p) => {
+    const id = textOf(p.requestId) ?? '?';
+    const layer = textOf(p.layerName) ?? textOf(p.layer) ?? '(kalender / calendar)';
+    const reason = textOf(p.reason);
+    if (p.decision === 'approved') {
+      const moved = textOf(p.deadlinesMoved) ?? '0';
+      return {
+        title: `Perubahan kalender ${layer} disetujui / Calendar change for ${layer} approved`,
+        body:
+          `Permintaan #${id} disetujui dan kini berlaku; ${moved} batas waktu laporan disesuaikan.\n\n` +
+          `Request #${id} was approved and now applies; ${moved} report deadlines were moved.`,
+      };
+    }
+    return {
+      title: `Perubahan kalender ${layer} ditolak / Calendar change for ${layer} rejected`,
+      body:
+        `Permintaan #${id} ditolak; kalender tidak berubah.${reason ? ` Alasan: ${reason}` : ''}\n\n` +
+        `Request #${id} was rejected; the calendar is unchanged.${reason ? ` Reason: ${reason}` : ''}`,
+    };
+  },
 };
 
 const ARCHIVE_REASONS: Record<string, { id: string; en: string }> = {

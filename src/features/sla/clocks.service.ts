@@ -12,7 +12,7 @@ import { CLOCK_LABELS, type ClockKind, type ClockOp, type LimitUnit, type SlaLim
 import type { Status } from '../../domain/workflow.ts';
 import { selectLayers } from '../calendars/calendars.repository.ts';
 import { layersOf } from '../calendars/calendars.service.ts';
-import { insertSystemEvent } from '../timeline/timeline.repository.ts';
+import { insertEvent, insertSystemEvent } from '../timeline/timeline.repository.ts';
 
 const NATIONAL_TIME_ZONE = 'Asia/Jakarta';
 const DAY_MS = 86_400_000;
@@ -211,12 +211,22 @@ async function resumeClocks(tx: Queryable, kind: ClockKind | 'all', ctx: PlanCon
 }
 
 /**
+ * What moved a deadline, for the `deadline_moved` event on the report's timeline: the national
+ * admin who made or approved the calendar change is its actor, and `change` names the change
+ * (request, layer, days). Nothing in it may be internal: the reporter reads the event too.
+ */
+export interface DeadlineCause {
+  actor: { userId: number; role: string; bodyId: number | null };
+  change: Record<string, unknown>;
+}
+
+/**
  * After a calendar change, moves every running working-day clock whose count the changed dates
  * touch (Zammad did not; its deadlines went stale). Calendar-day clocks ignore holidays.
  */
 export async function recomputeClocks(
   tx: Queryable,
-  change: { scopeKey: string; dates: string[] },
+  change: { scopeKey: string; dates: string[]; cause: DeadlineCause },
   limits: SlaLimits,
   now: Date,
 ): Promise<number> {
@@ -255,16 +265,25 @@ export async function recomputeClocks(
       reminder,
       clock.breached_at ? null : nextFire(reminder, due),
     ]);
-    await insertSystemEvent(tx, {
+    // A deadline is a commitment to the reporter as much as to the desk: the reporter sees it
+    // move and why (the days are public calendar data); the public sees only the new due time.
+    await insertEvent(tx, {
       reportId: clock.report_id,
       at: now,
-      type: 'clock_recomputed',
-      visibility: 'staff',
+      type: 'deadline_moved',
+      actorId: change.cause.actor.userId,
+      actorRole: change.cause.actor.role,
+      actorBodyId: change.cause.actor.bodyId,
+      visibility: 'reporter',
+      fromStatus: null,
+      toStatus: null,
+      message: null,
       data: {
         clock: clock.kind,
         cycle: clock.cycle,
         dueAt: formatInstant(due, clock.time_zone),
         previousDueAt: clock.due_at && formatInstant(clock.due_at, clock.time_zone),
+        change: change.cause.change,
       },
     });
     moved += 1;

@@ -243,19 +243,26 @@ test('a holiday added after the clock started moves the deadline that falls on i
   await act(national, id, 'route', { bodyId: pontianak }, '2026-11-24T04:00:00Z');
   const before = await clocks(id, '2026-11-24T04:00:00Z');
   assert.equal(before.first_follow_up!.dueAt, '2026-12-01T23:59:59+07:00');
-  // Pontianak declares 1 December a regional day off: its deadlines move, Metro's do not.
+  // Pontianak declares 1 December a regional day off: once a national admin approves it, its
+  // deadlines move, Metro's do not.
   t.setNow('2026-11-25T02:00:00Z');
-  const added = await t.request('POST', '/api/v1/calendar/days', {
+  const asked = await t.request('POST', '/api/v1/calendar/days', {
     token: agency.token,
     json: { scope: 'body', bodyId: pontianak, date: '2026-12-01', kind: 'regional', name: 'Hari libur daerah' },
   });
-  assert.equal(added.status, 201, added.text);
+  assert.equal(asked.status, 202, asked.text);
+  assert.equal((await clocks(id, '2026-11-25T02:00:00Z')).first_follow_up!.dueAt, '2026-12-01T23:59:59+07:00', 'not before approval');
+  const approve = (requestId: number) =>
+    t.request('POST', `/api/v1/calendar/change-requests/${requestId}/approve`, { token: national.token, json: {} });
+  const added = await approve(asked.body.id);
+  assert.equal(added.status, 200, added.text);
   const afterAdd = await clocks(id, '2026-11-25T02:00:00Z');
   assert.equal(afterAdd.first_follow_up!.dueAt, '2026-12-02T23:59:59+07:00');
   assert.equal(afterAdd.resolution!.dueAt, '2026-12-02T23:59:59+07:00');
-  // Removing it moves them back.
-  const removed = await t.request('DELETE', `/api/v1/calendar/days/${added.body.id}`, { token: agency.token });
-  assert.equal(removed.status, 204);
+  // Removing it (asked, then approved) moves them back.
+  const removal = await t.request('DELETE', `/api/v1/calendar/days/${added.body.dayId}`, { token: agency.token });
+  assert.equal(removal.status, 202, removal.text);
+  assert.equal((await approve(removal.body.id)).status, 200);
   assert.equal((await clocks(id, '2026-11-25T02:00:00Z')).first_follow_up!.dueAt, '2026-12-01T23:59:59+07:00');
 });
 
