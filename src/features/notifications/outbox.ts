@@ -59,7 +59,8 @@ export type EmailGroup = (typeof EMAIL_GROUPS)[number];
 /** A template's group; null for security messages (sign-in codes, resets), which always go. */
 export function emailGroupOf(template: string): EmailGroup | null {
   if (template.startsWith('account.')) return null;
-  if (template.startsWith('deadline.')) return 'deadlines';
+  // a calendar change moves deadlines: its requests and decisions go with them
+  if (template.startsWith('deadline.') || template.startsWith('calendar.')) return 'deadlines';
   if (template.startsWith('ombudsman.')) return 'ombudsman';
   return 'report_updates';
 }
