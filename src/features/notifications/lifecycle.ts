@@ -41,20 +41,20 @@ const REPORTER_OMBUDSMAN = (template: string): Notice[] => [
   { to: 'body_admins', template },
 ];
 
+const TO_A_BODY: Notice[] = [
+  { to: 'reporter', template: 'report.routed' },
+  { to: 'body_admins', template: 'report.assigned' },
+];
+
 /** Every event that tells someone something. Events not listed (clock ticks, edits, internal notes) tell no one. */
 export const EVENT_NOTICES: Readonly<Record<string, readonly Notice[]>> = {
   submitted: [{ to: 'reporter', template: 'report.received' }],
   verified: [{ to: 'reporter', template: 'report.published' }],
   put_on_hold: [{ to: 'reporter', template: 'report.on_hold' }],
   completed: [{ to: 'holder', template: 'report.completed' }],
-  routed: [
-    { to: 'reporter', template: 'report.routed' },
-    { to: 'body_admins', template: 'report.assigned' },
-  ],
-  forwarded: [
-    { to: 'reporter', template: 'report.routed' },
-    { to: 'body_admins', template: 'report.assigned' },
-  ],
+  // forwarded to another body is, to the reporter and that body, the same news as routed
+  routed: TO_A_BODY,
+  forwarded: TO_A_BODY,
   returned_to_national: [{ to: 'national_admins', template: 'report.returned' }],
   dispositioned: [{ to: 'unit_officers', template: 'report.dispositioned' }],
   followed_up: [{ to: 'reporter', template: 'report.followed_up' }],
