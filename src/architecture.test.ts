@@ -22,7 +22,7 @@ function layerOf(file: string): Layer {
   if (rel.startsWith('domain/')) return 'domain';
   // A feature's routes and request/response schemas are its HTTP face.
   if (rel.startsWith('features/')) return /\.(routes|schema)\.ts$/.test(rel) ? 'http' : 'feature';
-  if (rel.startsWith('http/')) return 'http';
+  if (rel.startsWith('http/') || rel.startsWith('web/')) return 'http';
   if (ENTRY.has(rel) || rel.startsWith('cli/')) return 'entry';
   return 'base'; // config, logger, runtime, deps, db/
 }

@@ -17,6 +17,8 @@ import { createLogger } from '../logger.ts';
 import { requestBody } from './request-body.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
+import { notFoundPage, registerPortalRoutes } from '../web/portal.routes.ts';
+import { isApiPath } from './paths.ts';
 
 /** JSON bodies: sign-in, registration and most actions; the actions that carry a long message; uploads. */
 export const JSON_BODY_LIMIT = 16 * 1024;
@@ -33,11 +35,13 @@ export function createApp(deps: AppDeps): App {
     },
   });
   app.onError(handleError);
-  app.notFound((c) => c.json(errorBody(c, 'not_found', 'Tidak ditemukan / Not found'), 404));
+  // The API answers JSON; every other address is the portal's, and answers a page.
+  app.notFound((c) => (isApiPath(c.req.path) ? c.json(errorBody(c, 'not_found', 'Tidak ditemukan / Not found'), 404) : notFoundPage(c)));
 
   app.use('*', requestContext(deps.logger ?? createLogger(deps.config.logLevel)));
   app.use('*', securityHeaders(deps.config));
-  app.use('/api/*', authenticate(deps));
+  // The portal's pages read the same session cookie as the API (a reporter sees their own report).
+  app.use('*', authenticate(deps));
   app.use(
     '/api/*',
     requestBody(app, {
@@ -66,6 +70,7 @@ export function createApp(deps: AppDeps): App {
   registerNotificationRoutes(app, deps);
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerPortalRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'Cookie', { type: 'apiKey', in: 'cookie', name: 'lapor_session' });

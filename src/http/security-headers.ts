@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './context.ts';
+import { isApiPath } from './paths.ts';
 
 const HSTS = 'max-age=31536000; includeSubDomains';
 
@@ -31,13 +32,35 @@ const docsHeaders = secureHeaders({
 });
 
 /**
+ * The portal: server-rendered pages, its own stylesheet and scripts only, no inline script or
+ * style, forms only to itself, photos previewed from blob: URLs.
+ */
+const portalHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'same-origin',
+  strictTransportSecurity: false,
+});
+
+/**
  * Security headers on every response, errors included. HSTS only when the request came over
  * HTTPS (directly, through a trusted proxy, or when the public URL is HTTPS): sent over plain
  * HTTP it would be meaningless, and on localhost it would pin the developer's browser.
  */
 export function securityHeaders(options: { trustProxy: boolean; publicOrigin: string | null }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const headers = c.req.path === '/docs' || c.req.path.startsWith('/docs/') ? docsHeaders : apiHeaders;
+    const path = c.req.path;
+    const headers = path === '/docs' || path.startsWith('/docs/') ? docsHeaders : isApiPath(path) ? apiHeaders : portalHeaders;
     await headers(c, next);
     const forwardedProto = options.trustProxy ? c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
     const https =
