@@ -243,9 +243,11 @@ describe('the labelled set (answers/answers.jsonl)', () => {
     assert.ok(Object.keys(model.weights).length > 100);
   });
 
-  // A guard against regressions, not the target: the holdout measured 0.917–0.957 when first scored
-  // (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not met.
+  // A guard against regressions, not the target: holdout2 measured 0.877–0.945 when first (and
+  // only) scored (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not
+  // met. holdout, test and train are development data (1.000 each).
   for (const [split, floor] of [
+    ['holdout2', 0.85],
     ['holdout', 0.97],
     ['test', 0.97],
     ['train', 0.97],
