@@ -164,6 +164,50 @@ describe('scoreAnswer', () => {
   });
 });
 
+describe('clauses read together (the known failure modes of the first holdout)', () => {
+  test('a first step with the outcome still promised is a non-answer, and the refusal names both clauses', () => {
+    const r = scoreAnswer('Petugas sudah memasang papan peringatan di tepi jurang itu, dan pagar pengaman masih menunggu material.');
+    assert.equal(r.verdict, 'non_answer');
+    const weak = clausesWithoutSubstance(r).map((c) => c.text);
+    assert.ok(
+      weak.some((t) => t.includes('memasang papan')),
+      weak.join(' | '),
+    );
+    assert.ok(
+      weak.some((t) => t.includes('masih menunggu')),
+      weak.join(' | '),
+    );
+    assert.ok(r.advice.length > 0);
+  });
+  test('watching over a done deed, or a settling deed before the legal process goes on, is still an answer', () => {
+    assert.equal(scoreAnswer('Jalan sudah diaspal pada 2 Desember 2026, dan kami akan terus memantau.').verdict, 'answer');
+    assert.equal(scoreAnswer('Pelaku sudah ditangkap, dan kini masih diperiksa penyidik.').verdict, 'answer');
+  });
+  test('"belum dapat … karena" is a refusal when a rule is its ground, a wait when it is not', () => {
+    assert.equal(
+      scoreAnswer('Permohonan Bapak belum dapat dikabulkan karena Perda 3/2020 melarang bangunan di atas saluran.').verdict,
+      'answer',
+    );
+    assert.equal(scoreAnswer('Izin Bapak belum dapat diterbitkan karena petugasnya sedang cuti.').verdict, 'non_answer');
+  });
+  test('a date that commas cut is one phrase: an event with its date is an answer, a repair with its date is not', () => {
+    assert.equal(
+      scoreAnswer('Pemeriksaan mata gratis digelar di Aula Kecamatan pada Sabtu, 19 Desember 2026, pukul 08.00.').verdict,
+      'answer',
+    );
+    assert.equal(scoreAnswer('Perbaikan jembatan dijadwalkan pada Senin, 21 Desember 2026, pukul 08.00.').verdict, 'non_answer');
+  });
+  test('sent on to another body, or given a ticket number, is a handing on; sent to the citizen is a deed', () => {
+    assert.equal(scoreAnswer('Aduan Ibu sudah kami kirimkan ke Dinas Sosial.').verdict, 'non_answer');
+    assert.equal(scoreAnswer('Laporan Bapak sudah diberi nomor tiket 2026-0031.').verdict, 'non_answer');
+    assert.equal(scoreAnswer('Bantuan sudah kami kirim ke rumah Ibu pada 3 Desember 2026.').verdict, 'answer');
+  });
+  test('a deed verb missing from the stem list still counts when it is done', () => {
+    assert.equal(scoreAnswer('Engsel pintu puskesmas sudah dilas.').verdict, 'answer');
+    assert.equal(scoreAnswer('Laporan sudah kami pahami.').verdict, 'non_answer');
+  });
+});
+
 describe('the labelled set (answers/answers.jsonl)', () => {
   const items = fs
     .readFileSync(path.join(import.meta.dirname, 'answers/answers.jsonl'), 'utf8')
@@ -171,34 +215,40 @@ describe('the labelled set (answers/answers.jsonl)', () => {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { text: string; label: string; kind: string; split: string });
 
-  test('at least 300 items, about half of each class, at least 200 written as holdout, every field present, no duplicates', () => {
+  test('at least 300 items, about half of each class, at least 200 in each holdout split, every field present, no duplicates', () => {
     assert.ok(items.length >= 300, `${items.length}`);
     const answers = items.filter((i) => i.label === 'answer').length;
     assert.ok(Math.abs(answers / items.length - 0.5) < 0.05, `${answers} of ${items.length}`);
-    const holdout = items.filter((i) => i.split === 'holdout');
-    assert.ok(holdout.length >= 200, `${holdout.length}`);
-    const holdoutAnswers = holdout.filter((i) => i.label === 'answer').length;
-    assert.ok(Math.abs(holdoutAnswers / holdout.length - 0.5) < 0.05, `${holdoutAnswers} of ${holdout.length}`);
+    for (const split of ['holdout', 'holdout2']) {
+      const holdout = items.filter((i) => i.split === split);
+      assert.ok(holdout.length >= 200, `${split}: ${holdout.length}`);
+      const holdoutAnswers = holdout.filter((i) => i.label === 'answer').length;
+      assert.ok(Math.abs(holdoutAnswers / holdout.length - 0.5) < 0.05, `${split}: ${holdoutAnswers} of ${holdout.length}`);
+    }
     assert.ok(
-      items.every((i) => i.text && ['answer', 'non_answer'].includes(i.label) && i.kind && ['train', 'test', 'holdout'].includes(i.split)),
+      items.every(
+        (i) => i.text && ['answer', 'non_answer'].includes(i.label) && i.kind && ['train', 'test', 'holdout', 'holdout2'].includes(i.split),
+      ),
     );
     assert.equal(new Set(items.map((i) => i.text.toLowerCase())).size, items.length);
   });
 
-  test('the learned model was fitted without the holdout: no feature seen only in holdout items has a weight', async () => {
+  test('the learned model was fitted without holdout2: no feature seen only in holdout2 items has a weight', async () => {
     const model = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'answers/model.json'), 'utf8')) as {
       weights: Record<string, number>;
     };
-    const seen = new Set(items.filter((i) => i.split !== 'holdout').flatMap((i) => answerFeatures(i.text)));
+    const seen = new Set(items.filter((i) => i.split !== 'holdout2').flatMap((i) => answerFeatures(i.text)));
     const leaked = Object.keys(model.weights).filter((f) => !seen.has(f));
     assert.deepEqual(leaked, []);
     assert.ok(Object.keys(model.weights).length > 100);
   });
 
-  // A guard against regressions, not the target: the holdout measured 0.917–0.957 when first scored
-  // (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not met.
+  // A guard against regressions, not the target: holdout2 measured 0.877–0.945 when first (and
+  // only) scored (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not
+  // met. holdout, test and train are development data (1.000 each).
   for (const [split, floor] of [
-    ['holdout', 0.9],
+    ['holdout2', 0.85],
+    ['holdout', 0.97],
     ['test', 0.97],
     ['train', 0.97],
   ] as const) {

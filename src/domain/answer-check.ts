@@ -97,11 +97,41 @@ const MONEY_ARRIVED =
 const REPORT_MOVED =
   /\b(laporan|aduan|pengaduan|keluhan|masukan|permohonan|berkas) (\S+ ){0,4}(di|me|mem|men|meng)?(alihkan|pindahkan|kirimkan|kirim|serahkan|teruskan|oper|limpahkan|sampaikan|forward)\b/;
 
+/** A time given by a handing on is not one: "paling lambat tiga bulan sejak SPPT diterima". */
+const TIME_REFERENCE =
+  /\b(sejak|setelah|sesudah|sebelum|begitu|sampai|hingga|ketika|saat) (\S+ ){0,3}?(di)?(terima|sampaikan|catat|proses)\w*/g;
+
+/** The report handled as a file, not the matter: a ticket number, a label, passing verification. */
+const REPORT_ADMIN =
+  /\b(laporan|aduan|pengaduan|keluhan)\b.*\b(registrasi|terverifikasi|tercatat di sistem|masuk (ke )?(sistem|antrean|antrian))\b|\b(nomor (tiket|registrasi|pengaduan|aduan)|diberi nomor|lolos verifikasi|diberi label|label prioritas)\b/;
+
+/** Sent on to another body (not to the citizen, not to a court or prosecutor): a handing on. */
+const SENT_ON =
+  /\b(di|me|mem|men|meng|meny)?(kirim|kirimkan|teruskan|serahkan|sampaikan|alihkan|pindahkan|bawa|laporkan|limpahkan|surati|forward)(kan)?\b(\s+\S+){0,6}?\s+(ke|kepada|pada)\s+(dinas|opd|bidang|unit|instansi|inspektorat|polsek|polres\w*|polda|kementerian|balai|bpjn|bws|camat|lurah|kelurahan|kecamatan|pemprov|pemkot|pemkab|upt|uptd|satpol|satlantas|tim|akun|operator|bpkad|bappeda|bkpsdm|admin|pusat|kantor (pusat|cabang|wilayah)|pt|perusahaan|pengembang|pihak)\b/;
+
+/** Whose job it is: information about jurisdiction, which belongs to a handing on. */
+const JURISDICTION = /\b(kewenangan|wewenang|tanggung ?jawab|dikelola|jalan (nasional|provinsi)|ranah|tupoksi|ditangani oleh)\b/;
+
+/** A condition: what follows "bila", "jika", "apabila" has not happened ("dan bila terbukti"). */
+const CONDITION = /\b(bila|jika|apabila|kalau|seandainya|manakala|sekiranya|andaikan)\b/;
+
+/**
+ * A completed di-/ter- verb not in the stem list ("sudah ditukar", "telah dilas") is still a deed,
+ * unless its stem is one of the steps, acknowledgements or intentions below.
+ */
+const DONE_PASSIVE = /\b(sudah|telah|selesai)( kami| kita)? ((di|ter)\p{L}{3,})\b/u;
+const NOT_A_DEED =
+  /^(di|ter)(pahami|mengerti|dengar|dengarkan|baca|ketahui|lihat|temui|hubungi|datangi|kunjungi|ingatkan|imbau|imbaukan|sosialisasikan|bahas|dalami|pertimbangkan|usulkan|ajukan|mintai|jadwalkan|rencanakan|agendakan|prioritaskan|foto|potret|dokumentasikan|observasi|amati|lakukan|laksanakan|upayakan|tangani|selesaikan|tindak|tindaklanjuti|koordinasikan|sampaikan|terima|catat|proses|tampung|respon|tanggapi|kaji|telaah|pelajari|cek|tinjau|pantau|monitor|evaluasi|verifikasi|periksa|ukur|uji|input|data|survei|survey|panggil|minta|undang|identifikasi|temukan|deteksi|kondisikan|akomodasi|akomodir|teruskan|disposisikan|informasikan|beritahukan|jelaskan|konfirmasi|klarifikasi|arahkan|tugaskan|perintahkan|instruksikan|bina|berikan|beri|mulai|rapatkan|diskusikan|musyawarahkan|catatkan|laporkan|sarankan|harapkan|janjikan|sepakati|putuskan|bicarakan)(kan|i|nya)?$/;
+
+/** What a later clause promises is the outcome itself, not only watching over it afterwards. */
+const AFTERCARE =
+  /\b(pantau|memantau|dipantau|pemantauan|awasi|mengawasi|diawasi|pengawasan|patroli|rutin|berkala|terus|evaluasi|tidak terulang|terulang|mencegah|agar tidak|ke depan|kedepannya|jaga|menjaga|dijaga|kabari|mengabari|informasikan)\b/;
+
 /** A handing-on verb under negation is a refusal, not a handing on: "tidak dapat diproses". */
 const NEGATED_VERB = /\b(tidak|tak) (dapat |bisa |akan )?(kami )?\S+/g;
 
 /** A relative clause that is not the clause's own state: "honor yang belum diterima sudah dibayarkan". */
-const RELATIVE_STATE = /\byang (belum|masih|sedang|tengah|tertunda|ditunda)( (di|ter|me)\S*| \S+)?/g;
+const RELATIVE_STATE = /\byang (belum|masih|sedang|tengah|tertunda|ditunda)( (di|ter|me)\S*| \S+)?|\bsambil (menunggu|menanti)\b.*$/g;
 
 /** An instruction to the citizen is information: "dapat mendaftar ulang … dengan membawa". */
 const INSTRUCTION =
@@ -141,6 +171,7 @@ const DONE = /\b(sudah|telah|selesai|rampung|tuntas|berhasil|kini|sekarang sudah
  */
 const DEED_STEMS = [
   'tambal',
+  'tukar',
   'perbaiki',
   'baiki',
   'ganti',
@@ -325,11 +356,12 @@ export function nasalForms(stems: readonly string[]): string[] {
 }
 
 const DEED = new RegExp(
-  `\\b((di|me|mem|men|meng|menge|meny|ter|ber)?(${DEED_STEMS.map((s) => s.replace(/ /g, '\\s+')).join('|')})|(${nasalForms(DEED_STEMS).join('|')}))(kan|i|nya)?\\b`,
+  `\\b((di|me|mem|men|meng|menge|ter|ber)?(${DEED_STEMS.map((s) => s.replace(/ /g, '\\s+')).join('|')})|(${nasalForms(DEED_STEMS).join('|')}))(kan|i|nya)?\\b`,
 );
 
 /** Deeds that the stem list cannot carry without false hits ("membangun" is also "constructive"). */
-const DEED_PHRASES = /\b(sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas)\b/;
+const DEED_PHRASES =
+  /\b((sudah|telah) (mendapat|mendapatkan|memperoleh)|sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas)\b/;
 
 /** The deed as a noun (pe-/per-…-an): "perbaikan sudah selesai pada 23 November". */
 const DEED_NOUN =
@@ -356,13 +388,18 @@ const SPECIFIC = [
 
 /** The information asked for: a schedule, a requirement, a cost, a place, an instruction. */
 const INFORMATION =
-  /\b(adalah|yaitu|yakni|ialah|sebagai berikut|syarat(nya)?|persyaratan|dokumen yang diperlukan|cukup (membawa|melampirkan|datang|mengisi|mengunggah)|dapat (diambil|diurus|diajukan|dilakukan|diakses|dicek|dilihat|diunduh|dibayar|mengajukan|mengambil|menghubungi|datang)|bisa (diambil|diurus|diajukan|dilakukan|dicek|dilihat)|silakan|silahkan|tidak dipungut biaya|tanpa biaya|gratis|tidak dikenakan biaya|dikenakan biaya|biaya(nya)?|tarif(nya)?|disebabkan|diakibatkan|penyebab(nya)?|tercantum|setiap (hari|senin|selasa|rabu|kamis|jumat|sabtu|minggu|bulan|pekan|tahun)|tidak ada (pungutan|biaya|kewajiban)|berlaku (mulai|sampai|hingga|selama)|buka (setiap|pada|mulai|pukul)|jadwal(nya)?|melalui (aplikasi|laman|situs|website|nomor|loket)|hubungi|diatur dalam|ditentukan oleh|termasuk|tidak termasuk|merupakan|bukan merupakan|terdaftar sebagai|tercatat sebagai|statusnya|status (kepesertaan|bantuan|permohonan)|besaran|sebesar (rp|\d)|hasil (pemeriksaan|pengecekan|pengukuran|uji|verifikasi|audit|penelusuran|klarifikasi)|dari hasil|berdasarkan (hasil|data|pemeriksaan|pengecekan|catatan)|ternyata|diketahui bahwa|terbukti|tidak terbukti|tidak ditemukan|ditemukan)\b/;
+  /\b(adalah|yaitu|yakni|ialah|sebagai berikut|syarat(nya)?|persyaratan|dokumen yang diperlukan|cukup (membawa|melampirkan|datang|mengisi|mengunggah)|dapat (diambil|diurus|diajukan|dilakukan|diakses|dicek|dilihat|diunduh|dibayar|mengajukan|mengambil|menghubungi|datang)|bisa (diambil|diurus|diajukan|dilakukan|dicek|dilihat)|silakan|silahkan|tidak dipungut biaya|tanpa biaya|gratis|tidak dikenakan biaya|dikenakan biaya|biaya(nya)?|tarif(nya)?|disebabkan|diakibatkan|penyebab(nya)?|tercantum|setiap (hari|senin|selasa|rabu|kamis|jumat|sabtu|minggu|bulan|pekan|tahun)|tidak ada (pungutan|biaya|kewajiban)|berlaku (mulai|sampai|hingga|selama)|buka (setiap|pada|mulai|pukul)|jadwal(nya)?|melalui (aplikasi|laman|situs|website|nomor|loket)|hubungi|diatur dalam|ditentukan oleh|termasuk|tidak termasuk|merupakan|bukan merupakan|terdaftar sebagai|tercatat sebagai|statusnya|status (kepesertaan|bantuan|permohonan)|besaran|sebesar (rp\.?\s?\d+|\d+)|(dapat )?(kami )?jelaskan bahwa|bukan (petugas|pegawai|pungutan) resmi|hasil (pemeriksaan|pengecekan|pengukuran|uji|verifikasi|audit|penelusuran|klarifikasi)|dari hasil|berdasarkan (hasil|data|pemeriksaan|pengecekan|catatan)|ternyata|diketahui bahwa|terbukti|tidak terbukti|tidak ditemukan|ditemukan)\b/;
 
 /** A refusal with its ground is an answer: the law, a rule, a finding. */
 const REFUSAL =
   /\b(tidak dapat|tidak bisa|tidak dapat kami|tidak kami (lanjutkan|proses|berikan|kabulkan|penuhi|terima)|tidak (diterbitkan|dikabulkan|diproses|dilanjutkan|ditebang|dilakukan)|tidak memenuhi|bukan kewenangan|di luar kewenangan|ditolak|menolak|tidak berhak|tidak termasuk)\b/;
 const GROUND =
   /\b(pasal|ayat|undang-undang|uu|pp|perpres|permen\w*|perda|perwali|perbup|pergub|peraturan|keputusan|sk|surat edaran|se|putusan|ketentuan (pasal|dalam)|karena|sebab|sehingga|mengingat|oleh karena|dikarenakan|berdasarkan)\b/;
+
+/** A rule, not merely a reason: what makes "belum dapat disetujui karena …" a refusal, not a wait. */
+const RULE =
+  /\b(pasal|ayat|undang-undang|uu|pp|perpres|permen\w*|perda|perwa|perwali|perbup|pergub|perka|peraturan|mensyaratkan|disyaratkan|ketentuan|dilarang|melarang|membatasi|hanya (diberikan|dapat|untuk|bagi|memberi\w*))\b/;
+const NOT_YET_REFUSAL = /\bbelum (dapat|bisa) (kami )?(di|me|mem|men|meng|meny)?\S+/;
 
 /** A date or amount after "pada", "sejak", "mulai", "sebesar": the mark of a reported fact. */
 const COMPLETED_TIME = /\b(pada|sejak|tanggal|tgl|per) (\d|hari|tanggal|pagi|siang|sore|malam|kemarin)/;
@@ -373,22 +410,44 @@ const COMPLETED_TIME = /\b(pada|sejak|tanggal|tgl|per) (\d|hari|tanggal|pagi|sia
 const SPLIT =
   /[.!?;\n]+\s*|,\s+|\s+-\s+|\s+(?=(?:dan|serta|namun|tetapi|akan tetapi|sedangkan|lalu|kemudian|karena|sebab|sehingga|dan juga|adapun|selain itu|untuk itu|oleh karena itu|dengan demikian)\s)/i;
 
+const DATE_COMMA =
+  /\b(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|\d{4}|(?:januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember))\s*,\s+(?=(\d{1,2} (januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)|pukul|jam \d)\b)/gi;
+
 /** Splits the text into clauses, keeping the officer's own wording for display. */
 export function splitClauses(text: string): string[] {
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/(\d)[.,](\d)/g, '$1\u2024$2') // keep 1.500.000 and 08.00 whole
-    .replace(/\b(no|jl|gg|yth|sdr|rp|dr|drs|ir|h|hj|kab|kec|kel|tgl)\./gi, '$1\u2024')
-    .split(SPLIT)
-    .map((s) => s.replace(/\u2024/g, '.').trim())
-    .filter((s) => s.length > 0 && /[\p{L}\p{N}]/u.test(s));
+  return (
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/(\d)[.,](\d)/g, '$1\u2024$2') // keep 1.500.000 and 08.00 whole
+      .replace(/\b(no|jl|gg|yth|sdr|rp|dr|drs|ir|h|hj|kab|kec|kel|tgl)\./gi, '$1\u2024')
+      // A date is one phrase even when commas cut it: "pada Sabtu, 12 Desember 2026, pukul 08.00".
+      .replace(DATE_COMMA, '$1\u201a ')
+      .split(SPLIT)
+      .map((s) =>
+        s
+          .replace(/\u2024/g, '.')
+          .replace(/\u201a/g, ',')
+          .trim(),
+      )
+      .filter((s) => s.length > 0 && /[\p{L}\p{N}]/u.test(s))
+  );
 }
 
 const GROUND_START = /^(karena|sebab|dikarenakan|oleh karena|mengingat|sesuai|berdasarkan|sebagaimana)\b/i;
-const NEEDS_GROUND = /\b(tidak|bukan|ditolak|menolak)\b/i;
+const NEEDS_GROUND = /\b(tidak|bukan|ditolak|menolak|belum (dapat|bisa))\b/i;
+/** "sedangkan Pasal 53 … mensyaratkan": the rule that grounds the refusal before it. */
+const RULE_START = /^(sedangkan|padahal|sementara|dan|serta)\b/i;
 
 /** A refusal and its ground ("tidak dapat … karena Pasal 17") are one clause, when that reads better. */
-function mergeGrounds(clauses: string[]): ScoredClause[] {
+function mergeGrounds(raw: string[]): ScoredClause[] {
+  // "karena masa kerja baru 18 tahun, sedangkan Pasal 53 … mensyaratkan 20 tahun": one ground.
+  const clauses: string[] = [];
+  for (const clause of raw) {
+    const prev = clauses.at(-1);
+    if (prev !== undefined && GROUND_START.test(prev) && RULE_START.test(clause) && RULE.test(clause.toLowerCase())) {
+      clauses[clauses.length - 1] = `${prev} ${clause}`;
+    } else clauses.push(clause);
+  }
   const out: ScoredClause[] = [];
   for (const clause of clauses) {
     const last = out.at(-1);
@@ -398,6 +457,15 @@ function mergeGrounds(clauses: string[]): ScoredClause[] {
       // A ground that is itself a refusal ("karena bukan kewenangan daerah") belongs to the clause
       // it grounds: after a handing on it is the reason for passing the report on, not a refusal.
       if (NEEDS_GROUND.test(clause) || (NEEDS_GROUND.test(last.text) && merged.score > Math.max(last.score, alone.score))) {
+        out[out.length - 1] = merged;
+        continue;
+      }
+    }
+    // The rule cited after a refusal and its reason ("… karena masa kerja 18 tahun, sedangkan Pasal
+    // 53 PP 11/2017 mensyaratkan 20 tahun") belongs to it.
+    if (last !== undefined && RULE_START.test(clause) && RULE.test(clause.toLowerCase()) && NEEDS_GROUND.test(last.text)) {
+      const merged = scoreClause(`${last.text} ${clause}`);
+      if (merged.score > last.score) {
         out[out.length - 1] = merged;
         continue;
       }
@@ -414,6 +482,26 @@ function sigmoid(x: number): number {
 function firstMatch(re: RegExp, s: string): string | undefined {
   return re.exec(s)?.[0];
 }
+
+/** What the text-level rules need to know of a clause, beside what it shows. */
+interface ClauseFlags {
+  /** The report was passed on (or handled as a file). */
+  moved: boolean;
+  /** Its substance is a deed or a finding: a step, if the outcome is promised later. */
+  stepLike: boolean;
+  /** It speaks of whose job it is. */
+  jurisdiction: boolean;
+  /** It promises, or waits for, the outcome (not only watching over it afterwards). */
+  promisesOutcome: boolean;
+}
+const FLAGS = new WeakMap<ScoredClause, ClauseFlags>();
+
+/** Deeds that settle the matter whatever follows (an arrest, a payment, a permit issued, a seal). */
+const SETTLING =
+  /(tangkap|tahan|bayar|cair|terbit|kembalikan|transfer|lunas|segel|cabut|berhentikan|pecat|bebastugaskan|batalkan|hapus|tilang|sita|bubarkan|jatuhkan|kabulkan|setujui|sahkan)/;
+
+/** A finding reported as the first step ("titik kebocoran sudah ditemukan"). */
+const FINDING = /\b(ditemukan|menemukan|terdeteksi|terbukti|ternyata|diketahui)\b/;
 
 /** Scores one clause on its own. */
 export function scoreClause(original: string): ScoredClause {
@@ -433,10 +521,11 @@ export function scoreClause(original: string): ScoredClause {
   const ongoing = firstMatch(ONGOING, main);
   const waiting = firstMatch(WAITING, main);
   const vague = firstMatch(VAGUE, c);
-  const reportMoved = firstMatch(REPORT_MOVED, c);
+  const reportMoved = firstMatch(REPORT_MOVED, c) ?? firstMatch(REPORT_ADMIN, c) ?? firstMatch(SENT_ON, c);
   const handingText = c
     .replace(NOT_HANDING, ' ')
     .replace(NEGATED_VERB, ' ')
+    .replace(TIME_REFERENCE, ' ')
     .replace(/\bhasil \S+/g, ' ');
   const handing = reportMoved ?? (RECEIVED.test(c) ? undefined : firstMatch(HANDING_ON, handingText));
   const moneyArrived = firstMatch(MONEY_ARRIVED, c);
@@ -444,7 +533,14 @@ export function scoreClause(original: string): ScoredClause {
   const someoneElse = firstMatch(SOMEONE_ELSE, c);
   const done = firstMatch(DONE, c);
   const toCitizen = reportMoved ? undefined : (firstMatch(TO_CITIZEN, c) ?? firstMatch(RECEIVED, c) ?? moneyArrived);
-  const deedMatch = toCitizen ?? (reportMoved ? undefined : (firstMatch(DEED, c.replace(NOT_HANDING, ' ')) ?? firstMatch(DEED_PHRASES, c)));
+  // Past a condition ("dan bila terbukti, …") nothing has happened.
+  const condition = firstMatch(CONDITION, c);
+  const real = condition ? c.slice(0, c.search(CONDITION)) : c;
+  const donePassive = DONE_PASSIVE.exec(real)?.[3];
+  const unlistedDeed = donePassive && !NOT_A_DEED.test(donePassive) && !HANDING_ON.test(donePassive) ? donePassive : undefined;
+  const deedMatch =
+    toCitizen ??
+    (reportMoved ? undefined : (firstMatch(DEED, real.replace(NOT_HANDING, ' ')) ?? firstMatch(DEED_PHRASES, real) ?? unlistedDeed));
   const vagueActivity = deedMatch && GENERIC_DEED.test(deedMatch) ? firstMatch(VAGUE_ACTIVITY, c) : undefined;
   const deedNoun = done && !handing ? firstMatch(DEED_NOUN, c) : undefined;
   // "diselesaikan sesuai SOP": a verb of finishing whose object is only the procedure.
@@ -453,11 +549,15 @@ export function scoreClause(original: string): ScoredClause {
   // Inspecting, measuring, summoning: a step towards the outcome, not the outcome.
   const preliminary = deed !== undefined && toCitizen === undefined && PRELIMINARY.test(deed.trim());
   const information =
-    firstMatch(INFORMATION, c) ??
+    firstMatch(INFORMATION, real) ??
     (scheduleIsAnswer ? schedule : undefined) ??
     (future || /\bkami\b/.test(c.split(/\b(dapat|bisa|cukup|wajib|harus|perlu)\b/)[0] ?? '') ? undefined : firstMatch(INSTRUCTION, c));
-  const refusal = firstMatch(REFUSAL, c);
-  const ground = refusal ? firstMatch(GROUND, c) : undefined;
+  // "belum dapat disetujui karena Pasal …": a rule, not a wait, stands in the way: a refusal.
+  const ruleGround = firstMatch(RULE, c);
+  const notYetRefusal =
+    ruleGround && /\b(karena|sebab|dikarenakan|sedangkan|mengingat|sesuai)\b/.test(c) ? firstMatch(NOT_YET_REFUSAL, c) : undefined;
+  const refusal = firstMatch(REFUSAL, c) ?? notYetRefusal;
+  const ground = refusal ? (notYetRefusal && refusal === notYetRefusal ? ruleGround : firstMatch(GROUND, c)) : undefined;
   const specifics = SPECIFIC.filter(([re]) => re.test(c)).map(([, label]) => label);
   const completedTime = COMPLETED_TIME.test(c);
 
@@ -487,9 +587,15 @@ export function scoreClause(original: string): ScoredClause {
     substance += Math.min(specifics.length, 3) * 0.5;
     reasons.push(`${specifics.join(', ')} (rincian / specifics)`);
   }
-  const waitingIsRefusal = waiting === 'belum' && refusal && ground && /\bbelum (memenuhi|lengkap|terdaftar|termasuk)/.test(c);
+  const waitingIsRefusal =
+    waiting === 'belum' && refusal && ground && (notYetRefusal !== undefined || /\bbelum (memenuhi|lengkap|terdaftar|termasuk)/.test(c));
 
   let kind: ClauseKind | undefined;
+  if (condition && substance < 3) {
+    against += 2;
+    reasons.push(`"${condition}" (syarat, belum terjadi / a condition, not yet so)`);
+    kind = 'promise';
+  }
   if (future) {
     against += 4;
     reasons.push(`"${future}" (janji / future)`);
@@ -541,7 +647,21 @@ export function scoreClause(original: string): ScoredClause {
   if (score >= ANSWER_THRESHOLD) kind = 'substance';
   else kind ??= courtesy ? 'courtesy' : 'vague';
   if (reasons.length === 0) reasons.push('(tidak menyebut tindakan atau informasi / names no deed or information)');
-  return { text: original, kind, reasons, score: Math.round(score * 1000) / 1000 };
+  const scored: ScoredClause = { text: original, kind, reasons, score: Math.round(score * 1000) / 1000 };
+  const informationIsFinding = information !== undefined && FINDING.test(information);
+  FLAGS.set(scored, {
+    moved: reportMoved !== undefined,
+    stepLike:
+      ((deed !== undefined && !SETTLING.test(deed)) || informationIsFinding) &&
+      !(information && !informationIsFinding) &&
+      !(refusal && ground) &&
+      toCitizen === undefined,
+    jurisdiction: JURISDICTION.test(c) && deed === undefined,
+    promisesOutcome:
+      (future !== undefined || ongoing !== undefined || (waiting !== undefined && !waitingIsRefusal) || condition !== undefined) &&
+      !AFTERCARE.test(c),
+  });
+  return scored;
 }
 
 const ADVICE: Record<Exclude<ClauseKind, 'substance'>, string> = {
@@ -566,7 +686,7 @@ const EXAMPLE = 'Contoh / Example: "Lubang di Jl. Gajah Mada sudah ditambal deng
 
 /** Scores a final answer: its clauses, its score 0..1, its verdict, and advice when it is not one. */
 export function scoreAnswer(text: string): AnswerScore {
-  const clauses = mergeGrounds(splitClauses(text ?? ''));
+  const clauses = readClauses(text ?? '');
   const rules = rulesScore(clauses);
   const model = modelLogit(text ?? '');
   const score = clauses.length === 0 ? 0 : Math.round(sigmoid(toLogit(rules) + MODEL.blend * model) * 1000) / 1000;
@@ -594,6 +714,40 @@ export function scoreAnswer(text: string): AnswerScore {
   return { score, verdict, clauses, advice };
 }
 
+/**
+ * Clauses scored alone, then read together:
+ * - a step (a deed or a finding) followed by a clause that still promises or waits for the outcome
+ *   is a first step, not the outcome ("telah memasang garis polisi … pelaku masih dalam
+ *   pengejaran"); watching over a done deed afterwards ("kami akan terus memantau") is not that;
+ * - when the report is passed on, whose job it is ("termasuk jalan provinsi") is its reason, not
+ *   information for the citizen.
+ */
+function readClauses(text: string): ScoredClause[] {
+  const clauses = mergeGrounds(splitClauses(text));
+  const flags = clauses.map((c) => FLAGS.get(c));
+  const moved = flags.some((f) => f?.moved);
+  // "…, sehingga jalan bisa dilalui lagi": the text says what the deed achieved.
+  const achieved = clauses.some((c, k) => /^sehingga\b/i.test(c.text) && !flags[k]?.promisesOutcome);
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    const f = flags[i];
+    if (c.score < ANSWER_THRESHOLD || f === undefined) continue;
+    const later = clauses.slice(i + 1).find((d, k) => d.score < ANSWER_THRESHOLD && flags[i + 1 + k]?.promisesOutcome);
+    if (f.stepLike && later !== undefined && !achieved) {
+      demote(c, 3, `(langkah awal; hasilnya masih dijanjikan: "${later.text}" / a first step; the outcome is still promised)`);
+    } else if (moved && f.jurisdiction) {
+      demote(c, 3, '(alasan meneruskan laporan, bukan jawaban / the reason for passing the report on, not an answer)');
+    }
+  }
+  return clauses;
+}
+
+function demote(c: ScoredClause, by: number, reason: string): void {
+  c.score = Math.round(sigmoid(toLogit(c.score) - by) * 1000) / 1000;
+  if (c.score < ANSWER_THRESHOLD) c.kind = 'vague';
+  c.reasons.push(reason);
+}
+
 /** The rules' score: the strongest clause's (one clause of substance is enough). */
 function rulesScore(clauses: ScoredClause[]): number {
   let score = 0;
@@ -608,7 +762,7 @@ function toLogit(p: number): number {
 
 /** The rules' logit alone, without the learned model (for training and evaluation). */
 export function ruleLogit(text: string): number {
-  return toLogit(rulesScore(mergeGrounds(splitClauses(text ?? ''))));
+  return toLogit(rulesScore(readClauses(text ?? '')));
 }
 
 /** The clauses that only promise, hand on, wait or say nothing: what an officer is shown on a refusal. */
@@ -641,7 +795,7 @@ export function answerFeatures(text: string): string[] {
     .replace(/\d+([.,:/-]\d+)*/g, ' 0 ')
     .split(/[^\p{L}0-9'-]+/u)
     .filter((w) => w.length > 0);
-  const out = new Set<string>();
+  const out = new Set<string>(structureFeatures(text ?? ''));
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     out.add(`w:${w}`);
@@ -649,6 +803,25 @@ export function answerFeatures(text: string): string[] {
     const prefix = /^(di|ter|ber|per|ke|meng|meny|mem|men|me|peng|peny|pem|pen|pe)(?=\p{L}{3,})/u.exec(w)?.[1];
     const suffix = /(?<=\p{L}{3,})(kan|nya|an|i)$/u.exec(w)?.[1];
     if (prefix || suffix) out.add(`a:${prefix ?? ''}-${suffix ?? ''}`);
+  }
+  return [...out];
+}
+
+/**
+ * The clause structure as the rules read it, for the learned model: a clause of substance followed
+ * by one that promises or waits, a first step whose outcome is still promised, a report passed on.
+ * Not the rules' verdict itself (which kinds occur, how many clauses of substance): with those the
+ * model only copied the rules (5-fold cross-validation: model alone 0.997 = rules), and a second
+ * opinion must be a different one.
+ */
+function structureFeatures(text: string): string[] {
+  const clauses = readClauses(text);
+  const out = new Set<string>();
+  if (clauses.some((c) => c.reasons.some((r) => r.startsWith('(langkah awal')))) out.add('k:step-then-promise');
+  if (clauses.some((c) => FLAGS.get(c)?.moved)) out.add('k:moved');
+  const firstSubstance = clauses.findIndex((c) => c.kind === 'substance');
+  if (firstSubstance >= 0 && clauses.slice(firstSubstance + 1).some((c) => c.kind === 'promise' || c.kind === 'waiting')) {
+    out.add('k:substance-then-promise');
   }
   return [...out];
 }
