@@ -17,7 +17,9 @@ import { createLogger } from '../logger.ts';
 import { requestBody } from './request-body.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
-import { notFoundPage, registerPortalRoutes } from '../web/portal.routes.ts';
+import { errorPage, notFoundPage, registerPortalRoutes } from '../web/portal.routes.ts';
+import { registerAccountPages } from '../web/account.routes.ts';
+import { registerReportFormPages } from '../web/report-form.routes.ts';
 import { isApiPath } from './paths.ts';
 
 /** JSON bodies: sign-in, registration and most actions; the actions that carry a long message; uploads. */
@@ -34,7 +36,8 @@ export function createApp(deps: AppDeps): App {
       }
     },
   });
-  app.onError(handleError);
+  // The API answers errors as JSON; the portal as a page that says the same in the reader's language.
+  app.onError((err, c) => (isApiPath(c.req.path) ? handleError(err, c) : errorPage(err, c)));
   // The API answers JSON; every other address is the portal's, and answers a page.
   app.notFound((c) => (isApiPath(c.req.path) ? c.json(errorBody(c, 'not_found', 'Tidak ditemukan / Not found'), 404) : notFoundPage(c)));
 
@@ -70,6 +73,8 @@ export function createApp(deps: AppDeps): App {
   registerNotificationRoutes(app, deps);
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerAccountPages(app, deps);
+  registerReportFormPages(app, deps);
   registerPortalRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });

@@ -9,7 +9,7 @@ import { installBilingualMessages, unknownFieldMessage } from './zod-messages.ts
 installBilingualMessages();
 
 /** The one place that knows HTTP status codes. */
-const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
   unauthenticated: 401,
   invalid_credentials: 401,

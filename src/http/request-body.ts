@@ -75,7 +75,7 @@ function describe(types: string[]): string {
   return types.length > 0 ? types.join(' atau / or ') : 'tanpa isi / no body';
 }
 
-async function readCapped(c: Context, max: number): Promise<Uint8Array> {
+export async function readCapped(c: Context, max: number): Promise<Uint8Array> {
   const tooLarge = () =>
     new AppError('payload_too_large', `Permintaan terlalu besar: maksimal ${max} byte / Request too large: at most ${max} bytes`);
   const declared = c.req.header('content-length');

@@ -189,3 +189,9 @@ export function langOf(c: Context): Lang {
   const kept = getCookie(c, LANG_COOKIE);
   return kept === 'en' ? 'en' : 'id';
 }
+
+/**
+ * A phrase used on one page only, given in both languages at the place it is shown (both are
+ * required, so neither can be forgotten); shared words live in the catalogs above.
+ */
+export const bi = (lang: Lang, idText: string, enText: string): string => (lang === 'id' ? idText : enText);

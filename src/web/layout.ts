@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { AppEnv } from '../http/context.ts';
 import { type Lang, t } from './i18n.ts';
 
 /** What every page renders into: an HTML string (hono/html escapes every interpolated value). */
@@ -22,6 +24,8 @@ export interface PageOptions {
   section: Section;
   /** The page's own address, for the language switch (keeps the query, swaps `lang`). */
   url: URL;
+  /** Who is signed in, if anyone (read from the request by `respond`). */
+  user?: { name: string } | null;
   body: Html;
 }
 
@@ -56,6 +60,11 @@ export function page(o: PageOptions): Html {
         <li><a href="/tentang"${current('about')}>${t(lang, 'nav.about')}</a></li>
       </ul>
     </nav>
+    ${
+      o.user
+        ? html`<form class="signout" method="post" action="/keluar"><span class="who">${o.user.name}</span> <button type="submit" class="link">${lang === 'id' ? 'Keluar' : 'Sign out'}</button></form>`
+        : html`<a href="/masuk">${lang === 'id' ? 'Masuk' : 'Sign in'}</a>`
+    }
     <a class="lang" href="${switchHref(o.url, lang)}" hreflang="${lang === 'id' ? 'en' : 'id'}" lang="${lang === 'id' ? 'en' : 'id'}"
       aria-label="${t(lang, 'lang.switchLabel')}">${t(lang, 'lang.switch')}</a>
   </div>
@@ -73,6 +82,9 @@ ${o.body}
 }
 
 /** Renders a page as the response, with the status given. */
-export async function respond(c: Context, status: 200 | 404 | 400 | 403, o: PageOptions): Promise<Response> {
-  return c.html(await page(o), status);
+export async function respond(c: Context, status: ContentfulStatusCode, o: PageOptions): Promise<Response> {
+  const principal = (c as Context<AppEnv>).get('principal');
+  // Pages that show an account are never kept by a shared cache.
+  if (principal) c.header('Cache-Control', 'private, no-store');
+  return c.html(await page({ user: principal ? { name: principal.name } : null, ...o }), status);
 }

@@ -14,7 +14,10 @@ import {
   publicStats,
 } from '../features/reports/reports.service.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
-import { type Lang, langOf, pick, t } from './i18n.ts';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { handleError } from '../http/errors.ts';
+import { type Lang, bi, langOf, pick, t } from './i18n.ts';
+import { half } from './ui.ts';
 import { CSS_PATH, type Html, cssBytes, respond } from './layout.ts';
 import { CLASSIFICATION_WORDS, dateWords, dueWords, eventWords, roleWords } from './words.ts';
 
@@ -126,13 +129,44 @@ ${pages > 1 ? pager(lang, c, filters.page, pages) : ''}`;
       title: report.title,
       section: 'reports',
       url: new URL(c.req.url),
-      body: trackingPage(lang, report, timeline),
+      body: html`${
+        c.req.query('terkirim') && report.availableActions.length >= 0 && principal?.role === 'reporter'
+          ? html`<p class="notice" role="status">${bi(lang, `Laporan terkirim. Simpan nomor pelacakan ${formatTrackingId(report.trackingId)}; Anda akan diberi tahu setiap langkahnya.`, `Report sent. Keep the tracking ID ${formatTrackingId(report.trackingId)}; you will be told of every step.`)}</p>`
+          : ''
+      }${trackingPage(lang, report, timeline)}`,
     });
   });
 
   app.get('/tentang', (c) => {
     const lang = langOf(c);
     return respond(c, 200, { lang, title: t(lang, 'about.title'), section: 'about', url: new URL(c.req.url), body: aboutBody(lang) });
+  });
+}
+
+/**
+ * Any error on a page, as a page: the status and message the API would give (handleError decides
+ * both, and logs what is not the client's fault), in the reader's language.
+ */
+export async function errorPage(err: Error, c: Context<AppEnv>): Promise<Response> {
+  const lang = langOf(c);
+  const api = handleError(err, c);
+  const status = api.status as ContentfulStatusCode;
+  const body = (await api.json().catch(() => null)) as { error?: { message?: string; requestId?: string } } | null;
+  const message =
+    status >= 500
+      ? bi(lang, 'Terjadi kesalahan pada server.', 'Something went wrong on the server.')
+      : half(lang, body?.error?.message ?? '');
+  const retry = api.headers.get('retry-after');
+  if (retry) c.header('Retry-After', retry);
+  return respond(c, status, {
+    lang,
+    title: bi(lang, 'Tidak dapat diproses', 'Could not be done'),
+    section: null,
+    url: new URL(c.req.url),
+    body: html`<h1>${bi(lang, 'Tidak dapat diproses', 'Could not be done')}</h1>
+<p class="alert" role="alert">${message}</p>
+${body?.error?.requestId ? html`<p class="meta">${bi(lang, 'Kode permintaan', 'Request ID')}: ${body.error.requestId}</p>` : ''}
+<p><a href="/">${t(lang, 'nav.home')}</a></p>`,
   });
 }
 

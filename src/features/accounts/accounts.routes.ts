@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE, requirePrincipal } from '../../http/auth.ts';
@@ -23,21 +22,7 @@ import {
   UserSchema,
 } from './accounts.schema.ts';
 import * as service from './accounts.service.ts';
-
-/**
- * The client's address. Behind a proxy (TRUST_PROXY) the last X-Forwarded-For entry: the one the
- * proxy itself added. Entries before it are whatever the client sent, and would let anyone pick
- * the address their attempts are counted under.
- */
-function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
-  if (forwarded) return forwarded;
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // in-process requests (tests) have no socket
-  }
-}
+import { clientAddress } from '../../http/client-address.ts';
 
 /** The token of this request's session, from the bearer header or the cookie. */
 function sessionToken(c: Context<AppEnv>): string | null {

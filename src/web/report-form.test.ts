@@ -1,0 +1,206 @@
+/**
+ * Signing up, signing in and filing a report with plain forms (no JavaScript): every step a form
+ * post, every error next to its field in the reader's language, and the report filed exactly as
+ * the API would file it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, startTestApp } from '../../test/support/app.ts';
+import { pngOfSize } from '../../test/support/png.ts';
+
+let t: TestApp;
+const ORIGIN = 'http://localhost';
+
+before(async () => {
+  t = await startTestApp({ cookieSecure: false });
+});
+after(() => t.close());
+
+/** A browser's form post: same-origin, with the cookies it holds. */
+async function post(url: string, fields: Record<string, string> | FormData, cookie = '') {
+  const body = fields instanceof FormData ? fields : new URLSearchParams(fields).toString();
+  const headers: Record<string, string> = { origin: ORIGIN, ...(cookie ? { cookie } : {}) };
+  if (!(fields instanceof FormData)) headers['content-type'] = 'application/x-www-form-urlencoded';
+  return t.app.request(url, { method: 'POST', body, headers });
+}
+const get = (url: string, cookie = '') => t.app.request(url, { headers: cookie ? { cookie } : {} });
+const sessionOf = (res: Response) => /lapor_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+
+describe('accounts with forms', () => {
+  test('sign up: errors next to their fields in the reader’s language; then signed in with a cookie and sent on', async () => {
+    const bad = await post('/daftar?lang=en', { name: '', email: 'bukan-email', phone: '', password: 'x', next: '/lapor' });
+    assert.equal(bad.status, 400);
+    const html = await bad.text();
+    assert.match(html, /id="f-email-error"/);
+    assert.match(html, /aria-invalid="true"/);
+    assert.match(html, /value="bukan-email"/, 'what was typed is kept');
+    assert.doesNotMatch(html, /Wajib diisi/, 'the English half only');
+
+    const ok = await post('/daftar', {
+      name: 'Siti Aminah',
+      email: 'siti@example.test',
+      phone: '',
+      password: 'kata-sandi-panjang',
+      next: '/lapor',
+    });
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), '/lapor');
+    assert.ok(sessionOf(ok));
+    assert.match(ok.headers.get('set-cookie') ?? '', /HttpOnly/i);
+  });
+
+  test('sign in: a wrong password is one message, no hint which part was wrong; an off-site `next` is ignored', async () => {
+    await post('/daftar', { name: 'Budi', email: 'budi@example.test', phone: '', password: 'kata-sandi-panjang', next: '/' });
+    const wrong = await post('/masuk', { login: 'budi@example.test', password: 'salah-sekali', next: '/lapor' });
+    assert.equal(wrong.status, 401);
+    assert.match(await wrong.text(), /role="alert">Login atau kata sandi salah</);
+    const ok = await post('/masuk', { login: 'budi@example.test', password: 'kata-sandi-panjang', next: '//evil.example/x' });
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), '/');
+    const session = sessionOf(ok)!;
+    const home = await get('/', `lapor_session=${session}`);
+    assert.match(await home.text(), /<span class="who">Budi<\/span>/);
+    assert.match(home.headers.get('cache-control') ?? '', /no-store/);
+    const out = await post('/keluar', {}, `lapor_session=${session}`);
+    assert.equal(out.status, 303);
+    const after = await get('/lapor', `lapor_session=${session}`);
+    assert.equal(after.status, 303, 'the session ended: filing asks to sign in again');
+  });
+
+  test('a form posted from another site is refused, and a body of the wrong kind is an error page, not a crash', async () => {
+    await post('/daftar', { name: 'Rina', email: 'rina@example.test', phone: '', password: 'kata-sandi-panjang', next: '/' });
+    const session = sessionOf(await post('/masuk', { login: 'rina@example.test', password: 'kata-sandi-panjang', next: '/' }))!;
+    const cross = await t.app.request('/lapor', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', cookie: `lapor_session=${session}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'langkah=kirim&title=x',
+    });
+    assert.equal(cross.status, 403);
+    assert.match(cross.headers.get('content-type') ?? '', /text\/html/);
+    const json = await t.app.request('/masuk', {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(json.status, 415);
+    const huge = await post('/masuk', { login: 'x'.repeat(100_000), password: 'y' });
+    assert.equal(huge.status, 413);
+  });
+});
+
+describe('filing a report with forms', () => {
+  let cookie = '';
+  before(async () => {
+    await post('/daftar', { name: 'Warga Pontianak', email: 'warga@example.test', phone: '', password: 'kata-sandi-panjang', next: '/' });
+    cookie = `lapor_session=${sessionOf(await post('/masuk', { login: 'warga@example.test', password: 'kata-sandi-panjang', next: '/' }))}`;
+  });
+
+  const base = {
+    classification: 'pengaduan',
+    title: 'Lampu jalan mati di Gang Mawar',
+    body: 'Sudah dua minggu lampu penerangan jalan di Gang Mawar mati dan jalan gelap.',
+    incidentDate: '2026-11-20',
+  };
+
+  test('signed out, the form asks to sign in first and comes back to it', async () => {
+    const res = await get('/lapor');
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/masuk?next=%2Flapor');
+  });
+
+  test('the form: classification with a one-line help each, anonim and rahasia each explained, labels on every control', async () => {
+    const html = await (await get('/lapor', cookie)).text();
+    for (const k of ['pengaduan', 'aspirasi', 'permintaan_informasi']) assert.match(html, new RegExp(`id="f-cls-${k}-help"`));
+    assert.match(html, /id="f-anonymous-help">Nama dan kontak Anda tidak ditampilkan/);
+    assert.match(html, /id="f-secret-help">Laporan tidak ditampilkan kepada publik/);
+    const ids = [...html.matchAll(/<(?:input|select|textarea)\b[^>]*?\bid="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(ids.length >= 10);
+    for (const id of ids) assert.match(html, new RegExp(`<label for="${id}"`), `${id} has a label`);
+    assert.match(html, /<select id="f-province" name="province"/);
+    assert.doesNotMatch(html, /name="regency"/, 'the next level appears once a province is chosen');
+  });
+
+  test('location level by level without JavaScript: each "show" fills the next list, keeping what was typed', async () => {
+    const one = await (await post('/lapor', { ...base, province: '61', langkah: 'wilayah' }, cookie)).text();
+    assert.match(one, /<select id="f-regency" name="regency"/);
+    assert.match(one, /<option value="61.71">KOTA PONTIANAK<\/option>|<option value="61.71">Kota Pontianak<\/option>/i);
+    assert.match(one, /value="Lampu jalan mati di Gang Mawar"/);
+    const two = await (await post('/lapor', { ...base, province: '61', regency: '61.71', langkah: 'wilayah' }, cookie)).text();
+    assert.match(two, /<select id="f-district" name="district"/);
+    // the suggested bodies now include the city's government
+    assert.match(two, /Pemerintah Kota Pontianak/);
+    // a regency outside the province is dropped, never trusted
+    const mixed = await (await post('/lapor', { ...base, province: '61', regency: '18.72', langkah: 'wilayah' }, cookie)).text();
+    assert.doesNotMatch(mixed, /name="district"/);
+  });
+
+  test('errors come back next to their fields, in the reader’s language, with the draft kept', async () => {
+    const res = await post(
+      '/lapor?lang=en',
+      { ...base, title: 'abc', body: 'pendek', incidentDate: '2099-01-01', langkah: 'periksa' },
+      cookie,
+    );
+    assert.equal(res.status, 400);
+    const html = await res.text();
+    assert.match(html, /id="f-title-error">At least 5 characters</);
+    assert.match(html, /id="f-body-error">At least 20 characters</);
+    assert.match(html, /id="f-incidentDate-error"/);
+    assert.match(html, /aria-describedby="f-title-hint f-title-error"/);
+    assert.match(html, /value="abc"/);
+  });
+
+  test('review names who will receive it; sending with a photo files the report and opens its tracking page', async () => {
+    const pontianak = await t.bodyId('pemkot-61.71');
+    const fields = { ...base, province: '61', regency: '61.71', suggestedBodyId: String(pontianak), anonymous: 'true', langkah: 'periksa' };
+    const review = await post('/lapor', fields, cookie);
+    assert.equal(review.status, 200);
+    const html = await review.text();
+    assert.match(html, /Siapa yang menerima/);
+    assert.match(html, /diteruskan kepada Pemerintah Kota Pontianak/);
+    assert.match(html, /Anonim: nama Anda tidak ditampilkan/);
+    assert.match(html, /enctype="multipart\/form-data"/);
+    assert.match(html, /<input type="hidden" name="regency" value="61.71">/);
+
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ ...fields, langkah: 'kirim' })) form.set(k, v);
+    form.append('attachments', new File([pngOfSize(640, 480)], 'rumah-saya.png', { type: 'image/png' }));
+    const sent = await post('/lapor', form, cookie);
+    assert.equal(sent.status, 303, await sent.clone().text());
+    const location = sent.headers.get('location') ?? '';
+    const trackingId = /^\/laporan\/([A-Z0-9]{8})\?terkirim=1$/.exec(location)?.[1];
+    assert.ok(trackingId, location);
+    const report = await t.deps.db.query<{ is_anonymous: boolean; region_code: string; suggested_body_id: number; channel: string }>(
+      'SELECT is_anonymous, region_code, suggested_body_id, channel FROM reports WHERE tracking_id = $1',
+      [trackingId],
+    );
+    assert.deepEqual(report[0], { is_anonymous: true, region_code: '61.71', suggested_body_id: pontianak, channel: 'web' });
+    const files = await t.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM attachments a JOIN reports r ON r.id = a.report_id WHERE r.tracking_id = $1',
+      [trackingId],
+    );
+    assert.equal(files[0]!.n, 1);
+    const page = await (await get(location, cookie)).text();
+    assert.match(page, /Laporan terkirim/);
+    assert.ok(page.includes('Lampu jalan mati di Gang Mawar'));
+  });
+
+  test('a file that is not what it claims stays on the review step with the error, the draft intact', async () => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ ...base, langkah: 'kirim' })) form.set(k, v);
+    form.append('attachments', new File([new TextEncoder().encode('MZ not a picture')], 'foto.jpg', { type: 'image/jpeg' }));
+    const res = await post('/lapor', form, cookie);
+    assert.equal(res.status, 400);
+    const html = await res.text();
+    assert.match(html, /id="f-attachments-error"/);
+    assert.match(html, /<input type="hidden" name="title" value="Lampu jalan mati di Gang Mawar">/);
+  });
+
+  test('staff cannot file; the page says why', async () => {
+    const officer = await t.user('agency_admin', 'pemkot-61.71');
+    const { openSession } = await import('../features/accounts/accounts.service.ts');
+    const { token } = await openSession(t.deps.db, t.deps.config, officer.principal.userId, 'cookie', new Date());
+    const res = await get('/lapor', `lapor_session=${token}`);
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /Akun petugas tidak dapat mengirim laporan/);
+  });
+});
