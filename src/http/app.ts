@@ -20,6 +20,7 @@ import { securityHeaders } from './security-headers.ts';
 import { errorPage, notFoundPage, registerPortalRoutes } from '../web/portal.routes.ts';
 import { registerAccountPages } from '../web/account.routes.ts';
 import { registerReportFormPages } from '../web/report-form.routes.ts';
+import { registerReporterPages } from '../web/reporter.routes.ts';
 import { isApiPath } from './paths.ts';
 
 /** JSON bodies: sign-in, registration and most actions; the actions that carry a long message; uploads. */
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): App {
   registerAuditRoutes(app, deps);
   registerAccountPages(app, deps);
   registerReportFormPages(app, deps);
+  registerReporterPages(app, deps);
   registerPortalRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });

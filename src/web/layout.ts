@@ -62,7 +62,7 @@ export function page(o: PageOptions): Html {
     </nav>
     ${
       o.user
-        ? html`<form class="signout" method="post" action="/keluar"><span class="who">${o.user.name}</span> <button type="submit" class="link">${lang === 'id' ? 'Keluar' : 'Sign out'}</button></form>`
+        ? html`<form class="signout" method="post" action="/keluar"><a class="who" href="/akun">${o.user.name}</a> <button type="submit" class="link">${lang === 'id' ? 'Keluar' : 'Sign out'}</button></form>`
         : html`<a href="/masuk">${lang === 'id' ? 'Masuk' : 'Sign in'}</a>`
     }
     <a class="lang" href="${switchHref(o.url, lang)}" hreflang="${lang === 'id' ? 'en' : 'id'}" lang="${lang === 'id' ? 'en' : 'id'}"

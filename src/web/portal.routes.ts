@@ -18,6 +18,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { handleError } from '../http/errors.ts';
 import { type Lang, bi, langOf, pick, t } from './i18n.ts';
 import { half } from './ui.ts';
+import { reporterActionForms } from './reporter-actions.ts';
 import { CSS_PATH, type Html, cssBytes, respond } from './layout.ts';
 import { CLASSIFICATION_WORDS, dateWords, dueWords, eventWords, roleWords } from './words.ts';
 
@@ -112,34 +113,62 @@ ${pages > 1 ? pager(lang, c, filters.page, pages) : ''}`;
     return respond(c, 200, { lang, title: t(lang, 'feed.title'), section: 'reports', url: new URL(c.req.url), body });
   });
 
-  app.get('/laporan/:trackingId', async (c) => {
-    const lang = langOf(c);
-    const principal = c.get('principal');
-    let report: Awaited<ReturnType<typeof getReportWithClocks>>;
-    let timeline: Awaited<ReturnType<typeof getTimeline>>;
-    try {
-      report = await getReportWithClocks(deps, principal, c.req.param('trackingId'));
-      timeline = await getTimeline(deps, principal, report.trackingId);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') return notFoundPage(c, lang, true);
-      throw err;
-    }
-    return respond(c, 200, {
-      lang,
-      title: report.title,
-      section: 'reports',
-      url: new URL(c.req.url),
-      body: html`${
-        c.req.query('terkirim') && report.availableActions.length >= 0 && principal?.role === 'reporter'
-          ? html`<p class="notice" role="status">${bi(lang, `Laporan terkirim. Simpan nomor pelacakan ${formatTrackingId(report.trackingId)}; Anda akan diberi tahu setiap langkahnya.`, `Report sent. Keep the tracking ID ${formatTrackingId(report.trackingId)}; you will be told of every step.`)}</p>`
-          : ''
-      }${trackingPage(lang, report, timeline)}`,
-    });
-  });
+  app.get('/laporan/:trackingId', (c) => renderTrackingPage(c, deps, langOf(c), c.req.param('trackingId'), null));
 
   app.get('/tentang', (c) => {
     const lang = langOf(c);
     return respond(c, 200, { lang, title: t(lang, 'about.title'), section: 'about', url: new URL(c.req.url), body: aboutBody(lang) });
+  });
+}
+
+const DONE_WORDS: Record<string, { id: string; en: string }> = {
+  reply: { id: 'Balasan terkirim.', en: 'Reply sent.' },
+  accept: { id: 'Jawaban diterima. Terima kasih.', en: 'Answer accepted. Thank you.' },
+  rate: { id: 'Penilaian tersimpan. Terima kasih.', en: 'Rating saved. Thank you.' },
+  reopen: { id: 'Laporan dibuka kembali; instansi diberi tahu.', en: 'Report reopened; the body has been told.' },
+  appeal: { id: 'Banding terkirim ke admin nasional.', en: 'Appeal sent to the national desk.' },
+  close: { id: 'Laporan ditutup.', en: 'Report closed.' },
+};
+
+/**
+ * The tracking page: as the caller may see the report (the same projection as the API), with
+ * the reporter's forms for what they can do now; `failed` puts the last attempt's error by its form.
+ */
+export async function renderTrackingPage(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  lang: Lang,
+  trackingId: string,
+  failed: { action: string; message: string; field?: string } | null,
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
+  const principal = c.get('principal');
+  let report: Awaited<ReturnType<typeof getReportWithClocks>>;
+  let timeline: Awaited<ReturnType<typeof getTimeline>>;
+  try {
+    report = await getReportWithClocks(deps, principal, trackingId);
+    timeline = await getTimeline(deps, principal, report.trackingId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') return notFoundPage(c, lang, true);
+    throw err;
+  }
+  const done = c.req.query('selesai');
+  const notices = html`${
+    c.req.query('terkirim') && principal?.role === 'reporter'
+      ? html`<p class="notice" role="status">${bi(lang, `Laporan terkirim. Simpan nomor pelacakan ${formatTrackingId(report.trackingId)}; Anda akan diberi tahu setiap langkahnya.`, `Report sent. Keep the tracking ID ${formatTrackingId(report.trackingId)}; you will be told of every step.`)}</p>`
+      : ''
+  }${done && Object.hasOwn(DONE_WORDS, done) ? html`<p class="notice" role="status">${pick(lang, DONE_WORDS[done]!)}</p>` : ''}${
+    // an attempt with no form of its own on the page (not this caller's to take) is said at the top
+    failed && !report.availableActions.includes(failed.action as never)
+      ? html`<p class="alert" role="alert">${half(lang, failed.message)}</p>`
+      : ''
+  }`;
+  return respond(c, status, {
+    lang,
+    title: report.title,
+    section: 'reports',
+    url: new URL(c.req.url),
+    body: html`${notices}${trackingPage(lang, report, timeline, reporterActionForms(lang, report, failed))}`,
   });
 }
 
@@ -272,7 +301,7 @@ function clockLine(lang: Lang, clock: Clock): Html {
   ${state ? html`<span class="${late ? 'badge late' : 'badge'}">${state}</span>` : ''}</li>`;
 }
 
-function trackingPage(lang: Lang, r: Awaited<ReturnType<typeof getReportWithClocks>>, timeline: TimelineEvent[]): Html {
+function trackingPage(lang: Lang, r: Awaited<ReturnType<typeof getReportWithClocks>>, timeline: TimelineEvent[], actions: Html): Html {
   const holder = r.unit ? `${r.unit.name} (${r.responsibleBody?.name ?? ''})` : (r.responsibleBody?.name ?? t(lang, 'report.holderNone'));
   const running = r.clocks.filter((k) => k.state === 'running' || k.state === 'paused');
   return html`
@@ -303,6 +332,7 @@ ${
       )}</ul></section>`
     : ''
 }
+${actions}
 <section aria-labelledby="riwayat">
   <h2 id="riwayat">${t(lang, 'report.timeline')}</h2>
   <ol class="timeline">${timeline.map(

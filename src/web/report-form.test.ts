@@ -59,7 +59,7 @@ describe('accounts with forms', () => {
     assert.equal(ok.headers.get('location'), '/');
     const session = sessionOf(ok)!;
     const home = await get('/', `lapor_session=${session}`);
-    assert.match(await home.text(), /<span class="who">Budi<\/span>/);
+    assert.match(await home.text(), /<a class="who" href="\/akun">Budi<\/a>/);
     assert.match(home.headers.get('cache-control') ?? '', /no-store/);
     const out = await post('/keluar', {}, `lapor_session=${session}`);
     assert.equal(out.status, 303);

@@ -16,6 +16,8 @@ export function half(lang: Lang, message: string): string {
 
 export interface FieldOptions {
   name: string;
+  /** The control's id, when one page has the same field twice (default `f-<name>`). */
+  id?: string;
   label: string;
   value?: string;
   type?: 'text' | 'email' | 'tel' | 'password' | 'date' | 'search' | 'number';
@@ -31,7 +33,7 @@ export interface FieldOptions {
 }
 
 export function field(o: FieldOptions): Html {
-  const id = `f-${o.name}`;
+  const id = o.id ?? `f-${o.name}`;
   const described = [o.hint ? `${id}-hint` : null, o.error ? `${id}-error` : null].filter(Boolean).join(' ');
   const attrs = raw(
     [

@@ -1,0 +1,142 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { formatTrackingId } from '../domain/tracking-id.ts';
+import type { Action } from '../domain/workflow.ts';
+import { AppError } from '../errors.ts';
+import { listNotifications, markAllRead } from '../features/notifications/notifications.service.ts';
+import { performAction } from '../features/reports/report-actions.service.ts';
+import { listOwn } from '../features/reports/reports.service.ts';
+import type { App, AppDeps, AppEnv } from '../http/context.ts';
+import { ERROR_STATUS } from '../http/errors.ts';
+import { fieldErrors, readForm } from './forms.ts';
+import { renderTrackingPage } from './portal.routes.ts';
+import { REPORTER_ACTIONS } from './reporter-actions.ts';
+import { type Lang, bi, langOf, pick } from './i18n.ts';
+import { respond } from './layout.ts';
+import { half } from './ui.ts';
+import { dateWords } from './words.ts';
+
+/**
+ * What a reporter does in the portal: their own reports and notifications, and the actions the
+ * lifecycle offers them on a report (reply, accept, rate, reopen, close, appeal), each a plain
+ * form. What may be done is what the API's `availableActions` lists for this caller now.
+ */
+
+export function registerReporterPages(app: App, deps: AppDeps): void {
+  const signedIn = (c: Context<AppEnv>, lang: Lang, next: string) => {
+    if (c.get('principal')) return null;
+    return c.redirect(`/masuk?next=${encodeURIComponent(next + (lang === 'en' ? '?lang=en' : ''))}`, 303);
+  };
+
+  app.get('/akun', async (c) => {
+    const lang = langOf(c);
+    const away = signedIn(c, lang, '/akun');
+    if (away) return away;
+    const principal = c.get('principal')!;
+    const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
+    const [mine, notes] = await Promise.all([
+      principal.role === 'reporter' ? listOwn(deps, principal, { page, perPage: 20 }) : Promise.resolve(null),
+      listNotifications(deps, principal, { page: 1, perPage: 1 }),
+    ]);
+    const body = html`<h1>${bi(lang, 'Akun saya', 'My account')}</h1>
+<p><a href="/akun/pemberitahuan">${bi(lang, 'Pemberitahuan', 'Notifications')}</a>${
+      notes.unreadCount > 0
+        ? html` <span class="badge">${bi(lang, `${notes.unreadCount} belum dibaca`, `${notes.unreadCount} unread`)}</span>`
+        : ''
+    }</p>
+${
+  mine
+    ? html`<h2>${bi(lang, 'Laporan saya', 'My reports')}</h2>
+${
+  mine.items.length === 0
+    ? html`<p>${bi(lang, 'Belum ada laporan.', 'No reports yet.')} <a href="/lapor">${bi(lang, 'Buat laporan', 'File a report')}</a></p>`
+    : html`<ul class="cards">${mine.items.map(
+        (r) => html`<li class="card"><h3><a href="/laporan/${r.trackingId}">${r.title}</a></h3>
+<p class="meta"><span class="badge">${pick(lang, r.statusLabel)}</span> · ${formatTrackingId(r.trackingId)} · ${dateWords(lang, r.createdAt)}${
+          r.secret ? ` · ${bi(lang, 'Rahasia', 'Secret')}` : ''
+        }${r.anonymous ? ` · ${bi(lang, 'Anonim', 'Anonymous')}` : ''}</p></li>`,
+      )}</ul>`
+}`
+    : ''
+}`;
+    return respond(c, 200, { lang, title: bi(lang, 'Akun saya', 'My account'), section: null, url: new URL(c.req.url), body });
+  });
+
+  app.get('/akun/pemberitahuan', async (c) => {
+    const lang = langOf(c);
+    const away = signedIn(c, lang, '/akun/pemberitahuan');
+    if (away) return away;
+    const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
+    const list = await listNotifications(deps, c.get('principal')!, { page, perPage: 30 });
+    const body = html`<h1>${bi(lang, 'Pemberitahuan', 'Notifications')}</h1>
+${
+  list.unreadCount > 0
+    ? html`<form method="post" action="/akun/pemberitahuan/baca"><button type="submit" class="secondary">${bi(lang, 'Tandai semua sudah dibaca', 'Mark all as read')}</button></form>`
+    : ''
+}
+${
+  list.items.length === 0
+    ? html`<p>${bi(lang, 'Belum ada pemberitahuan.', 'No notifications yet.')}</p>`
+    : html`<ul class="cards">${list.items.map(
+        (n) => html`<li class="card${n.readAt ? '' : ' unread'}">
+  <h2 class="h3">${n.readAt ? '' : html`<span class="visually-hidden">${bi(lang, 'Belum dibaca: ', 'Unread: ')}</span>`}${half(lang, n.title)}</h2>
+  <p class="meta">${dateWords(lang, n.createdAt)}${n.trackingId ? html` · <a href="/laporan/${n.trackingId}">${bi(lang, 'Buka laporan', 'Open the report')} ${formatTrackingId(n.trackingId)}</a>` : ''}</p>
+</li>`,
+      )}</ul>`
+}`;
+    return respond(c, 200, { lang, title: bi(lang, 'Pemberitahuan', 'Notifications'), section: null, url: new URL(c.req.url), body });
+  });
+
+  app.post('/akun/pemberitahuan/baca', async (c) => {
+    const principal = c.get('principal');
+    if (!principal) return c.redirect('/masuk?next=%2Fakun%2Fpemberitahuan', 303);
+    await markAllRead(deps, principal);
+    return c.redirect('/akun/pemberitahuan', 303);
+  });
+
+  // One form post per action on the tracking page; the lifecycle decides whether it may happen.
+  app.post('/laporan/:trackingId/tindakan', async (c) => {
+    const lang = langOf(c);
+    const trackingId = c.req.param('trackingId');
+    const principal = c.get('principal');
+    if (!principal) return c.redirect(`/masuk?next=${encodeURIComponent(`/laporan/${trackingId}`)}`, 303);
+    const form = await readForm(c, deps.config.maxAttachmentBytes * deps.config.maxAttachments + 1024 * 1024);
+    const action = form.fields.aksi as Action;
+    const back = (query: string) =>
+      c.redirect(`/laporan/${encodeURIComponent(trackingId)}?${query}${lang === 'en' ? '&lang=en' : ''}`, 303);
+    if (!REPORTER_ACTIONS.includes(action)) {
+      return renderTrackingPage(c, deps, lang, trackingId, { action: '', message: 'Tindakan tidak dikenal / Unknown action' }, 400);
+    }
+    const rating = form.fields.rating ? Number(form.fields.rating) : undefined;
+    try {
+      if (Object.keys(form.problems).length > 0) throw new AppError('invalid_input', 'Input tidak valid / Invalid input', form.problems);
+      if (action === 'rate' && !(rating !== undefined && Number.isInteger(rating) && rating >= 1 && rating <= 5)) {
+        throw new AppError('invalid_input', 'Pilih nilai 1–5 / Choose a rating of 1–5', {
+          rating: 'Pilih nilai 1–5 / Choose a rating of 1–5',
+        });
+      }
+      const message = form.fields.message?.trim();
+      await performAction(
+        deps,
+        principal,
+        trackingId,
+        action,
+        { message: message || undefined, rating },
+        action === 'reply' ? form.files : [],
+      );
+      return back(`selesai=${action}#riwayat`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'not_found') throw err;
+      const errors = fieldErrors(err);
+      const text = errors.message ?? errors.rating ?? errors._ ?? Object.values(errors)[0] ?? err.message;
+      return renderTrackingPage(
+        c,
+        deps,
+        lang,
+        trackingId,
+        { action, message: text, field: errors.message ? 'message' : undefined },
+        ERROR_STATUS[err.code],
+      );
+    }
+  });
+}
