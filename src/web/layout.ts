@@ -16,7 +16,7 @@ const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets/portal.css'))
 export const CSS_PATH = `/assets/portal.${createHash('sha256').update(CSS).digest('hex').slice(0, 10)}.css`;
 export const cssBytes = (): Buffer => CSS;
 
-export type Section = 'home' | 'reports' | 'about' | 'file' | null;
+export type Section = 'home' | 'reports' | 'stats' | 'about' | 'file' | null;
 
 export interface PageOptions {
   lang: Lang;
@@ -57,6 +57,7 @@ export function page(o: PageOptions): Html {
         <li><a href="/"${current('home')}>${t(lang, 'nav.home')}</a></li>
         <li><a href="/laporan"${current('reports')}>${t(lang, 'nav.reports')}</a></li>
         <li><a href="/lapor"${current('file')}>${t(lang, 'nav.file')}</a></li>
+        <li><a href="/statistik"${current('stats')}>${lang === 'id' ? 'Statistik' : 'Statistics'}</a></li>
         <li><a href="/tentang"${current('about')}>${t(lang, 'nav.about')}</a></li>
       </ul>
     </nav>

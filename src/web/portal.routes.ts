@@ -11,6 +11,7 @@ import {
   getReportWithClocks,
   getTimeline,
   listPublic,
+  publicBreakdown,
   publicStats,
 } from '../features/reports/reports.service.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
@@ -114,6 +115,43 @@ ${pages > 1 ? pager(lang, c, filters.page, pages) : ''}`;
   });
 
   app.get('/laporan/:trackingId', (c) => renderTrackingPage(c, deps, langOf(c), c.req.param('trackingId'), null));
+
+  app.get('/statistik', async (c) => {
+    const lang = langOf(c);
+    const [stats, breakdown] = await Promise.all([publicStats(deps), publicBreakdown(deps)]);
+    const rows = (items: { label: string; n: number }[]) => {
+      const max = Math.max(1, ...items.map((i) => i.n));
+      return items.map(
+        (i) =>
+          html`<tr><th scope="row">${i.label}</th><td class="num">${number(lang, i.n)}</td><td class="bar" aria-hidden="true"><span class="w${Math.round((i.n / max) * 20) * 5}"></span></td></tr>`,
+      );
+    };
+    const table = (caption: string, head: string, items: { label: string; n: number }[]) =>
+      html`<table class="stats"><caption>${caption}</caption><thead><tr><th scope="col">${head}</th><th scope="col" class="num">${bi(lang, 'Jumlah', 'Count')}</th><th scope="col"><span class="visually-hidden">${bi(lang, 'Grafik', 'Chart')}</span></th></tr></thead><tbody>${rows(items)}</tbody></table>`;
+    const body = html`<h1>${bi(lang, 'Statistik laporan publik', 'Public report statistics')}</h1>
+<p class="lead">${bi(lang, `${number(lang, stats.total)} laporan publik. Laporan rahasia dan yang belum diverifikasi tidak dihitung.`, `${number(lang, stats.total)} public reports. Secret reports and those not yet verified are not counted.`)}</p>
+${table(
+  bi(lang, 'Menurut status', 'By status'),
+  t(lang, 'feed.status'),
+  STATUSES.filter((s) => (stats.byStatus[s] ?? 0) > 0).map((s) => ({ label: pick(lang, STATUS_LABELS[s]), n: stats.byStatus[s] ?? 0 })),
+)}
+${table(
+  bi(lang, 'Menurut klasifikasi', 'By classification'),
+  t(lang, 'feed.classification'),
+  CLASSIFICATIONS.map((k) => ({ label: pick(lang, CLASSIFICATION_WORDS[k]!), n: stats.byClassification[k] ?? 0 })),
+)}
+${table(
+  bi(lang, 'Menurut provinsi', 'By province'),
+  t(lang, 'feed.province'),
+  breakdown.provinces.map((p) => ({ label: p.name, n: p.n })),
+)}
+${table(
+  bi(lang, 'Menurut kategori', 'By category'),
+  t(lang, 'feed.category'),
+  breakdown.categories.map((k) => ({ label: lang === 'en' ? k.name_en : k.name_id, n: k.n })),
+)}`;
+    return respond(c, 200, { lang, title: bi(lang, 'Statistik', 'Statistics'), section: 'stats', url: new URL(c.req.url), body });
+  });
 
   app.get('/tentang', (c) => {
     const lang = langOf(c);

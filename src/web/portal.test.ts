@@ -176,6 +176,20 @@ describe('the tracking page', () => {
   });
 });
 
+describe('statistics', () => {
+  test('public reports only, each chart a table with a caption; the secret report is not counted', async () => {
+    const res = await get('/statistik');
+    assert.equal(res.status, 200);
+    assert.match(res.html, /3 laporan publik/);
+    assert.match(res.html, /<caption>Menurut status<\/caption>/);
+    assert.match(res.html, /<caption>Menurut provinsi<\/caption>/);
+    assert.match(res.html, /<th scope="row">KALIMANTAN BARAT<\/th><td class="num">3<\/td>|<th scope="row">Kalimantan Barat<\/th><td class="num">3<\/td>/i);
+    assert.doesNotMatch(res.html, /style=/, 'no inline style: the policy forbids it');
+    const en = await get('/statistik?lang=en');
+    assert.match(en.html, /<caption>By classification<\/caption>/);
+  });
+});
+
 describe('the portal and the API side by side', () => {
   test('an unknown page is an HTML 404 in the reader’s language; an unknown API path stays JSON', async () => {
     const page = await get('/tidak-ada?lang=en');

@@ -411,6 +411,22 @@ export async function publicStats(deps: AppDeps) {
   return { total, byStatus, byClassification };
 }
 
+/** Public reports by province and by top-level category (public reports only), largest first. */
+export async function publicBreakdown(deps: AppDeps) {
+  const [provinces, categories] = await Promise.all([
+    deps.db.query<{ code: string; name: string; n: number }>(
+      `SELECT g.code, g.name, count(*)::int AS n FROM reports r JOIN regions g ON g.code = left(r.region_code, 2)
+        WHERE r.is_public GROUP BY g.code, g.name ORDER BY n DESC, g.code LIMIT 40`,
+    ),
+    deps.db.query<{ id: number; name_id: string; name_en: string; n: number }>(
+      `SELECT top.id, top.name_id, top.name_en, count(*)::int AS n
+         FROM reports r JOIN categories c ON c.id = r.category_id JOIN categories top ON top.id = COALESCE(c.parent_id, c.id)
+        WHERE r.is_public GROUP BY top.id, top.name_id, top.name_en ORDER BY n DESC, top.id LIMIT 40`,
+    ),
+  ]);
+  return { provinces, categories };
+}
+
 /** One report as the caller may see it, with each of its clocks: due time and working time left. */
 export async function getReportWithClocks(deps: AppDeps, principal: Principal | null, trackingId: string) {
   const { reportId, kind } = await resolveReader(deps.db, principal, trackingId);
