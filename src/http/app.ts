@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
@@ -27,6 +28,8 @@ import { isApiPath } from './paths.ts';
 export const JSON_BODY_LIMIT = 16 * 1024;
 export const TEXT_BODY_LIMIT = 96 * 1024;
 
+const gzip = compress({ encoding: 'gzip' });
+
 export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -44,6 +47,8 @@ export function createApp(deps: AppDeps): App {
 
   app.use('*', requestContext(deps.logger ?? createLogger(deps.config.logLevel)));
   app.use('*', securityHeaders(deps.config));
+  // Pages and their stylesheet travel gzipped: a citizen on slow mobile data waits for every byte.
+  app.use('*', async (c, next) => (isApiPath(c.req.path) ? next() : gzip(c, next)));
   // The portal's pages read the same session cookie as the API (a reporter sees their own report).
   app.use('*', authenticate(deps));
   app.use(

@@ -183,7 +183,10 @@ describe('statistics', () => {
     assert.match(res.html, /3 laporan publik/);
     assert.match(res.html, /<caption>Menurut status<\/caption>/);
     assert.match(res.html, /<caption>Menurut provinsi<\/caption>/);
-    assert.match(res.html, /<th scope="row">KALIMANTAN BARAT<\/th><td class="num">3<\/td>|<th scope="row">Kalimantan Barat<\/th><td class="num">3<\/td>/i);
+    assert.match(
+      res.html,
+      /<th scope="row">KALIMANTAN BARAT<\/th><td class="num">3<\/td>|<th scope="row">Kalimantan Barat<\/th><td class="num">3<\/td>/i,
+    );
     assert.doesNotMatch(res.html, /style=/, 'no inline style: the policy forbids it');
     const en = await get('/statistik?lang=en');
     assert.match(en.html, /<caption>By classification<\/caption>/);
@@ -216,6 +219,15 @@ describe('the portal and the API side by side', () => {
     assert.match(sheet.headers.get('cache-control') ?? '', /immutable/);
     assert.match(sheet.headers.get('content-type') ?? '', /text\/css/);
     assert.equal((await get('/assets/portal.0000000000.css')).status, 404);
+  });
+
+  test('pages and the stylesheet are sent gzipped to a browser that takes it', async () => {
+    for (const url of ['/', '/laporan']) {
+      const res = await t.app.request(url, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      assert.equal(res.headers.get('content-encoding'), 'gzip', url);
+    }
+    const plain = await t.app.request('/');
+    assert.equal(plain.headers.get('content-encoding'), null, 'and plain to one that does not');
   });
 
   test('the about page explains the journey and its deadlines in both languages', async () => {
