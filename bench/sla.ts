@@ -33,7 +33,7 @@ import { type Db, type Queryable, type Tx, openDb } from '../src/db/db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedReference } from '../src/db/seed/reference.ts';
 import { DEFAULT_SLA_LIMITS } from '../src/domain/sla.ts';
-import type { SweepResult, sweepDueClocks as SweepFn } from '../src/features/sla/sweep.ts';
+import type { SweepResult, sweepDueClocks as SweepFn, sendMissedDigests as DigestFn } from '../src/features/sla/sweep.ts';
 import { type MachineTicks, TICKS_PER_SECOND, machinePercent, machineTicks, readTicks, recreateDatabase, waitForQuiet } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -287,6 +287,8 @@ interface Run {
   open: number;
   due: number;
   ms: number;
+  /** The missed-deadline digests written after the firing (0 when the version measured has none). */
+  digestMs: number;
   walBytes: number;
   checkpoints: number;
   /** Busy share of the machine before the sweep (after waiting for quiet), and who used the CPU during it. */
@@ -310,16 +312,20 @@ async function walMark(db: Queryable): Promise<{ lsn: string; checkpoints: numbe
   return row!;
 }
 
-async function sweepRun(label: string, db: Db, sweep: typeof SweepFn): Promise<Run> {
+async function sweepRun(label: string, db: Db, sweep: typeof SweepFn, digest?: typeof DigestFn): Promise<Run> {
   const before = await counts(db);
   const profiler = new Profiler();
   const wrapped = profiled(db, profiler);
   const busyBefore = await waitForQuiet(QUIET_WAIT_SECONDS, QUIET_BUSY_PCT);
   const wal0 = await walMark(db);
   const cpu0 = sampleCpu();
+  // Firing the clocks (the target), then the missed-deadline digests, timed apart.
   const { value: result, ms } = await timed(() =>
-    sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE, concurrency: CONCURRENCY }),
+    sweep({ db: wrapped, limits: DEFAULT_SLA_LIMITS }, NOW, { batchSize: BATCH_SIZE, concurrency: CONCURRENCY, digest: false }),
   );
+  const digestStart = performance.now();
+  if (digest) result.digests = await wrapped.transaction((tx) => digest(tx, NOW, null));
+  const digestMs = performance.now() - digestStart;
   const cpu = cpuShare(cpu0, sampleCpu());
   const wal1 = await walMark(db);
   const [wal] = await db.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) AS bytes', [wal1.lsn, wal0.lsn]);
@@ -332,6 +338,7 @@ async function sweepRun(label: string, db: Db, sweep: typeof SweepFn): Promise<R
     open: before.open,
     due: before.due,
     ms,
+    digestMs,
     walBytes: wal!.bytes,
     checkpoints: wal1.checkpoints - wal0.checkpoints,
     busyBefore,
@@ -349,6 +356,9 @@ function printRun(run: Run): void {
   console.log(
     `  ${run.label}: ${int(run.open)} open, ${int(run.due)} due → ${f0(run.ms)} ms; breaches ${int(run.result.breaches)}, reminders ${int(run.result.reminders)}, ` +
       `${run.result.batches} batches; ${fired > 0 ? `${int(Math.round((fired / run.ms) * 1000))} clocks/s` : 'nothing to fire'}`,
+  );
+  console.log(
+    `    then the missed-deadline digests: ${run.result.digests ?? 0} bodies in ${f0(run.digestMs)} ms (firing + digests: ${f0(run.ms + run.digestMs)} ms)`,
   );
   console.log(
     `    ${int(run.statements)} statements (${fired > 0 ? (run.statements / fired).toFixed(2) : '–'} per clock) in ${run.transactions} transactions; ` +
@@ -382,9 +392,11 @@ function printProfile(run: Run): void {
 async function main(): Promise<void> {
   const began = performance.now();
   const sweepModule = path.join(SRC_DIR, 'src/features/sla/sweep.ts');
-  const { sweepDueClocks, CLAIM_DUE_CLOCKS_SQL } = (await import(pathToFileURL(sweepModule).href)) as {
+  const { sweepDueClocks, CLAIM_DUE_CLOCKS_SQL, sendMissedDigests } = (await import(pathToFileURL(sweepModule).href)) as {
     sweepDueClocks: typeof SweepFn;
     CLAIM_DUE_CLOCKS_SQL: string;
+    /** Absent in versions before the digest (an A/B run against an older checkout). */
+    sendMissedDigests?: typeof DigestFn;
   };
 
   console.log(`Deadline sweep benchmark — ${new Date().toISOString()}`);
@@ -442,7 +454,7 @@ async function main(): Promise<void> {
     for (const line of await explainSweepSelect(db, CLAIM_DUE_CLOCKS_SQL, BATCH_SIZE ?? 200)) console.log(`  ${line}`);
 
     console.log('\nSweeps (each at the same instant; every due clock is a missed deadline):');
-    runs.push(await sweepRun('a', db, sweepDueClocks));
+    runs.push(await sweepRun('a', db, sweepDueClocks, sendMissedDigests));
     printRun(runs.at(-1)!);
 
     // -------- 1M open, 1k due: move a thousand other clocks into the past
@@ -453,11 +465,11 @@ async function main(): Promise<void> {
     );
     await db.exec('VACUUM ANALYZE report_clocks');
     await db.exec('CHECKPOINT');
-    runs.push(await sweepRun('b', db, sweepDueClocks));
+    runs.push(await sweepRun('b', db, sweepDueClocks, sendMissedDigests));
     printRun(runs.at(-1)!);
 
     // -------- nothing due: what the every-minute tick costs on a quiet minute
-    runs.push(await sweepRun('idle', db, sweepDueClocks));
+    runs.push(await sweepRun('idle', db, sweepDueClocks, sendMissedDigests));
     printRun(runs.at(-1)!);
 
     // -------- 100k open, 10k due
@@ -468,7 +480,7 @@ async function main(): Promise<void> {
       await db.exec('CHECKPOINT');
     });
     console.log(`  (reloaded ${int(smallOpen)} open with ${int(bigDue)} due in ${seconds(reload.ms)})`);
-    runs.push(await sweepRun('c', db, sweepDueClocks));
+    runs.push(await sweepRun('c', db, sweepDueClocks, sendMissedDigests));
     printRun(runs.at(-1)!);
 
     console.log('');
@@ -477,12 +489,12 @@ async function main(): Promise<void> {
     // -------- summary
     console.log('\nSummary');
     console.log(
-      `  ${padEnd('run', 5)} ${pad('open', 10)} ${pad('due', 7)} ${pad('sweep ms', 9)} ${pad('clocks/s', 9)} ${pad('ms per 1k due', 14)} ${pad('stmts/clock', 12)} ${pad('WAL/clock', 10)} ${pad('other cpu', 9)}`,
+      `  ${padEnd('run', 5)} ${pad('open', 10)} ${pad('due', 7)} ${pad('sweep ms', 9)} ${pad('digest ms', 10)} ${pad('clocks/s', 9)} ${pad('ms per 1k due', 14)} ${pad('stmts/clock', 12)} ${pad('WAL/clock', 10)} ${pad('other cpu', 9)}`,
     );
     for (const r of runs) {
       const fired = r.result.breaches + r.result.reminders;
       console.log(
-        `  ${padEnd(r.label, 5)} ${pad(int(r.open), 10)} ${pad(int(r.due), 7)} ${pad(f0(r.ms), 9)} ${pad(fired ? int(Math.round((fired / r.ms) * 1000)) : '–', 9)} ` +
+        `  ${padEnd(r.label, 5)} ${pad(int(r.open), 10)} ${pad(int(r.due), 7)} ${pad(f0(r.ms), 9)} ${pad(f0(r.digestMs), 10)} ${pad(fired ? int(Math.round((fired / r.ms) * 1000)) : '–', 9)} ` +
           `${pad(fired ? f0((r.ms / fired) * 1000) : '–', 14)} ${pad(fired ? (r.statements / fired).toFixed(2) : '–', 12)} ${pad(fired ? `${f1(r.walBytes / fired / 1024)} KiB` : '–', 10)} ${pad(`${f0(r.cpu.other)}%`, 9)}`,
       );
     }
@@ -493,7 +505,8 @@ async function main(): Promise<void> {
     );
     const met = a!.ms <= TARGET_MS;
     console.log(
-      `  target: ${int(a!.due)} due among ${int(a!.open)} open in ≤ ${TARGET_MS} ms — ${f0(a!.ms)} ms: ${met ? 'MET' : 'NOT MET'}`,
+      `  target: ${int(a!.due)} due among ${int(a!.open)} open fired in ≤ ${TARGET_MS} ms — ${f0(a!.ms)} ms: ${met ? 'MET' : 'NOT MET'}` +
+        ` (the digests to ${int(a!.result.digests ?? 0)} bodies took ${f0(a!.digestMs)} ms more, in their own transaction)`,
     );
     if (!met) {
       const fired = Math.max(1, a!.result.breaches + a!.result.reminders);

@@ -81,7 +81,7 @@ async function effects(db: Queryable, now: Date): Promise<Effects> {
        (SELECT count(DISTINCT regexp_replace(idempotency_key, ':[a-z_]+:[0-9]+$', ''))
           FROM outbox WHERE template = 'deadline.missed_digest') AS "digests",
        (SELECT count(*) FROM outbox WHERE template = 'deadline.missed_digest') AS "digestMessages",
-       (SELECT count(*) FROM report_clocks WHERE breached_at IS NOT NULL AND breach_digested_at IS NULL) AS "undigested",
+       (SELECT count(*) FROM breach_digest_queue) AS "undigested",
        (SELECT count(*) FROM outbox WHERE template = 'deadline.reminder') AS "reminderMessages",
        (SELECT count(*) FROM report_clocks WHERE state = 'running' AND next_fire_at <= $1) AS "dueLeft",
        (SELECT count(*) FROM report_clocks c
