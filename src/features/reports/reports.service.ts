@@ -13,7 +13,7 @@ import { clockPlan } from '../../domain/sla.ts';
 import { CalendarCache, applyClockPlan, clockViews } from '../sla/clocks.service.ts';
 import * as repo from './reports.repository.ts';
 import { insertEvent } from '../timeline/timeline.repository.ts';
-import { notifyEvent } from '../notifications/lifecycle.ts';
+import { filedReportFacts, notifyEvent } from '../notifications/lifecycle.ts';
 import type { ARCHIVE_REASONS, CHANNELS } from '../../domain/report.ts';
 
 export interface SubmitInput {
@@ -105,6 +105,13 @@ export async function submitReport(
         tx,
         { eventId, reportId: report.id, type: 'submitted', actorId: principal.userId, at: now, message: null, data: {} },
         { publicOrigin: deps.config.publicOrigin },
+        filedReportFacts({
+          id: report.id,
+          trackingId: report.tracking_id,
+          title: input.title,
+          reporterId: principal.userId,
+          channel: input.channel,
+        }),
       );
       return { reportId: report.id, trackingId: report.tracking_id };
     });
