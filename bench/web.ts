@@ -37,7 +37,7 @@ import {
   throttle,
   transferredAssets,
 } from '../test/support/browser.ts';
-import { type WebDemo, type WebPage, mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
+import { type WebDemo, type WebPage, cookieFor, mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
 import { waitForQuiet } from './support.ts';
 
 function posInt(raw: string | undefined, fallback: number): number {
@@ -77,7 +77,7 @@ async function coldLoad(
 ): Promise<{ fcp: number; assets: AssetSummary; offMachine: string[] }> {
   const browser = await openBrowser({ device: PHONE, locale: 'id-ID' });
   try {
-    if (page.signedIn) await signIn(browser.context, web.baseUrl, demo.staffCookie);
+    if (page.signedIn) await signIn(browser.context, web.baseUrl, cookieFor(demo, page));
     await throttle(browser.page, SLOW_PHONE);
     const assets = transferredAssets(browser.page);
     const response = await browser.page.goto(`${web.baseUrl}${page.path}`, { waitUntil: 'load', timeout: 60_000 });

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DESKTOP, NO_CHROMIUM, PHONE, chromiumAvailable, openBrowser, signIn, startWebServer, withLang } from '../test/support/browser.ts';
-import { mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
+import { cookieFor, mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.resolve(ROOT, process.env.SCREENSHOTS_DIR?.trim() || 'docs/screenshots');
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         for (const lang of ['id', 'en'] as const) {
           const browser = await openBrowser({ device, locale: lang === 'id' ? 'id-ID' : 'en-US' });
           try {
-            if (page.signedIn) await signIn(browser.context, web.baseUrl, demo.staffCookie);
+            if (page.signedIn) await signIn(browser.context, web.baseUrl, cookieFor(demo, page));
             const response = await browser.page.goto(`${web.baseUrl}${withLang(page.path, lang)}`, { waitUntil: 'networkidle' });
             const file = path.join(OUT, `${page.name}-${device.name}-${lang}.png`);
             await browser.page.screenshot({ path: file, fullPage: FULL_PAGE, animations: 'disabled' });

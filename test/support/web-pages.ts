@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { SESSION_COOKIE } from '../../src/http/auth.ts';
 import { fixtureBytes } from './files.ts';
 import type { TestUser } from './app.ts';
+import { openSession } from '../../src/features/accounts/accounts.service.ts';
 import { type WebServer, sessionCookie } from './browser.ts';
 
 export interface WebDemo {
@@ -13,6 +14,8 @@ export interface WebDemo {
   reports: { waiting: string; verified: string; inProgress: string; answered: string };
   /** A browser session cookie of a national admin (the verification desk), for the back office. */
   staffCookie: string;
+  /** A browser session cookie of the citizen who filed the demo reports, for the form and their own pages. */
+  reporterCookie: string;
 }
 
 const PONTIANAK = 'pemkot-61.71';
@@ -78,7 +81,8 @@ export async function seedWebDemo(web: WebServer): Promise<WebDemo> {
   );
 
   const { token } = await sessionCookie(web, 'national_admin');
-  return { reports: { waiting, verified, inProgress, answered }, staffCookie: token };
+  const reporter = await openSession(t.deps.db, t.deps.config, citizen.principal.userId, 'cookie', t.deps.now());
+  return { reports: { waiting, verified, inProgress, answered }, staffCookie: token, reporterCookie: reporter.token };
 }
 
 export interface WebPage {
@@ -86,8 +90,8 @@ export interface WebPage {
   name: string;
   path: string;
   area: 'portal' | 'office';
-  /** Loaded with the back-office session cookie. */
-  signedIn: boolean;
+  /** Loaded signed in: as the demo citizen, or as the national admin (the back office); false: signed out. */
+  signedIn: false | 'reporter' | 'staff';
   /** Gzipped JS + CSS of the first load, in KB (issue 10). */
   weightTargetKb: number;
   /** First contentful paint on the throttled phone, in ms; null: no speed target. */
@@ -102,20 +106,25 @@ export function mainPages(demo: WebDemo): WebPage[] {
   const portal = { area: 'portal', signedIn: false, weightTargetKb: 50 } as const;
   return [
     { ...portal, name: 'home', path: '/', fcpTargetMs: 1000 },
-    { ...portal, name: 'form', path: '/lapor', fcpTargetMs: 1000 },
+    { ...portal, name: 'form', path: '/lapor', signedIn: 'reporter', fcpTargetMs: 1000 },
     { ...portal, name: 'tracking', path: `/laporan/${demo.reports.verified}`, fcpTargetMs: 1000 },
     { ...portal, name: 'answered', path: `/laporan/${demo.reports.answered}`, fcpTargetMs: null },
     { ...portal, name: 'search', path: '/laporan?q=jalan', fcpTargetMs: null },
-    { name: 'inbox', path: '/kantor', area: 'office', signedIn: true, weightTargetKb: 150, fcpTargetMs: 2500 },
+    { name: 'inbox', path: '/kantor', area: 'office', signedIn: 'staff', weightTargetKb: 150, fcpTargetMs: 2500 },
   ];
 }
 
 /** Whether the app serves `page` (anything but a 404), asked with a plain request. */
 export async function pageExists(web: WebServer, demo: WebDemo, page: WebPage): Promise<{ exists: boolean; status: number }> {
   const res = await fetch(`${web.baseUrl}${page.path}`, {
-    headers: page.signedIn ? { cookie: `${SESSION_COOKIE}=${demo.staffCookie}` } : {},
+    headers: page.signedIn ? { cookie: `${SESSION_COOKIE}=${cookieFor(demo, page)}` } : {},
     redirect: 'manual',
   });
   await res.arrayBuffer();
   return { exists: res.status !== 404, status: res.status };
+}
+
+/** The session cookie a page is loaded with, when it is loaded signed in. */
+export function cookieFor(demo: WebDemo, page: WebPage): string {
+  return page.signedIn === 'reporter' ? demo.reporterCookie : demo.staffCookie;
 }
