@@ -3,8 +3,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { AppError } from '../errors.ts';
-import { authenticate as checkPassword, closeSession, openSession, register } from '../features/accounts/accounts.service.ts';
-import { LoginSchema, RegisterSchema } from '../features/accounts/accounts.schema.ts';
+import {
+  authenticate as checkPassword,
+  closeSession,
+  completePasswordReset,
+  openSession,
+  register,
+  requestPasswordReset,
+} from '../features/accounts/accounts.service.ts';
+import { LoginSchema, RegisterSchema, ResetCompleteSchema, ResetRequestSchema } from '../features/accounts/accounts.schema.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
 import { ERROR_STATUS, parseInput } from '../http/errors.ts';
@@ -35,7 +42,7 @@ export function registerAccountPages(app: App, deps: AppDeps): void {
 
   app.get('/masuk', (c) => {
     const lang = langOf(c);
-    return signInPage(c, lang, { next: safeNext(c.req.query('next')) });
+    return signInPage(c, lang, { next: safeNext(c.req.query('next')), newPassword: c.req.query('sandi') === 'baru' });
   });
 
   app.post('/masuk', async (c) => {
@@ -83,6 +90,38 @@ export function registerAccountPages(app: App, deps: AppDeps): void {
     }
   });
 
+  app.get('/lupa-sandi', (c) => forgotPage(c, langOf(c), {}));
+
+  app.post('/lupa-sandi', async (c) => {
+    const lang = langOf(c);
+    const form = await readForm(c);
+    try {
+      const input = parseInput(ResetRequestSchema, { login: form.fields.login ?? '' });
+      await requestPasswordReset(deps.db, deps.config, { ...input, clientAddress: clientAddress(c, deps.config.trustProxy) }, now());
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
+      return forgotPage(c, lang, { login: form.fields.login, errors: fieldErrors(err) }, ERROR_STATUS[err.code]);
+    }
+    // The same answer whether or not the account exists: this page tells no one who has an account.
+    return forgotPage(c, lang, { sent: true });
+  });
+
+  app.get('/atur-ulang-sandi', (c) => resetPage(c, langOf(c), {}));
+
+  app.post('/atur-ulang-sandi', async (c) => {
+    const lang = langOf(c);
+    const form = await readForm(c);
+    try {
+      const input = parseInput(ResetCompleteSchema, { token: (form.fields.token ?? '').trim(), password: form.fields.password ?? '' });
+      await completePasswordReset(deps.db, input, now());
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return resetPage(c, lang, { token: form.fields.token, errors: fieldErrors(err) }, ERROR_STATUS[err.code]);
+    }
+    return c.redirect(`/masuk?sandi=baru${lang === 'en' ? '&lang=en' : ''}`, 303);
+  });
+
   app.post('/keluar', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await closeSession(deps.db, token);
@@ -98,11 +137,12 @@ function hidden(name: string, value: string): Html {
 function signInPage(
   c: Context<AppEnv>,
   lang: Lang,
-  o: { next: string; login?: string; errors?: Record<string, string> },
+  o: { next: string; login?: string; errors?: Record<string, string>; newPassword?: boolean },
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const e = o.errors ?? {};
   const body = html`<h1>${bi(lang, 'Masuk', 'Sign in')}</h1>
+${o.newPassword ? html`<p class="notice" role="status">${bi(lang, 'Kata sandi baru tersimpan. Silakan masuk.', 'Your new password is saved. Please sign in.')}</p>` : ''}
 ${formError(lang, e._)}
 <form method="post" action="/masuk${lang === 'en' ? '?lang=en' : ''}" class="stack" novalidate>
   ${hidden('next', o.next)}
@@ -110,7 +150,8 @@ ${formError(lang, e._)}
   ${field({ lang, name: 'password', type: 'password', label: bi(lang, 'Kata sandi', 'Password'), error: e.password, required: true, autocomplete: 'current-password', maxlength: 200 })}
   <button type="submit">${bi(lang, 'Masuk', 'Sign in')}</button>
 </form>
-<p>${bi(lang, 'Belum punya akun?', 'No account yet?')} <a href="/daftar?next=${encodeURIComponent(o.next)}">${bi(lang, 'Daftar', 'Sign up')}</a></p>`;
+<p>${bi(lang, 'Belum punya akun?', 'No account yet?')} <a href="/daftar?next=${encodeURIComponent(o.next)}">${bi(lang, 'Daftar', 'Sign up')}</a></p>
+<p><a href="/lupa-sandi">${bi(lang, 'Lupa kata sandi?', 'Forgot your password?')}</a></p>`;
   return respond(c, status, { lang, title: bi(lang, 'Masuk', 'Sign in'), section: null, url: new URL(c.req.url), body });
 }
 
@@ -130,10 +171,63 @@ ${formError(lang, e._)}
   ${field({ lang, name: 'name', label: bi(lang, 'Nama', 'Name'), value: v.name, error: e.name, required: true, autocomplete: 'name', maxlength: 200 })}
   ${field({ lang, name: 'email', type: 'email', label: bi(lang, 'Email', 'Email'), hint: bi(lang, 'Isi email atau nomor HP, atau keduanya.', 'Give an email or a mobile number, or both.'), value: v.email, error: e.email, autocomplete: 'email', maxlength: 254 })}
   ${field({ lang, name: 'phone', type: 'tel', label: bi(lang, 'Nomor HP', 'Mobile number'), hint: bi(lang, 'Contoh: 0812 3456 7890', 'For example: 0812 3456 7890'), value: v.phone, error: e.phone, autocomplete: 'tel', maxlength: 30 })}
-  ${field({ lang, name: 'password', type: 'password', label: bi(lang, 'Kata sandi', 'Password'), hint: bi(lang, 'Minimal 10 karakter.', 'At least 10 characters.'), error: e.password, required: true, autocomplete: 'new-password', maxlength: 200 })}
+  ${field({ lang, name: 'password', type: 'password', label: bi(lang, 'Kata sandi', 'Password'), hint: bi(lang, 'Minimal 8 karakter.', 'At least 8 characters.'), error: e.password, required: true, autocomplete: 'new-password', maxlength: 200 })}
   <button type="submit">${bi(lang, 'Daftar', 'Sign up')}</button>
 </form>
 <p>${bi(lang, 'Sudah punya akun?', 'Have an account?')} <a href="/masuk?next=${encodeURIComponent(o.next)}">${bi(lang, 'Masuk', 'Sign in')}</a></p>
 `;
   return respond(c, status, { lang, title: bi(lang, 'Daftar', 'Sign up'), section: null, url: new URL(c.req.url), body });
+}
+
+function forgotPage(
+  c: Context<AppEnv>,
+  lang: Lang,
+  o: { login?: string; sent?: boolean; errors?: Record<string, string> },
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
+  const e = o.errors ?? {};
+  const body = o.sent
+    ? html`<h1>${bi(lang, 'Periksa email Anda', 'Check your email')}</h1>
+<p class="notice" role="status">${bi(
+        lang,
+        'Bila akun itu ada dan punya email, tautan dan kode untuk membuat kata sandi baru telah dikirim. Berlaku 60 menit.',
+        'If that account exists and has an email, a link and a code to set a new password have been sent. They work for 60 minutes.',
+      )}</p>
+<p><a href="/atur-ulang-sandi">${bi(lang, 'Saya punya kodenya', 'I have the code')}</a></p>`
+    : html`<h1>${bi(lang, 'Lupa kata sandi', 'Forgot your password')}</h1>
+${formError(lang, e._)}
+<form method="post" action="/lupa-sandi${lang === 'en' ? '?lang=en' : ''}" class="stack" novalidate>
+  ${field({ lang, name: 'login', label: bi(lang, 'Email atau nomor HP akun Anda', 'Your account’s email or mobile number'), value: o.login, error: e.login, required: true, autocomplete: 'username', maxlength: 200 })}
+  <button type="submit">${bi(lang, 'Kirim tautan', 'Send the link')}</button>
+</form>`;
+  return respond(c, status, {
+    lang,
+    title: bi(lang, 'Lupa kata sandi', 'Forgot your password'),
+    section: null,
+    url: new URL(c.req.url),
+    body,
+  });
+}
+
+function resetPage(
+  c: Context<AppEnv>,
+  lang: Lang,
+  o: { token?: string; errors?: Record<string, string> },
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
+  const e = o.errors ?? {};
+  const body = html`<h1>${bi(lang, 'Buat kata sandi baru', 'Set a new password')}</h1>
+${formError(lang, e._)}
+<form method="post" action="/atur-ulang-sandi${lang === 'en' ? '?lang=en' : ''}" class="stack" novalidate>
+  ${field({ lang, name: 'token', label: bi(lang, 'Kode dari email', 'The code from the email'), hint: bi(lang, 'Bila Anda membuka tautan di email, kode ini sudah terisi.', 'If you opened the link in the email, it is already filled in.'), value: o.token, error: e.token, required: true, autocomplete: 'one-time-code', maxlength: 100 })}
+  ${field({ lang, name: 'password', type: 'password', label: bi(lang, 'Kata sandi baru', 'New password'), hint: bi(lang, 'Minimal 8 karakter. Semua sesi akun Anda akan berakhir.', 'At least 8 characters. Every session of your account will end.'), error: e.password, required: true, autocomplete: 'new-password', maxlength: 200 })}
+  <button type="submit">${bi(lang, 'Simpan kata sandi', 'Save the password')}</button>
+</form>`;
+  return respond(c, status, {
+    lang,
+    title: bi(lang, 'Buat kata sandi baru', 'Set a new password'),
+    section: null,
+    url: new URL(c.req.url),
+    body,
+  });
 }

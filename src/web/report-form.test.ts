@@ -88,6 +88,36 @@ describe('accounts with forms', () => {
   });
 });
 
+describe('a forgotten password, with forms', () => {
+  test('the same answer whether or not the account exists; the emailed code sets a new password, and the old one stops working', async () => {
+    await post('/daftar', { name: 'Lupa Sandi', email: 'lupa@example.test', phone: '', password: 'sandi-lama-panjang', next: '/' });
+    const unknown = await post('/lupa-sandi', { login: 'tidak-ada@example.test' });
+    const known = await post('/lupa-sandi', { login: 'lupa@example.test' });
+    assert.equal(unknown.status, 200);
+    assert.equal(known.status, 200);
+    const strip = (html: string) => html.replace(/<a class="who"[^<]*<\/a>/, '');
+    assert.equal(strip(await unknown.text()), strip(await known.text()), 'nothing tells who has an account');
+    const rows = await t.deps.db.query<{ payload: { secret?: { token?: string } } }>(
+      `SELECT o.payload FROM outbox o JOIN users u ON u.id = o.recipient_user_id
+        WHERE o.template = 'account.password_reset' AND u.email = 'lupa@example.test'`,
+    );
+    const token = rows[0]?.payload.secret?.token;
+    assert.ok(token, 'a reset code went to the account’s own address');
+    const weak = await post('/atur-ulang-sandi?lang=en', { token, password: 'x' });
+    assert.equal(weak.status, 400);
+    assert.match(await weak.text(), /id="f-password-error"/);
+    const wrong = await post('/atur-ulang-sandi', { token: 'bukan-kode-yang-benar', password: 'sandi-baru-panjang' });
+    assert.equal(wrong.status, 400);
+    const done = await post('/atur-ulang-sandi', { token, password: 'sandi-baru-panjang' });
+    assert.equal(done.status, 303);
+    assert.match(done.headers.get('location') ?? '', /^\/masuk\?sandi=baru/);
+    assert.match(await (await get(done.headers.get('location')!)).text(), /Kata sandi baru tersimpan/);
+    assert.equal((await post('/masuk', { login: 'lupa@example.test', password: 'sandi-lama-panjang', next: '/' })).status, 401);
+    assert.equal((await post('/masuk', { login: 'lupa@example.test', password: 'sandi-baru-panjang', next: '/' })).status, 303);
+    assert.equal((await post('/atur-ulang-sandi', { token, password: 'sandi-ketiga-panjang' })).status, 400, 'a code works once');
+  });
+});
+
 describe('filing a report with forms', () => {
   let cookie = '';
   before(async () => {

@@ -404,7 +404,7 @@ export async function requestPasswordReset(
   const tokenHash = hashToken(token);
   const expiresAt = new Date(now.getTime() + config.passwordResetTtlSeconds * 1000);
   // In the fragment, which browsers never send to a server nor put in a Referer.
-  const link = config.publicOrigin ? `${config.publicOrigin}/reset-password#token=${token}` : null;
+  const link = config.publicOrigin ? `${config.publicOrigin}/atur-ulang-sandi#token=${token}` : null;
   await db.transaction(async (tx) => {
     await repo.insertPasswordReset(tx, { tokenHash, userId: user!.id, now, expiresAt });
     await enqueue(tx, {

@@ -359,8 +359,12 @@ const TEMPLATES: Record<string, Render> = {
     const token = textOf(secret.token) ?? '(tidak tersedia / unavailable)';
     const link = textOf(secret.link);
     const minutes = textOf(p.minutes) ?? '60';
+    // The code too, for a phone that opens links in a browser without JavaScript: the page takes it typed.
     const how = link
-      ? { id: `Buka tautan ini untuk membuat kata sandi baru:\n${link}`, en: `Open this link to set a new password:\n${link}` }
+      ? {
+          id: `Buka tautan ini untuk membuat kata sandi baru:\n${link}\nAtau masukkan kode ini di halaman atur ulang kata sandi:\n${token}`,
+          en: `Open this link to set a new password:\n${link}\nOr enter this code on the password reset page:\n${token}`,
+        }
       : { id: `Masukkan kode atur ulang ini di aplikasi LAPOR!:\n${token}`, en: `Enter this reset code in the LAPOR! app:\n${token}` };
     return {
       title: 'Atur ulang kata sandi LAPOR! / Reset your LAPOR! password',
