@@ -35,6 +35,8 @@ interface Draft {
   village: string;
   categoryId: string;
   suggestedBodyId: string;
+  latitude: string;
+  longitude: string;
   anonymous: boolean;
   secret: boolean;
 }
@@ -50,6 +52,8 @@ const EMPTY: Draft = {
   village: '',
   categoryId: '',
   suggestedBodyId: '',
+  latitude: '',
+  longitude: '',
   anonymous: false,
   secret: false,
 };
@@ -57,7 +61,16 @@ const EMPTY: Draft = {
 /** The draft as posted, each region level kept only if it sits inside the level above. */
 function draftOf(fields: Record<string, string>): Draft {
   const d: Draft = { ...EMPTY };
-  for (const key of ['classification', 'title', 'body', 'incidentDate', 'categoryId', 'suggestedBodyId'] as const) {
+  for (const key of [
+    'classification',
+    'title',
+    'body',
+    'incidentDate',
+    'categoryId',
+    'suggestedBodyId',
+    'latitude',
+    'longitude',
+  ] as const) {
     d[key] = (fields[key] ?? '').slice(0, 12_000);
   }
   let parent = '';
@@ -73,6 +86,14 @@ function draftOf(fields: Record<string, string>): Draft {
   return d;
 }
 
+/** A typed coordinate ("-0,0263" or "-0.0263"); text that is not a number is passed on to be refused by the schema. */
+function coordinate(text: string): number | null | string {
+  const t = text.trim().replace(',', '.');
+  if (t === '') return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : text;
+}
+
 const regionOf = (d: Draft) => d.village || d.district || d.regency || d.province || null;
 
 /** The draft as the API's submission: the same schema, so the same rules and messages. */
@@ -85,6 +106,8 @@ function inputOf(d: Draft): SubmitInput {
     regionCode: regionOf(d),
     categoryId: d.categoryId ? Number(d.categoryId) : null,
     suggestedBodyId: d.suggestedBodyId ? Number(d.suggestedBodyId) : null,
+    latitude: coordinate(d.latitude),
+    longitude: coordinate(d.longitude),
     anonymous: d.anonymous,
     secret: d.secret,
     channel: 'web',
@@ -240,6 +263,14 @@ ${formError(lang, errors._)}
         attrs: `data-level="${level}"`,
       }),
     )}
+    <details${raw(d.latitude || d.longitude || errors.latitude || errors.longitude ? ' open' : '')}>
+      <summary>${bi(lang, 'Titik koordinat (boleh dikosongkan)', 'Map coordinates (optional)')}</summary>
+      <div class="coords">
+        ${field({ lang, name: 'latitude', label: bi(lang, 'Lintang', 'Latitude'), hint: bi(lang, 'Contoh: -0,0263', 'For example: -0.0263'), value: d.latitude, error: errors.latitude, maxlength: 20, attrs: 'inputmode="decimal"' })}
+        ${field({ lang, name: 'longitude', label: bi(lang, 'Bujur', 'Longitude'), hint: bi(lang, 'Contoh: 109,3425', 'For example: 109.3425'), value: d.longitude, error: errors.longitude, maxlength: 20, attrs: 'inputmode="decimal"' })}
+      </div>
+      <button type="button" class="secondary" data-geolocate hidden>${bi(lang, 'Pakai lokasi saya', 'Use my location')}</button>
+    </details>
     <button type="submit" name="langkah" value="wilayah" class="secondary" data-refresh>${bi(lang, 'Tampilkan pilihan wilayah berikutnya', 'Show the next level of places')}</button>
   </fieldset>
   ${select({ lang, name: 'categoryId', label: bi(lang, 'Kategori', 'Category'), hint: bi(lang, 'Boleh dikosongkan; petugas akan memilihkannya.', 'Optional; staff will choose one.'), value: d.categoryId, error: errors.categoryId, empty: bi(lang, '— tidak tahu —', '— not sure —'), choices: categories.map((k) => ({ value: String(k.id), label: `${k.parentId ? '— ' : ''}${lang === 'en' ? k.nameEn : k.name}` })) })}
@@ -296,7 +327,7 @@ ${formError(lang, errors._)}
   <dt>${bi(lang, 'Klasifikasi', 'Classification')}</dt><dd>${pick(lang, CLASSIFICATION_WORDS[d.classification] ?? CLASSIFICATION_WORDS.pengaduan!)}</dd>
   <dt>${bi(lang, 'Judul', 'Title')}</dt><dd>${d.title}</dd>
   <dt>${bi(lang, 'Tanggal kejadian', 'Date of the incident')}</dt><dd>${dateWords(lang, d.incidentDate)}</dd>
-  <dt>${bi(lang, 'Lokasi', 'Location')}</dt><dd>${region[0]?.name ?? bi(lang, '(tidak diisi)', '(not given)')}</dd>
+  <dt>${bi(lang, 'Lokasi', 'Location')}</dt><dd>${region[0]?.name ?? bi(lang, '(tidak diisi)', '(not given)')}${d.latitude && d.longitude ? ` (${d.latitude}, ${d.longitude})` : ''}</dd>
   ${category[0] ? html`<dt>${bi(lang, 'Kategori', 'Category')}</dt><dd>${lang === 'en' ? category[0].name_en : category[0].name_id}</dd>` : ''}
   <dt>${bi(lang, 'Privasi', 'Privacy')}</dt><dd>${[
     d.anonymous
@@ -311,7 +342,7 @@ ${formError(lang, errors._)}
 <h2>${bi(lang, 'Siapa yang menerima', 'Who will receive it')}</h2>
 <p>${receiver}</p>
 <form method="post" action="/lapor${lang === 'en' ? '?lang=en' : ''}" enctype="multipart/form-data" class="stack">
-  ${(['classification', 'title', 'body', 'incidentDate', 'province', 'regency', 'district', 'village', 'categoryId', 'suggestedBodyId'] as const).map((k) => hidden(k, d[k]))}
+  ${(['classification', 'title', 'body', 'incidentDate', 'province', 'regency', 'district', 'village', 'categoryId', 'suggestedBodyId', 'latitude', 'longitude'] as const).map((k) => hidden(k, d[k]))}
   ${d.anonymous ? hidden('anonymous', 'true') : ''}${d.secret ? hidden('secret', 'true') : ''}
   <div class="field${errors.attachments ? ' invalid' : ''}">
     <label for="f-attachments">${bi(lang, 'Foto atau dokumen (boleh lebih dari satu)', 'Photos or documents (more than one is fine)')}</label>

@@ -214,6 +214,24 @@ describe('filing a report with forms', () => {
     assert.ok(page.includes('Lampu jalan mati di Gang Mawar'));
   });
 
+  test('optional coordinates: typed with a comma or a dot they are kept; one without the other, or words, are refused by the field', async () => {
+    const bad = await post('/lapor', { ...base, latitude: 'utara', longitude: '', langkah: 'periksa' }, cookie);
+    assert.equal(bad.status, 400);
+    const badHtml = await bad.text();
+    assert.match(badHtml, /id="f-latitude-error"|id="f-longitude-error"/);
+    assert.match(badHtml, /<details open>/, 'the coordinates are shown open when they have an error');
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ ...base, latitude: '-0,0263', longitude: '109.3425', langkah: 'kirim' })) form.set(k, v);
+    const sent = await post('/lapor', form, cookie);
+    assert.equal(sent.status, 303, await sent.clone().text());
+    const trackingId = /\/laporan\/([A-Z0-9]{8})/.exec(sent.headers.get('location') ?? '')![1];
+    const rows = await t.deps.db.query<{ latitude: number; longitude: number }>(
+      'SELECT latitude, longitude FROM reports WHERE tracking_id = $1',
+      [trackingId],
+    );
+    assert.deepEqual(rows[0], { latitude: -0.0263, longitude: 109.3425 });
+  });
+
   test('a file that is not what it claims stays on the review step with the error, the draft intact', async () => {
     const form = new FormData();
     for (const [k, v] of Object.entries({ ...base, langkah: 'kirim' })) form.set(k, v);
