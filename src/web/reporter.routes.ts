@@ -1,9 +1,14 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { formatTrackingId } from '../domain/tracking-id.ts';
 import type { Action } from '../domain/workflow.ts';
 import { AppError } from '../errors.ts';
-import { listNotifications, markAllRead } from '../features/notifications/notifications.service.ts';
+import {
+  getEmailPreferences,
+  listNotifications,
+  markAllRead,
+  setEmailPreferences,
+} from '../features/notifications/notifications.service.ts';
 import { performAction } from '../features/reports/report-actions.service.ts';
 import { listOwn } from '../features/reports/reports.service.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
@@ -34,10 +39,28 @@ export function registerReporterPages(app: App, deps: AppDeps): void {
     if (away) return away;
     const principal = c.get('principal')!;
     const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
-    const [mine, notes] = await Promise.all([
+    const [mine, notes, prefs] = await Promise.all([
       principal.role === 'reporter' ? listOwn(deps, principal, { page, perPage: 20 }) : Promise.resolve(null),
       listNotifications(deps, principal, { page: 1, perPage: 1 }),
+      getEmailPreferences(deps, principal),
     ]);
+    const groups: { key: keyof typeof prefs.email; label: { id: string; en: string } }[] = [
+      { key: 'report_updates', label: { id: 'Perkembangan laporan', en: 'Report updates' } },
+      { key: 'deadlines', label: { id: 'Batas waktu', en: 'Deadlines' } },
+      { key: 'ombudsman', label: { id: 'Ombudsman', en: 'Ombudsman' } },
+    ];
+    const emailForm = html`<h2 id="email">${bi(lang, 'Pemberitahuan lewat email', 'Email notifications')}</h2>
+${c.req.query('email') === 'tersimpan' ? html`<p class="notice" role="status">${bi(lang, 'Pilihan email tersimpan.', 'Email choices saved.')}</p>` : ''}
+<form method="post" action="/akun/email${lang === 'en' ? '?lang=en' : ''}" class="stack">
+  <fieldset><legend>${bi(lang, 'Kirimi saya email tentang', 'Email me about')}</legend>
+  ${groups.map(
+    (g) =>
+      html`<div class="choice"><input type="checkbox" id="email-${g.key}" name="${g.key}" value="true"${raw(prefs.email[g.key] ? ' checked' : '')}><label for="email-${g.key}">${pick(lang, g.label)}</label></div>`,
+  )}
+  <p class="hint">${bi(lang, 'Pemberitahuan di aplikasi selalu ada; kode masuk dan atur ulang kata sandi selalu dikirim.', 'In-app notifications always arrive; sign-in codes and password resets always go.')}</p>
+  </fieldset>
+  <button type="submit">${bi(lang, 'Simpan', 'Save')}</button>
+</form>`;
     const body = html`<h1>${bi(lang, 'Akun saya', 'My account')}</h1>
 <p><a href="/akun/pemberitahuan">${bi(lang, 'Pemberitahuan', 'Notifications')}</a>${
       notes.unreadCount > 0
@@ -59,7 +82,27 @@ ${
 }`
     : ''
 }`;
-    return respond(c, 200, { lang, title: bi(lang, 'Akun saya', 'My account'), section: null, url: new URL(c.req.url), body });
+    return respond(c, 200, {
+      lang,
+      title: bi(lang, 'Akun saya', 'My account'),
+      section: null,
+      url: new URL(c.req.url),
+      body: html`${body}${emailForm}`,
+    });
+  });
+
+  app.post('/akun/email', async (c) => {
+    const lang = langOf(c);
+    const principal = c.get('principal');
+    if (!principal) return c.redirect('/masuk?next=%2Fakun', 303);
+    const form = await readForm(c);
+    // An unticked box sends nothing: every group not ticked is turned off.
+    await setEmailPreferences(deps, principal, {
+      report_updates: form.fields.report_updates === 'true',
+      deadlines: form.fields.deadlines === 'true',
+      ombudsman: form.fields.ombudsman === 'true',
+    });
+    return c.redirect(`/akun?email=tersimpan${lang === 'en' ? '&lang=en' : ''}#email`, 303);
   });
 
   app.get('/akun/pemberitahuan', async (c) => {

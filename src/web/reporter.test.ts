@@ -149,4 +149,21 @@ describe('my account', () => {
     assert.doesNotMatch(await (await get('/akun/pemberitahuan')).text(), /Tandai semua sudah dibaca/);
     assert.equal((await get('/akun', '')).status, 303, 'signed out: asked to sign in');
   });
+
+  test('email choices: untick report updates, and the next update comes in-app only', async () => {
+    const page = await (await get('/akun')).text();
+    assert.match(page, /<input type="checkbox" id="email-report_updates" name="report_updates" value="true" checked>/);
+    const saved = await post('/akun/email', { deadlines: 'true', ombudsman: 'true' });
+    assert.equal(saved.status, 303);
+    assert.match(await (await get(saved.headers.get('location')!)).text(), /Pilihan email tersimpan/);
+    const id = await answered();
+    const rows = await t.deps.db.query<{ channel: string }>(
+      `SELECT channel FROM outbox WHERE template = 'report.answered' AND recipient_user_id = $1 AND payload->>'trackingId' = $2`,
+      [citizen.principal.userId, id],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.channel),
+      ['in_app'],
+    );
+  });
 });
