@@ -4,7 +4,7 @@ import { normalizeTrackingId, formatTrackingId } from '../domain/tracking-id.ts'
 import { CLASSIFICATIONS } from '../domain/report.ts';
 import { STATUSES, STATUS_LABELS } from '../domain/workflow.ts';
 import { AppError } from '../errors.ts';
-import { listCategories, listRegions } from '../features/reference/reference.service.ts';
+import { listBodies, listCategories, listRegions } from '../features/reference/reference.service.ts';
 import {
   type ListFilters,
   type ReportJson,
@@ -79,13 +79,17 @@ export function registerPortalRoutes(app: App, deps: AppDeps): void {
       if (found) return c.redirect(`/laporan/${asId}${lang === 'en' ? '?lang=en' : ''}`, 303);
     }
     const filters = feedFilters(c, q);
+    // The body by name, typed (a list of 600 would weigh more than the page): the best match filters.
+    const bodyText = (c.req.query('instansi') ?? '').trim().slice(0, 100);
+    const body = bodyText ? ((await listBodies(deps.db, { q: bodyText, limit: 1 }))[0] ?? null) : null;
+    if (body) filters.bodyId = body.id;
     const [list, provinces, categories] = await Promise.all([
       listPublic(deps, filters),
       listRegions(deps.db, undefined),
       listCategories(deps.db),
     ]);
     const pages = Math.max(1, Math.ceil(list.total / filters.perPage));
-    const body = html`
+    const page = html`
 <h1>${t(lang, 'feed.title')}</h1>
 <form class="filters" action="/laporan" method="get" aria-label="${t(lang, 'feed.filters')}">
   ${lang === 'en' ? raw('<input type="hidden" name="lang" value="en">') : ''}
@@ -106,12 +110,20 @@ export function registerPortalRoutes(app: App, deps: AppDeps): void {
     <select id="f-cat" name="categoryId">${option('', t(lang, 'feed.any'), String(filters.categoryId ?? ''))}${categories
       .filter((k) => k.parentId === null)
       .map((k) => option(String(k.id), lang === 'en' ? k.nameEn : k.name, String(filters.categoryId ?? '')))}</select></div>
+  <div><label for="f-body">${bi(lang, 'Instansi', 'Body')}</label><input id="f-body" name="instansi" type="search" value="${bodyText}" maxlength="100" aria-describedby="f-body-hint">
+    <span class="hint" id="f-body-hint">${
+      bodyText && !body
+        ? bi(lang, 'Tidak ada instansi dengan nama itu.', 'No body by that name.')
+        : body
+          ? `${bi(lang, 'Disaring', 'Filtered')}: ${body.name}`
+          : bi(lang, 'Sebagian nama, mis. "Kota Pontianak"', 'Part of a name, e.g. "Kota Pontianak"')
+    }</span></div>
   <div class="actions"><button type="submit">${t(lang, 'feed.apply')}</button> <a href="/laporan${lang === 'en' ? '?lang=en' : ''}">${t(lang, 'feed.reset')}</a></div>
 </form>
 <p role="status">${t(lang, 'feed.total', { n: number(lang, list.total) })}</p>
 ${list.items.length === 0 ? html`<p>${t(lang, 'feed.none')}</p>` : reportCards(lang, list.items)}
 ${pages > 1 ? pager(lang, c, filters.page, pages) : ''}`;
-    return respond(c, 200, { lang, title: t(lang, 'feed.title'), section: 'reports', url: new URL(c.req.url), body });
+    return respond(c, 200, { lang, title: t(lang, 'feed.title'), section: 'reports', url: new URL(c.req.url), body: page });
   });
 
   app.get('/laporan/:trackingId', (c) => renderTrackingPage(c, deps, langOf(c), c.req.param('trackingId'), null));

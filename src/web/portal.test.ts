@@ -109,6 +109,16 @@ describe('the public feed', () => {
     }
   });
 
+  test('filter by body, typed by part of its name; an unknown name says so and filters nothing', async () => {
+    const res = await get('/laporan?instansi=kota%20pontianak');
+    assert.ok(res.html.includes('Jembatan gantung'), 'the routed report');
+    assert.ok(!res.html.includes('Antrean BPJS'), 'reports no body holds yet are left out');
+    assert.match(res.html, /Disaring: Pemerintah Kota Pontianak/);
+    const none = await get('/laporan?instansi=tidak%20ada%20sama%20sekali');
+    assert.match(none.html, /Tidak ada instansi dengan nama itu/);
+    assert.match(none.html, /3 laporan/);
+  });
+
   test('a tracking ID in the search box opens the report (any case, with a dash); a secret one is not found', async () => {
     const dashed = `${ids.open.slice(0, 4).toLowerCase()}-${ids.open.slice(4).toLowerCase()}`;
     const res = await get(`/laporan?q=${dashed}`);
