@@ -36,7 +36,7 @@ export const STAFF_ACTIONS: Action[] = [
   'reject_appeal',
 ];
 
-export const ACTION_TITLES: Record<string, Pair> = {
+const ACTION_TITLES: Record<string, Pair> = {
   verify: { id: 'Verifikasi', en: 'Verify' },
   edit: { id: 'Koreksi laporan', en: 'Correct the report' },
   hold: { id: 'Tunda: minta pelapor melengkapi', en: 'Hold: ask the reporter for more' },
@@ -429,5 +429,3 @@ export function staffActionForms(x: Ctx): Html {
 </form>`;
   })}`;
 }
-
-export type { Ctx as ActionFormsContext };
