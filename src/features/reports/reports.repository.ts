@@ -147,11 +147,56 @@ export async function selectReportView(db: Queryable, kind: ReaderKind, reportId
   return rows[0] ?? null;
 }
 
+/**
+ * A clock of `c` that says how urgent report `r` is for staff now: the step staff owe (verify,
+ * first follow-up, resolve, the Ombudsman limit), not the reporter's windows; running, or expired
+ * while the report still waits at that step; of the latest cycle of its kind only.
+ */
+export const PENDING_STAFF_CLOCK = `c.report_id = r.id AND c.due_at IS NOT NULL
+   AND (c.state = 'running' OR (c.state = 'expired' AND CASE c.kind
+         WHEN 'verification' THEN r.status = 'submitted'
+         WHEN 'first_follow_up' THEN r.status = 'dispositioned'
+         WHEN 'resolution' THEN r.status IN ('dispositioned', 'in_progress')
+         WHEN 'ombudsman' THEN r.status NOT IN ('closed', 'archived')
+         ELSE false END))
+   AND c.kind IN ('verification', 'first_follow_up', 'resolution', 'ombudsman')
+   AND NOT EXISTS (SELECT 1 FROM report_clocks c2 WHERE c2.report_id = c.report_id AND c2.kind = c.kind AND c2.cycle > c.cycle)`;
+
+/** The due time of the nearest pending staff clock of `r`, or null. */
+const NEXT_STAFF_DUE = `(SELECT min(c.due_at) FROM report_clocks c WHERE ${PENDING_STAFF_CLOCK})`;
+
 /** The orders a list may be sorted in: SQL text from this fixed set only. */
 const LIST_ORDERS = {
   newest: 'r.created_at DESC, r.id DESC',
   newestEscalation: 'r.escalated_at DESC, r.id DESC',
+  // overdue first (their due time has passed), then the soonest due; reports with no staff clock last
+  urgent: `${NEXT_STAFF_DUE} ASC NULLS LAST, r.created_at DESC, r.id DESC`,
 } as const;
+
+/** Reports whose nearest pending staff clock was due by `now`. */
+export const overdueCondition = (now: Date): Sql => sql`${rawSql(NEXT_STAFF_DUE)} <= ${now}`;
+
+export interface PendingClockRow {
+  report_id: number;
+  kind: string;
+  due_at: Date;
+  time_zone: string;
+}
+
+/** The nearest pending staff clock of each of these reports (none for a report without one). */
+export async function selectNextStaffClocks(db: Queryable, reportIds: number[]): Promise<Map<number, PendingClockRow>> {
+  const out = new Map<number, PendingClockRow>();
+  if (reportIds.length === 0) return out;
+  const rows = await db.query<PendingClockRow>(
+    `SELECT DISTINCT ON (r.id) r.id AS report_id, c.kind, c.due_at, c.time_zone
+       FROM reports r JOIN report_clocks c ON ${PENDING_STAFF_CLOCK}
+      WHERE r.id = ANY($1::bigint[])
+      ORDER BY r.id, c.due_at`,
+    [reportIds],
+  );
+  for (const row of rows) out.set(row.report_id, row);
+  return out;
+}
 
 export interface ListQuery {
   where: Sql[];

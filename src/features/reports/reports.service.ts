@@ -9,7 +9,8 @@ import type { Principal } from '../../domain/principal.ts';
 import { type Sql, sql } from '../../db/sql.ts';
 import { type ReaderKind, staffReaderKind, staffScope } from './access.ts';
 import { discardFiles, prepareFiles, recordFiles } from './report-files.ts';
-import { clockPlan } from '../../domain/sla.ts';
+import { CLOCK_LABELS, type ClockKind, clockPlan } from '../../domain/sla.ts';
+import { formatInstant } from '../../domain/calendar.ts';
 import { CalendarCache, applyClockPlan, clockViews } from '../sla/clocks.service.ts';
 import * as repo from './reports.repository.ts';
 import { insertEvent } from '../timeline/timeline.repository.ts';
@@ -40,6 +41,10 @@ export interface ListFilters {
   status?: string;
   from?: string;
   to?: string;
+  /** Newest first (the default), or the most urgent first: overdue, then the soonest due. */
+  order?: 'newest' | 'urgent';
+  /** Only reports whose nearest staff deadline has passed (staff lists). */
+  overdueOnly?: boolean;
   page: number;
   perPage: number;
 }
@@ -320,10 +325,10 @@ function filterConditions(f: ListFilters): Sql[] {
   return out;
 }
 
-async function listAs(deps: AppDeps, kind: ReaderKind, principal: Principal | null, base: Sql, filters: ListFilters) {
+async function listRowsAs(deps: AppDeps, kind: ReaderKind, principal: Principal | null, base: Sql, filters: ListFilters) {
   const { rows, total } = await repo.listReportViews(deps.db, kind, {
-    where: [base, ...filterConditions(filters)],
-    orderBy: 'newest',
+    where: [base, ...filterConditions(filters), ...(filters.overdueOnly ? [repo.overdueCondition(deps.now())] : [])],
+    orderBy: filters.order ?? 'newest',
     limit: filters.perPage,
     offset: (filters.page - 1) * filters.perPage,
   });
@@ -333,7 +338,12 @@ async function listAs(deps: AppDeps, kind: ReaderKind, principal: Principal | nu
     rows.map((r) => r.id),
   );
   const items = rows.map((row) => toReportJson(row, kind, principal, attachments.get(row.id) ?? []));
-  return { items, total, page: filters.page, perPage: filters.perPage };
+  return { rows, items, total, page: filters.page, perPage: filters.perPage };
+}
+
+async function listAs(deps: AppDeps, kind: ReaderKind, principal: Principal | null, base: Sql, filters: ListFilters) {
+  const { items, total, page, perPage } = await listRowsAs(deps, kind, principal, base, filters);
+  return { items, total, page, perPage };
 }
 
 /** The public feed and search: never a secret report, nor one archived as spam or abuse. */
@@ -350,6 +360,45 @@ export function listInbox(deps: AppDeps, principal: Principal, filters: ListFilt
   const scope = staffScope(principal);
   if (!scope) throw new AppError('forbidden', 'Hanya untuk petugas / Staff only');
   return listAs(deps, staffReaderKind(principal), principal, scope, filters);
+}
+
+/** The deadline staff owe on a report next: the nearest pending staff clock. */
+export interface NextDeadline {
+  kind: string;
+  label: { id: string; en: string };
+  /** ISO-8601 with the clock's offset. */
+  dueAt: string;
+  overdue: boolean;
+}
+
+/**
+ * The inbox with each report's next staff deadline (`deadlines`, by tracking ID): the back
+ * office's list, in the same scope as `listInbox`, by default the most urgent first.
+ */
+export async function listInboxWithDeadlines(deps: AppDeps, principal: Principal, filters: ListFilters) {
+  const scope = staffScope(principal);
+  if (!scope) throw new AppError('forbidden', 'Hanya untuk petugas / Staff only');
+  const { rows, items, total, page, perPage } = await listRowsAs(deps, staffReaderKind(principal), principal, scope, {
+    order: 'urgent',
+    ...filters,
+  });
+  const clocks = await repo.selectNextStaffClocks(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  const now = deps.now();
+  const deadlines = new Map<string, NextDeadline>();
+  for (const row of rows) {
+    const clock = clocks.get(row.id);
+    if (!clock) continue;
+    deadlines.set(row.tracking_id, {
+      kind: clock.kind,
+      label: CLOCK_LABELS[clock.kind as ClockKind],
+      dueAt: formatInstant(clock.due_at, clock.time_zone),
+      overdue: clock.due_at <= now,
+    });
+  }
+  return { items, total, page, perPage, deadlines };
 }
 
 export async function getTimeline(deps: AppDeps, principal: Principal | null, trackingId: string) {
