@@ -22,6 +22,7 @@ import { errorPage, notFoundPage, registerPortalRoutes } from '../web/portal.rou
 import { registerAccountPages } from '../web/account.routes.ts';
 import { registerReportFormPages } from '../web/report-form.routes.ts';
 import { registerReporterPages } from '../web/reporter.routes.ts';
+import { registerScriptRoutes } from '../web/script.routes.ts';
 import { isApiPath } from './paths.ts';
 
 /** JSON bodies: sign-in, registration and most actions; the actions that carry a long message; uploads. */
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   registerAccountPages(app, deps);
   registerReportFormPages(app, deps);
   registerReporterPages(app, deps);
+  registerScriptRoutes(app);
   registerPortalRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
