@@ -267,6 +267,56 @@ describeWithBrowser('the report form with JavaScript: live lists, previews, draf
     assert.deepEqual(b.offMachine, []);
   });
 
+  test('a queued report the API refuses comes back to the form with the errors by their fields, the draft kept', async () => {
+    const { b, userId } = await citizen();
+    const page = b.page;
+    await page.goto(`${web.baseUrl}/lapor`);
+    await page.waitForFunction(() => (globalThis as any).navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+    await b.context.setOffline(true);
+    await page.reload();
+    await fillStepOne(page, 'abc');
+    await page.click('button[value="periksa"]');
+    await page.click('section:has(#offline-review) button[type="submit"]');
+    await page.waitForSelector('#draft-notice:text("Tidak ada koneksi")');
+    await b.context.setOffline(false);
+    await page.waitForSelector('#f-title-error');
+    assert.equal(new URL(page.url()).pathname, '/lapor');
+    assert.equal(await page.textContent('#f-title-error'), 'Minimal 5 karakter');
+    assert.equal(await page.getAttribute('#f-title', 'aria-invalid'), 'true');
+    assert.match((await page.getAttribute('#f-title', 'aria-describedby')) ?? '', /f-title-error/);
+    assert.equal(await page.inputValue('#f-title'), 'abc', 'what was typed is back');
+    assert.equal(await page.inputValue('#f-body'), BODY);
+    await waitForDraft(page, (d) => d?.title === 'abc' && !d.pending, 'kept, no longer queued');
+    assert.deepEqual(await filedBy(userId), []);
+    assert.deepEqual(b.offMachine, []);
+  });
+
+  test('a session that ended: the citizen is told, the draft kept, and it goes on the next page load once signed in again', async () => {
+    const { b, userId, token } = await citizen();
+    const page = b.page;
+    await page.goto(`${web.baseUrl}/lapor`);
+    await fillStepOne(page);
+    await page.click('button[value="periksa"]');
+    await page.waitForSelector('#f-attachments');
+    await page.setInputFiles('#f-attachments', [PHOTO]);
+    await waitForDraft(page, (d) => d?.files === 1, 'with the photo');
+    await web.t.deps.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+    await page.click('button[value="kirim"]');
+    await page.waitForSelector('#draft-notice:text("Sesi Anda telah berakhir")');
+    assert.equal(await page.getAttribute('#draft-notice a', 'href'), '/masuk?next=%2Flapor');
+    await waitForDraft(page, (d) => d?.pending === true && d.files === 1, 'kept and queued');
+    assert.deepEqual(await filedBy(userId), []);
+
+    const { openSession } = await import('../features/accounts/accounts.service.ts');
+    const again = await openSession(web.t.deps.db, web.t.deps.config, userId, 'cookie', web.t.deps.now());
+    assert.notEqual(again.token, token);
+    await signIn(b.context, web.baseUrl, again.token);
+    await page.goto(`${web.baseUrl}/`);
+    await page.waitForURL(/\/laporan\/[A-Z0-9]{8}\?terkirim=1$/);
+    assert.deepEqual(await filedBy(userId), [{ title: TITLE, region_code: null, suggested_body_id: null, files: 1 }]);
+    assert.deepEqual(b.offMachine, []);
+  });
+
   for (const lang of ['id', 'en'] as const) {
     test(`axe finds nothing with the enhancements showing (restored draft, live lists, previews, a size error): ${lang}`, async () => {
       const { b } = await citizen(lang === 'id' ? 'id-ID' : 'en-US');
