@@ -129,7 +129,13 @@ describeWithBrowser('the report form with JavaScript: live lists, previews, draf
     await page.waitForSelector(`#f-suggestedBodyId option[value="${pontianak}"]`, { state: 'attached' });
     await page.selectOption('#f-suggestedBodyId', String(pontianak));
     assert.deepEqual(formPosts, [], 'no form post while choosing');
-    assert.match((await page.textContent('[aria-live="polite"]')) ?? '', /Kecamatan/);
+    await page.waitForFunction(
+      () => /Kecamatan/.test((globalThis as any).document.querySelector('[aria-live="polite"]').textContent),
+      null,
+      {
+        timeout: 5_000,
+      },
+    );
 
     await page.click('button[value="periksa"]');
     await page.waitForSelector('h1:text("Periksa laporan")');

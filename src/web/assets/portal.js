@@ -330,26 +330,6 @@
       if (bodies && [...bodies.options].some((o) => o.value === f.suggestedBodyId)) bodies.value = f.suggestedBodyId;
     };
 
-    if (select('province')?.value) regional = new Set((await bodiesFor().catch(() => [])).map((b) => String(b.id)));
-    const draft = await getDraft();
-    const blank = !form.elements.title.value && !form.elements.body.value;
-    if (draft && blank) {
-      await restore(draft);
-      const photos = draft.files.length;
-      const discard = make('button', { type: 'button', className: 'secondary', textContent: say('Buang draf', 'Discard the draft') });
-      discard.addEventListener('click', async () => {
-        await dropDraft();
-        location.assign(`/lapor${langQuery}`);
-      });
-      const words = photos > 0 ? say(` (dengan ${photos} lampiran)`, ` (with ${photos} attachment${photos > 1 ? 's' : ''})`) : '';
-      tell(draft.pending ? OFFLINE : `${say('Draf dipulihkan', 'Draft restored')}${words}. `, 'notice', [discard]);
-      await update({ fields: fieldsOf(form), step: 'form' });
-    } else if (!blank) await update({ fields: fieldsOf(form), step: 'form' });
-    if (draft?.errors) {
-      showErrors(form, draft.errors);
-      await update({ errors: null });
-    }
-
     const save = debounce(() => update({ fields: fieldsOf(form), step: 'form' }).catch(() => null), 400);
     form.addEventListener('input', save);
     form.addEventListener('change', (event) => {
@@ -377,13 +357,39 @@
       Promise.race([saved, new Promise((r) => setTimeout(r, 800))]).then(() => {
         passing = true;
         form.requestSubmit(event.submitter);
+        passing = false;
       });
     });
+
+    // The draft last: without IndexedDB the lists above still work.
+    try {
+      if (select('province')?.value) regional = new Set((await bodiesFor().catch(() => [])).map((b) => String(b.id)));
+      const draft = await getDraft();
+      const blank = !form.elements.title.value && !form.elements.body.value;
+      if (draft && blank) {
+        await restore(draft);
+        const photos = draft.files.length;
+        const discard = make('button', { type: 'button', className: 'secondary', textContent: say('Buang draf', 'Discard the draft') });
+        discard.addEventListener('click', async () => {
+          await dropDraft();
+          location.assign(`/lapor${langQuery}`);
+        });
+        const words = photos > 0 ? say(` (dengan ${photos} lampiran)`, ` (with ${photos} attachment${photos > 1 ? 's' : ''})`) : '';
+        tell(draft.pending ? OFFLINE : `${say('Draf dipulihkan', 'Draft restored')}${words}. `, 'notice', [discard]);
+        await update({ fields: fieldsOf(form), step: 'form' });
+      } else if (!blank) await update({ fields: fieldsOf(form), step: 'form' });
+      if (draft?.errors) {
+        showErrors(form, draft.errors);
+        await update({ errors: null });
+      }
+    } catch {
+      // no draft here: the form as the server sent it
+    }
   };
 
   /** The review step made here, for a report written with no connection: it is checked when it is sent. */
   const offlineReview = async (form) => {
-    const draft = await getDraft();
+    const draft = await getDraft().catch(() => null);
     const f = fieldsOf(form);
     const picked = (name) => {
       const el = form.elements[name];
@@ -474,14 +480,7 @@
   // --- Step 2, as the server showed it: the photos kept in the draft come back, the report goes to the API.
   const enhanceReview = async (input) => {
     const form = input.form;
-    const draft = await update({ fields: fieldsOf(form), step: 'review' });
-    if (draft.files.length > 0 && input.files.length === 0) {
-      const kept = new DataTransfer();
-      for (const file of draft.files) kept.items.add(file);
-      input.files = kept.files;
-      tell(say(`Draf dipulihkan: ${draft.files.length} lampiran.`, `Draft restored: ${draft.files.length} attachment(s).`));
-    }
-    const filesOk = enhanceFiles(input, (files) => update({ files }));
+    let filesOk = () => true;
     let passing = false;
     form.addEventListener('submit', (event) => {
       if (passing) return;
@@ -490,17 +489,27 @@
         input.value = '';
         return;
       }
-      if (!filesOk()) {
-        event.preventDefault();
-        return;
-      }
       event.preventDefault();
+      if (!filesOk()) return;
       queueAndSend({ fields: fieldsOf(form), files: [...input.files] }).catch(() => {
         // No IndexedDB here: the plain form sends it.
         passing = true;
         form.requestSubmit(event.submitter);
+        passing = false;
       });
     });
+    try {
+      const draft = await update({ fields: fieldsOf(form), step: 'review' });
+      if (draft.files.length > 0 && input.files.length === 0) {
+        const kept = new DataTransfer();
+        for (const file of draft.files) kept.items.add(file);
+        input.files = kept.files;
+        tell(say(`Draf dipulihkan: ${draft.files.length} lampiran.`, `Draft restored: ${draft.files.length} attachment(s).`));
+      }
+    } finally {
+      // Previews and the size check, with or without a draft.
+      filesOk = enhanceFiles(input, (files) => update({ files }));
+    }
   };
 
   const form = doc.getElementById('report-form');
