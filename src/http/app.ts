@@ -23,6 +23,7 @@ import { registerAccountPages } from '../web/account.routes.ts';
 import { registerReportFormPages } from '../web/report-form.routes.ts';
 import { registerReporterPages } from '../web/reporter.routes.ts';
 import { registerOfficeRoutes } from '../web/office.routes.ts';
+import { registerScriptRoutes } from '../web/script.routes.ts';
 import { isApiPath } from './paths.ts';
 
 /** JSON bodies: sign-in, registration and most actions; the actions that carry a long message; uploads. */
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): App {
   registerReportFormPages(app, deps);
   registerReporterPages(app, deps);
   registerOfficeRoutes(app, deps);
+  registerScriptRoutes(app);
   registerPortalRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });

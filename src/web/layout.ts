@@ -15,6 +15,10 @@ const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets/portal.css'))
 /** The stylesheet's address carries its hash, so it is cached for a year and never stale. */
 export const CSS_PATH = `/assets/portal.${createHash('sha256').update(CSS).digest('hex').slice(0, 10)}.css`;
 export const cssBytes = (): Buffer => CSS;
+/** The island (assets/portal.js): the pages work without it; it only adds to them. Hashed like the stylesheet. */
+const JS = fs.readFileSync(path.join(import.meta.dirname, 'assets/portal.js'));
+export const JS_PATH = `/assets/portal.${createHash('sha256').update(JS).digest('hex').slice(0, 10)}.js`;
+export const jsBytes = (): Buffer => JS;
 
 export type Section = 'home' | 'reports' | 'stats' | 'about' | 'file' | null;
 
@@ -46,6 +50,7 @@ export function page(o: PageOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} · ${t(lang, 'site.name')}</title>
 <link rel="stylesheet" href="${CSS_PATH}">
+<script src="${JS_PATH}" defer></script>
 </head>
 <body>
 <a class="skip" href="#isi">${t(lang, 'nav.skip')}</a>

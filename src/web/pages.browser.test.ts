@@ -126,6 +126,38 @@ describeWithBrowser('every portal page, for everyone who can use it', () => {
   });
 });
 
+describeWithBrowser('small things the script adds', () => {
+  let web: WebServer;
+  before(async () => {
+    web = await startWebServer({ config: { cookieSecure: false } });
+  });
+  after(() => web?.close());
+
+  test('"use my location" fills the coordinate fields; the reset link’s code lands in the form and leaves the address bar', async () => {
+    const { token } = await sessionCookie(web, 'reporter');
+    const browser = await openBrowser({ device: PHONE });
+    try {
+      await browser.context.grantPermissions(['geolocation'], { origin: web.baseUrl });
+      await browser.context.setGeolocation({ latitude: -0.02634, longitude: 109.34251 });
+      await signIn(browser.context, web.baseUrl, token);
+      await browser.page.goto(`${web.baseUrl}/lapor`);
+      await browser.page.click('details summary');
+      await browser.page.click('button[data-geolocate]');
+      await browser.page.waitForFunction(() => (globalThis as any).document.getElementById('f-latitude').value !== '');
+      assert.equal(await browser.page.inputValue('#f-latitude'), '-0.02634');
+      assert.equal(await browser.page.inputValue('#f-longitude'), '109.34251');
+
+      const code = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
+      await browser.page.goto(`${web.baseUrl}/atur-ulang-sandi#token=${code}`);
+      assert.equal(await browser.page.inputValue('#f-token'), code);
+      assert.ok(!browser.page.url().includes('token='), 'the code does not stay in the address bar');
+      assert.deepEqual(browser.offMachine, []);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
 describeWithBrowser('a citizen files a report with a photo, JavaScript switched off', () => {
   let web: WebServer;
   before(async () => {

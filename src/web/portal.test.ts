@@ -58,7 +58,10 @@ describe('home', () => {
     assert.match(res.html, /<label for="q">Nomor pelacakan atau kata kunci/);
     assert.match(res.html, /<input id="q" name="q"/);
     assert.match(res.html, /href="\/lapor">Buat laporan</);
-    assert.doesNotMatch(res.html, /<script/, 'the page needs no script');
+    // No inline script: the one script is the island's file, deferred; the page is whole without it.
+    const scripts = res.html.match(/<script[^>]*>/g) ?? [];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0]!, /^<script src="\/assets\/portal\.[0-9a-f]{10}\.js" defer>$/);
   });
 
   test('the counters count public reports only: not the secret one, not the unverified one', async () => {
@@ -229,6 +232,16 @@ describe('the portal and the API side by side', () => {
     assert.match(sheet.headers.get('cache-control') ?? '', /immutable/);
     assert.match(sheet.headers.get('content-type') ?? '', /text\/css/);
     assert.equal((await get('/assets/portal.0000000000.css')).status, 404);
+    const js = /src="(\/assets\/portal\.[0-9a-f]{10}\.js)"/.exec(res.html)?.[1];
+    assert.ok(js);
+    const script = await get(js);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('cache-control') ?? '', /immutable/);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    const worker = await get('/sw.js');
+    assert.equal(worker.status, 200);
+    assert.match(worker.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.equal(worker.headers.get('cache-control'), 'no-cache', 'the browser checks the worker for a new version');
   });
 
   test('pages and the stylesheet are sent gzipped to a browser that takes it', async () => {

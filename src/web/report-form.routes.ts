@@ -237,7 +237,7 @@ async function formPage(
   const body = html`<h1>${bi(lang, 'Buat laporan', 'File a report')}</h1>
 <p class="meta">${bi(lang, 'Langkah 1 dari 2: isi laporan', 'Step 1 of 2: your report')}</p>
 ${formError(lang, errors._)}
-<form method="post" action="/lapor${lang === 'en' ? '?lang=en' : ''}" class="stack" id="report-form" novalidate>
+<form method="post" action="/lapor${lang === 'en' ? '?lang=en' : ''}" class="stack" id="report-form" data-max-bytes="${deps.config.maxAttachmentBytes}" novalidate>
   <fieldset${raw(errors.classification ? ' aria-invalid="true"' : '')}>
     <legend>${bi(lang, 'Klasifikasi', 'Classification')}</legend>
     ${CLASSIFICATIONS.map((k) => {
