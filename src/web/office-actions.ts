@@ -401,16 +401,9 @@ export function staffActionForms(x: Ctx): Html {
   const { lang, report: r } = x;
   const actions = STAFF_ACTIONS.filter((a) => r.availableActions.includes(a));
   const ombudsman = r.availableActions.filter((a) => a.startsWith('ombudsman_'));
+  if (ombudsman.length > 0) return ombudsmanForms(x, ombudsman);
   if (actions.length === 0) {
-    return html`<p>${
-      ombudsman.length > 0
-        ? bi(
-            lang,
-            'Langkah Ombudsman (ambil alih, temuan, rekomendasi, tutup) tersedia lewat API; ruang kerjanya di kantor menyusul.',
-            'The Ombudsman’s steps (take over, findings, recommendation, close) are in the API; their back-office workspace comes later.',
-          )
-        : bi(lang, 'Tidak ada tindakan untuk Anda pada laporan ini sekarang.', 'There is nothing for you to do on this report now.')
-    }</p>`;
+    return html`<p>${bi(lang, 'Tidak ada tindakan untuk Anda pada laporan ini sekarang.', 'There is nothing for you to do on this report now.')}</p>`;
   }
   return html`${actions.map((a) => {
     const title = a === 'archive' && x.principal.role === 'agency_admin' ? { id: 'Minta arsip', en: 'Ask to archive' } : ACTION_TITLES[a]!;
@@ -426,6 +419,69 @@ export function staffActionForms(x: Ctx): Html {
       ? html`<button type="submit" class="secondary" formaction="${x.base}/periksa-jawaban${x.q}">${bi(lang, 'Periksa jawaban', 'Check the answer')}</button> <button type="submit">${bi(lang, 'Kirim jawaban akhir', 'Send the final answer')}</button>`
       : html`<button type="submit">${pick(lang, title)}</button>`
   }</div>
+</form>`;
+  })}`;
+}
+
+/** The Ombudsman's steps on an escalated report, in their order; each a form (performStep decides). */
+const OMBUDSMAN_FORMS: Record<string, { step: string; title: Pair; field?: { name: string; label: Pair; required: boolean } }> = {
+  ombudsman_take_over: { step: 'take_over', title: { id: 'Ambil alih penanganan', en: 'Take the case over' } },
+  ombudsman_findings: {
+    step: 'findings',
+    title: { id: 'Catat temuan', en: 'Record findings' },
+    field: { name: 'findings', label: { id: 'Temuan', en: 'Findings' }, required: true },
+  },
+  ombudsman_recommendation: {
+    step: 'recommendation',
+    title: { id: 'Beri rekomendasi', en: 'Issue a recommendation' },
+    field: { name: 'recommendation', label: { id: 'Rekomendasi', en: 'Recommendation' }, required: true },
+  },
+  ombudsman_close: {
+    step: 'close',
+    title: { id: 'Tutup penanganan', en: 'Close the case' },
+    field: { name: 'message', label: { id: 'Catatan penutup (boleh kosong)', en: 'Closing note (optional)' }, required: false },
+  },
+};
+
+export const OMBUDSMAN_DONE: Record<string, Pair> = {
+  take_over: {
+    id: 'Penanganan diambil alih; pelapor dan instansi diberi tahu.',
+    en: 'Case taken over; the reporter and the body have been told.',
+  },
+  findings: {
+    id: 'Temuan tercatat; pelapor dan instansi diberi tahu.',
+    en: 'Findings recorded; the reporter and the body have been told.',
+  },
+  recommendation: { id: 'Rekomendasi tercatat.', en: 'Recommendation recorded.' },
+  close: { id: 'Penanganan Ombudsman ditutup.', en: 'Ombudsman case closed.' },
+};
+
+function ombudsmanForms(x: Ctx, available: readonly string[]): Html {
+  const { lang } = x;
+  return html`${available.map((a) => {
+    const f = OMBUDSMAN_FORMS[a];
+    if (!f) return html``;
+    const state = x.state?.action === f.step ? x.state : null;
+    return html`<form method="post" action="${x.base}/ombudsman${x.q}" class="stack action" id="form-${a}" aria-labelledby="judul-${a}">
+  <h3 id="judul-${a}">${pick(lang, f.title)}</h3>
+  <input type="hidden" name="langkah" value="${f.step}">
+  ${formError(lang, state?.errors._)}
+  ${
+    f.field
+      ? field({
+          lang,
+          name: f.field.name,
+          id: `${a}-${f.field.name}`,
+          label: pick(lang, f.field.label),
+          rows: 5,
+          maxlength: 20000,
+          required: f.field.required,
+          value: state?.values[f.field.name],
+          error: state?.errors[f.field.name],
+        })
+      : ''
+  }
+  <div class="actions"><button type="submit">${pick(lang, f.title)}</button></div>
 </form>`;
   })}`;
 }

@@ -234,6 +234,12 @@ describeWithBrowser('the back office, across the accounts that handle one report
     });
     assert.equal(filed.status, 201, filed.text);
     const fresh = filed.body.trackingId as string;
+    // and one escalated to the Ombudsman office of Kalimantan Barat, for its workspace
+    await web.t.deps.db.query(
+      `UPDATE reports SET escalated_at = now(), ombudsman_body_id = (SELECT id FROM bodies WHERE code = 'ombudsman-61') WHERE tracking_id = $1`,
+      [trackingId],
+    );
+    tokens.ombudsman ??= (await sessionCookie(web, 'ombudsman', 'ombudsman-61')).token;
     const browser = await openBrowser({ device: DESKTOP });
     try {
       const { page } = browser;
@@ -246,6 +252,8 @@ describeWithBrowser('the back office, across the accounts that handle one report
         ['national', `/kantor/laporan/${trackingId}`],
         ['unit', '/kantor'],
         ['unit', `/kantor/laporan/${trackingId}`],
+        ['ombudsman', '/kantor'],
+        ['ombudsman', `/kantor/laporan/${trackingId}`],
       ];
       for (const lang of ['id', 'en'] as const) {
         for (const [who, path] of pages) {

@@ -10,6 +10,8 @@ import { type Action, STATUSES, STATUS_LABELS } from '../domain/workflow.ts';
 import { AppError } from '../errors.ts';
 import { listCategories } from '../features/reference/reference.service.ts';
 import { performAction } from '../features/reports/report-actions.service.ts';
+import { performStep } from '../features/ombudsman/ombudsman.service.ts';
+import { OMBUDSMAN_STEPS, type OmbudsmanStep } from '../domain/ombudsman.ts';
 import {
   type ListFilters,
   type ReportJson,
@@ -25,6 +27,7 @@ import { type Lang, bi, langOf, pick, t } from './i18n.ts';
 import { type Html, respond } from './layout.ts';
 import {
   ACTION_DONE,
+  OMBUDSMAN_DONE,
   type FormState,
   STAFF_ACTIONS,
   type WorkspaceChoices,
@@ -276,12 +279,15 @@ async function renderWorkspace(
   const base = `/kantor/laporan/${r.trackingId}`;
   const q = langQuery(lang);
   const done = c.req.query('selesai');
+  const doneWords = done?.startsWith('ombudsman_') ? OMBUDSMAN_DONE[done.slice('ombudsman_'.length)] : done ? ACTION_DONE[done] : undefined;
   const notice =
-    done && Object.hasOwn(ACTION_DONE, done)
-      ? html`<p class="notice" role="status">${pick(lang, ACTION_DONE[done]!)} ${bi(lang, 'Status sekarang', 'Status now')}: <strong>${pick(lang, r.statusLabel)}</strong>; ${t(lang, 'report.holder').toLowerCase()}: <strong>${holderWords(lang, r)}</strong>.</p>`
+    done && doneWords && (Object.hasOwn(ACTION_DONE, done) || done.startsWith('ombudsman_'))
+      ? html`<p class="notice" role="status">${pick(lang, doneWords)} ${bi(lang, 'Status sekarang', 'Status now')}: <strong>${pick(lang, r.statusLabel)}</strong>; ${t(lang, 'report.holder').toLowerCase()}: <strong>${holderWords(lang, r)}</strong>.</p>`
       : '';
   const failedElsewhere =
-    state.failed && !(STAFF_ACTIONS.includes(state.failed.action as Action) && r.availableActions.includes(state.failed.action as never));
+    state.failed &&
+    !(STAFF_ACTIONS.includes(state.failed.action as Action) && r.availableActions.includes(state.failed.action as never)) &&
+    !r.availableActions.includes(`ombudsman_${state.failed.action}` as never);
   const topError = state.failed
     ? failedElsewhere
       ? (state.failed.errors._ ?? Object.values(state.failed.errors)[0])
@@ -423,6 +429,40 @@ export function registerOfficeRoutes(app: App, deps: AppDeps): void {
       if (err.code !== 'invalid_input') errors._ = err.message;
       return renderWorkspace(c, deps, lang, who, trackingId, {
         failed: { action, errors, values: form.fields },
+        status: ERROR_STATUS[err.code],
+      });
+    }
+  });
+
+  // The Ombudsman's steps on an escalated report; the office's scope and the case's order are the service's.
+  app.post('/kantor/laporan/:trackingId/ombudsman', async (c) => {
+    const lang = langOf(c);
+    const who = await staffOnly(c, lang);
+    if (who instanceof Response) return who;
+    const trackingId = c.req.param('trackingId');
+    const form = await readForm(c);
+    const step = form.fields.langkah as OmbudsmanStep;
+    if (!(OMBUDSMAN_STEPS as readonly string[]).includes(step)) {
+      return renderWorkspace(c, deps, lang, who, trackingId, {
+        failed: { action: '', errors: { _: 'Langkah tidak dikenal / Unknown step' }, values: {} },
+        status: 400,
+      });
+    }
+    try {
+      if (Object.keys(form.problems).length > 0) throw new AppError('invalid_input', 'Input tidak valid / Invalid input', form.problems);
+      const text = (name: string) => form.fields[name]?.trim() || undefined;
+      await performStep(deps, who, trackingId, step, {
+        findings: text('findings'),
+        recommendation: text('recommendation'),
+        message: text('message'),
+      });
+      return c.redirect(`/kantor/laporan/${encodeURIComponent(trackingId)}?selesai=ombudsman_${step}${langQuery(lang, '&')}#isi`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'not_found') throw err;
+      const errors = fieldErrors(err);
+      if (err.code !== 'invalid_input') errors._ = err.message;
+      return renderWorkspace(c, deps, lang, who, trackingId, {
+        failed: { action: step, errors, values: form.fields },
         status: ERROR_STATUS[err.code],
       });
     }

@@ -458,3 +458,41 @@ describe('the answer check, before sending and when refused', () => {
     assert.match(read, /Koordinasi dengan DLH/);
   });
 });
+
+describe('the Ombudsman workspace', () => {
+  test('an escalated report: take over, findings, recommendation, close, each a form in order; the reporter and the body are told', async () => {
+    const id = await atUnit({ title: 'Jalan amblas di Kampung Dalam' });
+    await t.deps.db.query(
+      `UPDATE reports SET escalated_at = now(), ombudsman_body_id = (SELECT id FROM bodies WHERE code = 'ombudsman-61') WHERE tracking_id = $1`,
+      [id],
+    );
+    const office = await t.user('ombudsman', 'ombudsman-61');
+    const other = await t.user('ombudsman', 'ombudsman-51');
+    const me = await cookieOf(office);
+    const page = await (await get(`/kantor/laporan/${id}`, me)).text();
+    assert.match(page, /name="langkah" value="take_over"/);
+    assert.doesNotMatch(page, /name="langkah" value="findings"/, 'findings come after the take-over');
+    assert.equal((await get(`/kantor/laporan/${id}`, await cookieOf(other))).status, 404, 'another office does not see it');
+
+    const base = `/kantor/laporan/${id}/ombudsman`;
+    const taken = await post(base, me, { langkah: 'take_over' });
+    assert.equal(taken.status, 303);
+    assert.match(await (await get(taken.headers.get('location')!, me)).text(), /Penanganan diambil alih/);
+    const empty = await post(`${base}?lang=en`, me, { langkah: 'findings', findings: '' });
+    assert.equal(empty.status, 400);
+    assert.match(await empty.text(), /id="ombudsman_findings-findings-error">Required</);
+    assert.equal((await post(base, me, { langkah: 'findings', findings: 'Dinas tidak menindaklanjuti dalam batas waktu.' })).status, 303);
+    assert.equal((await post(base, me, { langkah: 'recommendation', recommendation: 'Perbaiki jalan dalam 14 hari.' })).status, 303);
+    assert.equal((await post(base, me, { langkah: 'close', message: 'Rekomendasi dipantau.' })).status, 303);
+    const closed = await (await get(`/kantor/laporan/${id}`, me)).text();
+    assert.doesNotMatch(closed, /name="langkah"/, 'nothing left to do once closed');
+    assert.equal((await post(base, me, { langkah: 'close' })).status, 409);
+    assert.equal((await post(base, me, { langkah: 'bogus' })).status, 400);
+    const told = await t.deps.db.query<{ template: string; who: number }>(
+      `SELECT DISTINCT template, recipient_user_id AS who FROM outbox WHERE template LIKE 'ombudsman.%' AND payload->>'trackingId' = $1`,
+      [id],
+    );
+    assert.ok(told.some((r) => r.who === citizen.principal.userId && r.template === 'ombudsman.findings'));
+    assert.ok(told.some((r) => r.who === agency.principal.userId && r.template === 'ombudsman.closed'));
+  });
+});
