@@ -262,7 +262,9 @@
       const good = render();
       save(good).catch(() => null);
     });
-    render();
+    // Files chosen before this script ran (a slow phone) are kept too.
+    const initial = render();
+    if (input.files.length > 0) save(initial).catch(() => null);
     /** Whether the files may be sent; if not, the citizen is taken to the field. */
     return () => {
       if (tooBig.length === 0) return true;
@@ -503,17 +505,16 @@
         passing = false;
       });
     });
-    try {
-      const draft = await update({ fields: fieldsOf(form), step: 'review' });
-      if (draft.files.length > 0 && input.files.length === 0) {
-        const kept = new DataTransfer();
-        for (const file of draft.files) kept.items.add(file);
-        input.files = kept.files;
-        tell(say(`Draf dipulihkan: ${draft.files.length} lampiran.`, `Draft restored: ${draft.files.length} attachment(s).`));
-      }
-    } finally {
-      // Previews and the size check, with or without a draft.
-      filesOk = enhanceFiles(input, (files) => update({ files }));
+    // Previews and the size check first, so a photo chosen while the draft loads is not missed.
+    filesOk = enhanceFiles(input, (files) => update({ files }));
+    const draft = await update({ fields: fieldsOf(form), step: 'review' });
+    if (draft.files.length > 0 && input.files.length === 0) {
+      const kept = new DataTransfer();
+      for (const file of draft.files) kept.items.add(file);
+      input.files = kept.files;
+      // the same path as a choice: previews, the size check, and the draft saved
+      input.dispatchEvent(new Event('change'));
+      tell(say(`Draf dipulihkan: ${draft.files.length} lampiran.`, `Draft restored: ${draft.files.length} attachment(s).`));
     }
   };
 
