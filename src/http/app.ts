@@ -23,6 +23,7 @@ import { registerAccountPages } from '../web/account.routes.ts';
 import { registerReportFormPages } from '../web/report-form.routes.ts';
 import { registerReporterPages } from '../web/reporter.routes.ts';
 import { registerOfficeRoutes } from '../web/office.routes.ts';
+import { registerOfficeAdminRoutes } from '../web/office-admin.routes.ts';
 import { registerScriptRoutes } from '../web/script.routes.ts';
 import { isApiPath } from './paths.ts';
 
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): App {
   registerReportFormPages(app, deps);
   registerReporterPages(app, deps);
   registerOfficeRoutes(app, deps);
+  registerOfficeAdminRoutes(app, deps);
   registerScriptRoutes(app);
   registerPortalRoutes(app, deps);
 

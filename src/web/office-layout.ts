@@ -22,7 +22,14 @@ const asset = (name: string) => {
 export const OFFICE_CSS = asset('office.css');
 export const OFFICE_JS = asset('office.js');
 
-export type OfficeSection = 'inbox' | 'report' | null;
+export type OfficeSection = 'inbox' | 'report' | 'calendar' | 'users' | 'audit' | null;
+
+/** The admin pages and the roles that may use them (as their services allow). */
+export const ADMIN_PAGES = {
+  calendar: { path: '/kantor/kalender', roles: ['national_admin', 'agency_admin'], label: { id: 'Kalender', en: 'Calendars' } },
+  users: { path: '/kantor/pengguna', roles: ['national_admin', 'agency_admin'], label: { id: 'Pengguna', en: 'Users' } },
+  audit: { path: '/kantor/audit', roles: ['national_admin', 'monitor'], label: { id: 'Audit identitas', en: 'Identity audit' } },
+} as const satisfies Record<string, { path: string; roles: readonly string[]; label: { id: string; en: string } }>;
 
 export interface OfficePageOptions {
   lang: Lang;
@@ -62,6 +69,12 @@ ${o.script ? raw(`<script src="${OFFICE_JS.path}" defer></script>`) : ''}
       <ul>
         <li><a href="/kantor${q}"${raw(o.section === 'inbox' ? ' aria-current="page"' : '')}>${bi(lang, 'Kotak masuk', 'Inbox')}</a></li>
         <li><a href="/kantor?terlambat=1${lang === 'en' ? '&amp;lang=en' : ''}">${bi(lang, 'Terlambat', 'Overdue')}</a></li>
+        ${(Object.entries(ADMIN_PAGES) as [OfficeSection, (typeof ADMIN_PAGES)[keyof typeof ADMIN_PAGES]][])
+          .filter(([, p]) => (p.roles as readonly string[]).includes(o.user.role))
+          .map(
+            ([section, p]) =>
+              html`<li><a href="${p.path}${q}"${raw(o.section === section ? ' aria-current="page"' : '')}>${p.label[lang]}</a></li>`,
+          )}
         <li><a href="/${q}">${bi(lang, 'Portal publik', 'Public portal')}</a></li>
       </ul>
     </nav>

@@ -71,6 +71,7 @@ const ROLE_WORDS: Record<string, Pair> = {
   unit_officer: { id: 'Petugas unit', en: 'Unit officer' },
   ombudsman: { id: 'Ombudsman', en: 'Ombudsman' },
   monitor: { id: 'Pemantau', en: 'Monitor' },
+  integrator: { id: 'Integrator sistem', en: 'System integrator' },
   system: { id: 'Sistem', en: 'System' },
 };
 
