@@ -53,7 +53,9 @@ export function createApp(deps: AppDeps): App {
   // Pages and their stylesheet travel gzipped: a citizen on slow mobile data waits for every byte.
   app.use('*', async (c, next) => (isApiPath(c.req.path) ? next() : gzip(c, next)));
   // The portal's pages read the same session cookie as the API (a reporter sees their own report).
-  app.use('*', authenticate(deps));
+  // Static files (hashed assets, the service worker) need nobody: no session lookup for them.
+  const auth = authenticate(deps);
+  app.use('*', (c, next) => (c.req.path.startsWith('/assets/') || c.req.path === '/sw.js' ? next() : auth(c, next)));
   app.use(
     '/api/*',
     requestBody(app, {

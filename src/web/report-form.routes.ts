@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { CLASSIFICATIONS } from '../domain/report.ts';
+import { localDate } from '../domain/calendar.ts';
 import { latestIndonesianDate } from '../domain/dates.ts';
 import { AppError } from '../errors.ts';
 import { listBodies, listCategories, listRegions } from '../features/reference/reference.service.ts';
@@ -185,9 +186,8 @@ export function registerReportFormPages(app: App, deps: AppDeps): void {
 
 const FUTURE_DATE = 'Tanggal kejadian tidak boleh di masa depan / The incident date cannot be in the future';
 
-function today(now: Date): string {
-  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
+/** Today's date in WIB, the form's default incident date. */
+const today = (now: Date): string => localDate(now, 'Asia/Jakarta');
 
 const LEVEL_WORDS: Record<Level, { id: string; en: string }> = {
   province: { id: 'Provinsi', en: 'Province' },
