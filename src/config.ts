@@ -51,6 +51,19 @@ export interface Config {
   smtpFrom: string | null;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** SMS (issue 11): Kannel's smsbox sendsms address (http://127.0.0.1:13013/cgi-bin/sendsms); null turns SMS off. */
+  kannelSendsmsUrl: string | null;
+  kannelUsername: string | null;
+  kannelPassword: string | null;
+  /** The sender of outgoing SMS: the short code citizens write to. */
+  smsShortCode: string;
+  /**
+   * The shared secret Kannel's get-url and dlr-url carry as `key=`. Without it, the SMS endpoints
+   * answer only requests from this machine (Kannel on the same host).
+   */
+  kannelIncomingKey: string | null;
+  /** Where Kannel reaches lapor with delivery reports; by default this server on 127.0.0.1. */
+  kannelDlrUrl: string;
 }
 
 /** Deadline-sweep batches run at once on PostgreSQL, by default. */
@@ -199,7 +212,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || null,
     smtpFrom: env.SMTP_FROM?.trim() || null,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    kannelSendsmsUrl: env.KANNEL_SENDSMS_URL?.trim() || null,
+    kannelUsername: env.KANNEL_USERNAME?.trim() || null,
+    kannelPassword: env.KANNEL_PASSWORD ?? null,
+    smsShortCode: env.SMS_SHORT_CODE?.trim() || '1708',
+    kannelIncomingKey: env.KANNEL_INCOMING_KEY?.trim() || null,
+    kannelDlrUrl: '',
   };
+  config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
+  for (const [name, value] of [
+    ['KANNEL_SENDSMS_URL', config.kannelSendsmsUrl],
+    ['KANNEL_DLR_URL', config.kannelDlrUrl],
+  ] as const) {
+    if (value && !/^https?:\/\/[^/]+/.test(value)) problems.push(`${name} must be an http:// or https:// URL, got "${value}"`);
+  }
+  if (config.kannelSendsmsUrl && !config.kannelUsername)
+    problems.push('KANNEL_USERNAME is required with KANNEL_SENDSMS_URL (a sendsms-user of the Kannel configuration)');
+  if (!/^\+?[0-9A-Za-z]{2,15}$/.test(config.smsShortCode))
+    problems.push(`SMS_SHORT_CODE must be 2 to 15 digits or letters, got "${config.smsShortCode}"`);
   if (!LOG_LEVELS.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
   problems.push(...checkEmailConfig(config));
   const publicUrl = env.PUBLIC_URL?.trim();

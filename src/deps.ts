@@ -22,4 +22,9 @@ export interface AppDeps {
   now: () => Date;
   /** Structured log; by default JSON lines on stdout at LOG_LEVEL. */
   logger?: Logger;
+  /**
+   * Asks the outbox sender to run now rather than at the worker's next tick: an SMS command's
+   * reply must reach the citizen within seconds. Absent (the CLI, most tests): the tick sends it.
+   */
+  kickOutbox?: () => void;
 }

@@ -9,6 +9,10 @@ import type { AppDeps } from './deps.ts';
 import { assertNodeVersion } from './runtime.ts';
 import { createEmailTransport } from './features/notifications/email.ts';
 import { drainOutbox, startWorker } from './worker.ts';
+import { createKannelTransport } from './features/channels/kannel.ts';
+import { replayPending } from './features/channels/intake.ts';
+import { createOutboxPump } from './features/notifications/pump.ts';
+import { createLogger } from './logger.ts';
 
 assertNodeVersion();
 
@@ -24,13 +28,41 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const started = performance.now();
   const db = await openReadyDb(config);
-  const deps: AppDeps = { db, config, storage: new LocalDiskStorage(config.attachmentsDir), now: () => new Date() };
+  const logger = createLogger(config.logLevel);
   const email = createEmailTransport(config);
+  const sms = createKannelTransport(config);
+  const dispatchDeps = { db, now: () => new Date(), email, sms };
+  const pump = createOutboxPump(
+    () => drainOutbox(dispatchDeps),
+    (err) => logger.error({ err: { message: (err as Error).message } }, 'outbox run failed'),
+  );
+  const deps: AppDeps = {
+    db,
+    config,
+    storage: new LocalDiskStorage(config.attachmentsDir),
+    now: () => new Date(),
+    logger,
+    kickOutbox: () => pump.kick(),
+  };
   if (mode !== 'api' && !email) console.log('SMTP_URL not set: email notifications are off (in-app notifications still work)');
+  console.log(
+    sms
+      ? `SMS on through Kannel (${new URL(config.kannelSendsmsUrl!).origin}), sender ${config.smsShortCode}`
+      : 'KANNEL_SENDSMS_URL not set: SMS is off (SMS messages wait in the outbox) / SMS nonaktif',
+  );
+  // Messages stored before a crash, and never handled, are handled now.
+  const replayed = await replayPending(deps);
+  if (replayed > 0) console.log(`Inbound messages replayed at start: ${replayed}`);
   const worker =
     mode === 'api'
       ? null
-      : await startWorker({ db, config, now: () => new Date(), dispatch: () => drainOutbox({ db, now: () => new Date(), email }) });
+      : await startWorker({
+          db,
+          config,
+          now: () => new Date(),
+          dispatch: () => drainOutbox(dispatchDeps),
+          replayInbound: () => replayPending(deps, { olderThanMs: 60_000 }),
+        });
   if (worker) console.log('Worker started: deadline sweeps every minute / Pekerja latar berjalan');
   if (mode === 'worker') {
     const stopWorker = async () => {

@@ -2,13 +2,12 @@ import { PgBoss, fromPglite } from 'pg-boss';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { pruneAccountSecurity } from './features/accounts/accounts.service.ts';
-import { dispatchOutbox } from './features/notifications/dispatcher.ts';
-import type { EmailTransport } from './features/notifications/email.ts';
+import { type DispatchDeps, dispatchOutbox } from './features/notifications/dispatcher.ts';
 import { sweepDueClocks } from './features/sla/sweep.ts';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency.ts';
 
 /** Delivers due outbox rows until a batch comes back short. */
-export async function drainOutbox(deps: { db: Db; now: () => Date; email: EmailTransport | null }): Promise<void> {
+export async function drainOutbox(deps: DispatchDeps): Promise<void> {
   const batchSize = 50;
   for (let round = 0; round < 100; round++) {
     const r = await dispatchOutbox(deps, { batchSize });
@@ -20,6 +19,7 @@ const JOBS = {
   sweep: 'sla.sweep',
   dispatch: 'outbox.dispatch',
   pruneAccounts: 'accounts.prune',
+  replayInbound: 'channels.replay',
 } as const;
 
 export interface WorkerDeps {
@@ -28,6 +28,8 @@ export interface WorkerDeps {
   now: () => Date;
   /** Delivers due outbox rows; wired by main.ts. */
   dispatch?: () => Promise<unknown>;
+  /** Handles inbound messages left pending (a failed attempt, a crash); wired by main.ts. */
+  replayInbound?: () => Promise<unknown>;
   log?: (line: string) => void;
 }
 
@@ -59,6 +61,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   await boss.schedule(JOBS.sweep, '* * * * *');
   await boss.schedule(JOBS.dispatch, '* * * * *');
   await boss.schedule(JOBS.pruneAccounts, '17 * * * *');
+  await boss.schedule(JOBS.replayInbound, '* * * * *');
 
   await boss.work(JOBS.sweep, async () => {
     const result = await sweepDueClocks({ db: deps.db, limits: deps.config.sla, publicOrigin: deps.config.publicOrigin }, deps.now(), {
@@ -73,6 +76,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   });
   await boss.work(JOBS.dispatch, async () => {
     if (deps.dispatch) await deps.dispatch();
+  });
+  await boss.work(JOBS.replayInbound, async () => {
+    if (deps.replayInbound) await deps.replayInbound();
   });
   await boss.work(JOBS.pruneAccounts, async () => {
     await pruneAccountSecurity(deps.db, deps.config, deps.now());

@@ -188,3 +188,37 @@ async function openEmbedded(options: OpenDbOptions): Promise<Db> {
     },
   };
 }
+
+let savepoints = 0;
+
+/**
+ * `db` as seen from inside the open transaction `tx`: queries run in `tx`, and a service's own
+ * `transaction(fn)` becomes a savepoint in it. A caller that must commit its own rows together
+ * with what a service writes (the channel intake marks a raw message handled in the transaction
+ * that files its report) passes this to the service instead of the pool. A savepoint rolled back
+ * undoes only the service's part: the caller's transaction stays usable, and decides.
+ */
+export function joinTransaction(db: Db, tx: Tx): Db {
+  const joined: Db = {
+    kind: db.kind,
+    query: (sql, params) => tx.query(sql, params),
+    exec: (sql) => tx.exec(sql),
+    transaction: async (fn) => {
+      savepoints += 1;
+      const name = `joined_${savepoints}`;
+      await tx.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(tx);
+        await tx.exec(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (err) {
+        await tx.exec(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+        throw err;
+      }
+    },
+    close: async () => {
+      throw new Error('joinTransaction: a joined database is closed by its owner');
+    },
+  };
+  return joined;
+}

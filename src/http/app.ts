@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
+import { registerKannelRoutes } from '../features/channels/kannel.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
 import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
@@ -66,6 +68,8 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/api/*', idempotency(deps));
+  // Gateways post one message at a time: text bodies only, and nothing a message could not hold.
+  app.use('/channels/*', bodyLimit({ maxSize: TEXT_BODY_LIMIT, onError: (c) => c.text('request body too large', 413) }));
 
   app.get('/healthz', async (c) => {
     try {
@@ -84,6 +88,7 @@ export function createApp(deps: AppDeps): App {
   registerNotificationRoutes(app, deps);
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerKannelRoutes(app, deps);
   registerAccountPages(app, deps);
   registerReportFormPages(app, deps);
   registerReporterPages(app, deps);

@@ -5,6 +5,7 @@ import type { Db } from '../db.ts';
 import { seedBodies } from './bodies.ts';
 import { seedNationalCalendar } from './calendar.ts';
 import { seedCategories } from './categories.ts';
+import { seedSmsKeywords } from './keywords.ts';
 import { seedRegions, type RegionCounts } from './regions.ts';
 
 export interface ReferenceSummary {
@@ -26,6 +27,7 @@ export async function seedReference(db: Db): Promise<ReferenceSummary> {
   const { total, inserted } = await seedBodies(db);
   const categories = await seedCategories(db);
   const calendar = await seedNationalCalendar(db);
+  await seedSmsKeywords(db);
   // Complete: later starts with the same code and data can skip all of the above (ensureReference).
   await db.query(
     `INSERT INTO system_state (key, value) VALUES ($1, $2)

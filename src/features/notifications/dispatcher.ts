@@ -12,13 +12,16 @@ import {
   rescheduleOutbox,
 } from './notifications.repository.ts';
 import type { OutboxChannel } from './outbox.ts';
-import { renderMessage } from './templates.ts';
+import { renderMessage, renderSms } from './templates.ts';
+import type { SmsTransport } from '../channels/kannel.ts';
 
 export interface DispatchDeps {
   db: Db;
   now: () => Date;
   /** null: no SMTP server is configured, and email delivery is switched off. */
   email: EmailTransport | null;
+  /** null or absent: SMS is off (no KANNEL_SENDSMS_URL), and SMS rows wait in the outbox until it is on. */
+  sms?: SmsTransport | null;
 }
 
 export interface DispatchResult {
@@ -39,8 +42,9 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 
 export const SMTP_NOT_CONFIGURED = 'smtp not configured';
 
-// The channels this dispatcher delivers. SMS, chat and webhook rows stay pending for their own senders.
-const CHANNELS: OutboxChannel[] = ['in_app', 'email'];
+// The channels this dispatcher delivers: SMS once a gateway is configured. Chat and webhook rows
+// stay pending for their own senders.
+const channelsOf = (deps: DispatchDeps): OutboxChannel[] => (deps.sms ? ['in_app', 'email', 'sms'] : ['in_app', 'email']);
 
 /**
  * The wait before the next try after a failed attempt: 1, 2, 4 … minutes, at most an hour. Eight
@@ -69,7 +73,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
 
   const leased = await deps.db.transaction(async (tx) => {
     const now = deps.now();
-    const rows = await lockDueOutbox(tx, CHANNELS, now, batchSize);
+    const rows = await lockDueOutbox(tx, channelsOf(deps), now, batchSize);
     const inApp: NewNotification[] = [];
     const toSend: OutboxRow[] = [];
     const failures = new Map<string, number[]>();
@@ -84,10 +88,10 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
         const { title, body } = renderMessage(row.template, row.payload);
         const trackingId = typeof row.payload?.trackingId === 'string' ? row.payload.trackingId : null;
         inApp.push({ outboxId: row.id, userId: row.recipient_user_id, template: row.template, title, body, trackingId });
-      } else if (!deps.email) {
+      } else if (row.channel === 'email' && !deps.email) {
         fail(row, SMTP_NOT_CONFIGURED);
       } else if (!row.recipient_address) {
-        fail(row, 'email message without a recipient address');
+        fail(row, `${row.channel} message without a recipient address`);
       } else if (row.attempts >= MAX_ATTEMPTS) {
         // Its sender stopped during the last attempt; whether that one arrived is unknown.
         fail(row, `no result after ${row.attempts} attempts (the sender stopped before recording the last one)`);
@@ -108,7 +112,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
   });
 
   for (const { row, attempt } of leased) {
-    const outcome = await sendEmail(deps, row, attempt);
+    const outcome = row.channel === 'sms' ? await sendSms(deps, row, attempt) : await sendEmail(deps, row, attempt);
     if (outcome !== 'skipped') result[outcome] += 1;
   }
   return result;
@@ -135,13 +139,30 @@ async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): P
     await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
     return 'delivered';
   } catch (err) {
-    const error = describeError(err, attempt);
-    if (attempt >= MAX_ATTEMPTS) {
-      return (await failOutbox(deps.db, [row.id], error, attempt)) > 0 ? 'failed' : 'skipped';
-    }
-    const retryAt = new Date(deps.now().getTime() + retryDelayMs(attempt));
-    return (await rescheduleOutbox(deps.db, row.id, attempt, retryAt, error)) ? 'retried' : 'skipped';
+    return retryOrFail(deps, row, attempt, err);
   }
+}
+
+async function sendSms(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
+  if (!(await renewOutboxLease(deps.db, row.id, attempt, new Date(deps.now().getTime() + LEASE_MS)))) return 'skipped';
+  const text = renderSms(row.template, row.payload);
+  try {
+    const sent = await deps.sms!.send({ outboxId: row.id, attempt, to: row.recipient_address!, text });
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
+    await deps.db.query('UPDATE outbox SET segments = $2 WHERE id = $1', [row.id, sent.segments]);
+    return 'delivered';
+  } catch (err) {
+    return retryOrFail(deps, row, attempt, err);
+  }
+}
+
+async function retryOrFail(deps: DispatchDeps, row: OutboxRow, attempt: number, err: unknown): Promise<keyof DispatchResult | 'skipped'> {
+  const error = describeError(err, attempt);
+  if (attempt >= MAX_ATTEMPTS) {
+    return (await failOutbox(deps.db, [row.id], error, attempt)) > 0 ? 'failed' : 'skipped';
+  }
+  const retryAt = new Date(deps.now().getTime() + retryDelayMs(attempt));
+  return (await rescheduleOutbox(deps.db, row.id, attempt, retryAt, error)) ? 'retried' : 'skipped';
 }
 
 function describeError(err: unknown, attempt: number): string {

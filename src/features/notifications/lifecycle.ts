@@ -237,7 +237,11 @@ async function reportFacts(tx: Queryable, reportId: number): Promise<ReportFacts
   return rows[0] ?? null;
 }
 
-const USER_COLUMNS = 'id, role, email, phone, email_opt_out';
+// A number an SMS came from (channel_identities) is proven, so it is where SMS go; the account's own
+// phone otherwise.
+const USER_COLUMNS = `id, role, email, email_opt_out,
+  COALESCE((SELECT ci.handle FROM channel_identities ci WHERE ci.user_id = users.id AND ci.channel = 'sms' ORDER BY ci.id LIMIT 1),
+           phone) AS phone`;
 
 async function usersWhere(tx: Queryable, where: string, params: unknown[]): Promise<UserRow[]> {
   return tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE disabled_at IS NULL AND ${where} ORDER BY id`, params);

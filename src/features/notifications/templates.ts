@@ -9,6 +9,7 @@
  */
 
 import type { ClockKind } from '../../domain/sla.ts';
+import { fitSegments, toGsmFriendly } from '../../domain/sms.ts';
 
 export interface RenderedMessage {
   title: string;
@@ -670,4 +671,31 @@ function clean(message: RenderedMessage): RenderedMessage {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     body: message.body.replace(/[\u0000-\u0009\u000b-\u001f\u007f]+/g, ' '),
   };
+}
+
+/** What an SMS reporter can answer to each message, as the SMS commands write it. */
+const SMS_HINTS: Record<string, (t: string) => string> = {
+  'report.received': (t) => `Cek status: CEK ${t}`,
+  'report.on_hold': (t) => `Lengkapi: BALAS ${t} <keterangan>`,
+  'report.answered': (t) => `Balas: TERIMA ${t}, atau BALAS ${t} <pesan> bila belum selesai`,
+  'report.auto_closed': (t) => `Beri nilai: NILAI ${t} <1-5>`,
+};
+
+/** The most segments one lifecycle SMS takes: four (612 GSM-7 characters), room for a quoted answer. */
+export const SMS_MAX_SEGMENTS = 4;
+
+/**
+ * The same message as an SMS: the Indonesian text, what to send back, then the English title,
+ * cut to SMS_MAX_SEGMENTS; typographic quotes and dashes as GSM-7 writes them, so that a plain
+ * message costs GSM-7 segments, not UCS-2. A command's own reply (`sms.reply`) is sent as written.
+ */
+export function renderSms(template: string, payload: Record<string, unknown>): string {
+  const p: Record<string, unknown> = payload !== null && typeof payload === 'object' ? payload : {};
+  if (template === 'sms.reply') return toGsmFriendly(textOf(p.text) ?? 'LAPOR! 1708');
+  const { title, body } = renderMessage(template, p);
+  const indonesian = body.split('\n\n')[0]!.trim();
+  const english = title.includes(' / ') ? title.slice(title.indexOf(' / ') + 3) : '';
+  const tracking = textOf(p.trackingId);
+  const hint = tracking && SMS_HINTS[template] ? ` ${SMS_HINTS[template](tracking)}.` : '';
+  return fitSegments(toGsmFriendly(`${indonesian}${hint}${english ? ` / ${english}` : ''}`), SMS_MAX_SEGMENTS);
 }

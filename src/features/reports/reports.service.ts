@@ -29,7 +29,8 @@ export interface SubmitInput {
   suggestedBodyId?: number | null;
   anonymous: boolean;
   secret: boolean;
-  channel: 'web' | 'mobile';
+  /** web and mobile from the API; the channel intake files the others (sms, …). */
+  channel: (typeof CHANNELS)[number];
 }
 
 export interface ListFilters {

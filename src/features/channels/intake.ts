@@ -1,0 +1,153 @@
+import { joinTransaction, type Queryable } from '../../db/db.ts';
+import type { AppDeps } from '../../deps.ts';
+import { handleSms } from './sms.service.ts';
+
+/**
+ * One intake for every channel (issue 11 §1). A message is stored raw and committed before
+ * anything else happens to it (`storeInbound`); the same message delivered twice is one row, by
+ * its channel, gateway and message id. It is then handled in a transaction of its own
+ * (`processInbound`) that writes the report, the reply or the command's answer together with the
+ * message's new status, so a crash between the two leaves a pending message that the next start,
+ * or the worker, replays (`replayPending`) — and replaying a handled message does nothing.
+ */
+
+export type InboundChannel = 'sms' | 'x' | 'whatsapp' | 'telegram' | 'email' | 'integration' | 'open311';
+
+export interface InboundInput {
+  channel: InboundChannel;
+  gateway: string;
+  messageId: string;
+  sender: string | null;
+  receiver: string | null;
+  text: string | null;
+  /** Everything the gateway sent, as it sent it. */
+  raw: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export interface InboundRow {
+  id: number;
+  channel: InboundChannel;
+  gateway: string;
+  message_id: string;
+  sender: string | null;
+  receiver: string | null;
+  text: string | null;
+  raw: Record<string, unknown>;
+  received_at: Date;
+  status: InboundStatus;
+  attempts: number;
+}
+
+export type InboundStatus = 'pending' | 'processed' | 'unparsed' | 'partial';
+export type InboundOutcome = 'report' | 'reply' | 'status' | 'help' | 'rejected' | 'combined';
+
+/** What handling a message came to, written onto its row. */
+export interface Handled {
+  status: Exclude<InboundStatus, 'pending'>;
+  outcome: InboundOutcome | null;
+  reason?: string | null;
+  reportId?: number | null;
+  userId?: number | null;
+}
+
+/** After this many failed attempts (errors, not refusals) a message is set aside as unparsed, with the error. */
+export const MAX_INBOUND_ATTEMPTS = 5;
+
+export async function storeInbound(db: Queryable, input: InboundInput): Promise<{ id: number; duplicate: boolean }> {
+  const inserted = await db.query<{ id: number }>(
+    `INSERT INTO inbound_messages (channel, gateway, message_id, sender, receiver, text, raw, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (channel, gateway, message_id) DO NOTHING RETURNING id`,
+    [input.channel, input.gateway, input.messageId, input.sender, input.receiver, input.text, JSON.stringify(input.raw), input.receivedAt],
+  );
+  if (inserted[0]) return { id: inserted[0].id, duplicate: false };
+  const [held] = await db.query<{ id: number }>('SELECT id FROM inbound_messages WHERE channel = $1 AND gateway = $2 AND message_id = $3', [
+    input.channel,
+    input.gateway,
+    input.messageId,
+  ]);
+  return { id: held!.id, duplicate: true };
+}
+
+/** Handles one stored message, once. Returns what it came to, or null when it was handled already (or failed, and stays pending). */
+export async function processInbound(deps: AppDeps, id: number): Promise<Handled | null> {
+  try {
+    const handled = await deps.db.transaction(async (tx) => {
+      const [m] = await tx.query<InboundRow>(
+        `SELECT id, channel, gateway, message_id, sender, receiver, text, raw, received_at, status, attempts
+           FROM inbound_messages WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!m || m.status !== 'pending') return null;
+      // The services file reports and replies in their own transactions: here those become
+      // savepoints of this one, so the message's status commits with what it caused.
+      const joined: AppDeps = { ...deps, db: joinTransaction(deps.db, tx) };
+      const result = await handlerFor(m)(joined, tx, m);
+      await tx.query(
+        `UPDATE inbound_messages
+            SET status = $2, outcome = $3, reason = $4, report_id = COALESCE($5, report_id), user_id = COALESCE($6, user_id),
+                attempts = attempts + 1, processed_at = $7
+          WHERE id = $1`,
+        [m.id, result.status, result.outcome, result.reason ?? null, result.reportId ?? null, result.userId ?? null, deps.now()],
+      );
+      return result;
+    });
+    if (handled) deps.kickOutbox?.();
+    return handled;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    deps.logger?.error({ inboundId: id, err: { message } }, 'inbound message failed; it stays pending');
+    await deps.db.query(
+      `UPDATE inbound_messages
+          SET attempts = attempts + 1, reason = $2,
+              status = CASE WHEN attempts + 1 >= $3 THEN 'unparsed' ELSE status END
+        WHERE id = $1 AND status = 'pending'`,
+      [id, `error: ${message}`.slice(0, 500), MAX_INBOUND_ATTEMPTS],
+    );
+    return null;
+  }
+}
+
+type Handler = (deps: AppDeps, tx: Queryable, m: InboundRow) => Promise<Handled>;
+
+function handlerFor(m: InboundRow): Handler {
+  switch (m.channel) {
+    case 'sms':
+      return handleSms;
+    default:
+      return async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` });
+  }
+}
+
+/** Stores a message, then handles it. A duplicate is not handled again. */
+export async function receiveInbound(
+  deps: AppDeps,
+  input: InboundInput,
+): Promise<{ id: number; duplicate: boolean; handled: Handled | null }> {
+  const stored = await storeInbound(deps.db, input);
+  if (stored.duplicate) {
+    deps.logger?.info(
+      { inboundId: stored.id, channel: input.channel, gateway: input.gateway },
+      'inbound message delivered again; kept once',
+    );
+    return { ...stored, handled: null };
+  }
+  return { ...stored, handled: await processInbound(deps, stored.id) };
+}
+
+/**
+ * Handles every message still pending: at start (a crash between storing and handling), and by
+ * the worker for messages whose handling failed. `olderThanMs` leaves alone the ones a request is
+ * handling right now.
+ */
+export async function replayPending(deps: AppDeps, options: { olderThanMs?: number; limit?: number } = {}): Promise<number> {
+  const before = new Date(deps.now().getTime() - (options.olderThanMs ?? 0));
+  const rows = await deps.db.query<{ id: number }>(
+    `SELECT id FROM inbound_messages WHERE status = 'pending' AND received_at <= $1 ORDER BY received_at, id LIMIT $2`,
+    [before, options.limit ?? 1000],
+  );
+  let handled = 0;
+  for (const { id } of rows) if (await processInbound(deps, id)) handled += 1;
+  return handled;
+}
