@@ -7,12 +7,17 @@ import { sweepDueClocks } from './features/sla/sweep.ts';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency.ts';
 
 /** Delivers due outbox rows until a batch comes back short. */
-export async function drainOutbox(deps: DispatchDeps): Promise<void> {
+export async function drainOutbox(deps: DispatchDeps): Promise<{ delivered: number; failed: number; retried: number }> {
   const batchSize = 50;
+  const total = { delivered: 0, failed: 0, retried: 0 };
   for (let round = 0; round < 100; round++) {
     const r = await dispatchOutbox(deps, { batchSize });
-    if (r.delivered + r.failed + r.retried < batchSize) return;
+    total.delivered += r.delivered;
+    total.failed += r.failed;
+    total.retried += r.retried;
+    if (r.delivered + r.failed + r.retried < batchSize) break;
   }
+  return total;
 }
 
 const JOBS = {

@@ -79,7 +79,7 @@ export async function processInbound(deps: AppDeps, id: number): Promise<Handled
            FROM inbound_messages WHERE id = $1 FOR UPDATE`,
         [id],
       );
-      if (!m || m.status !== 'pending') return null;
+      if (m?.status !== 'pending') return null;
       // The services file reports and replies in their own transactions: here those become
       // savepoints of this one, so the message's status commits with what it caused.
       const joined: AppDeps = { ...deps, db: joinTransaction(deps.db, tx) };

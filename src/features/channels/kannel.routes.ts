@@ -11,12 +11,15 @@ import { receiveInbound } from './intake.ts';
  *   GET|POST /channels/kannel/incoming   an sms-service's get-url / post-url: one MO
  *     ?id=%I&from=%p&to=%P&text=%a&time=%T&smsc=%i&coding=%c&charset=%C&udh=%u[&key=…]
  *   GET      /channels/kannel/dlr        a sendsms dlr-url: a delivery report
- *     ?o=<outbox id>&a=<attempt>&sig=<signature>&status=%d&at=%T[&key=…]
+ *     ?o=<outbox id>&a=<attempt>&sig=<signature>&status=%d&at=%T
  *
  * The answer to an MO is an empty text/plain 200 once the message is stored (the reply goes out
  * through the outbox and sendsms, with a delivery report of its own); a 503 when it could not be
  * stored, so that Kannel tries again. Without KANNEL_INCOMING_KEY, only this machine may call.
  */
+
+/** An SMS the network reports as not delivered is sent again, up to this many sends in all. */
+export const SMS_DELIVERY_ATTEMPTS = 3;
 
 /** Longer than any SMS joined from 255 parts; a longer text is not an SMS. */
 const MAX_TEXT = 40_000;
@@ -85,7 +88,9 @@ export function registerKannelRoutes(app: App, deps: AppDeps): void {
   app.post('/channels/kannel/incoming', incoming);
 
   app.get('/channels/kannel/dlr', async (c) => {
-    const denied = gate(c, deps);
+    // The signature on each message's dlr-url is what proves a delivery report; with no key
+    // configured (a signature from the Kannel credentials alone), only this machine may call.
+    const denied = deps.config.kannelIncomingKey ? null : gate(c, deps);
     if (denied) return denied;
     const q = c.req.query();
     const outboxId = Number(q.o);
@@ -112,6 +117,17 @@ export function registerKannelRoutes(app: App, deps: AppDeps): void {
         [outboxId, status, now],
       );
     });
+    // The network could not deliver it (failed, rejected by the SMSC): sent again, at most
+    // SMS_DELIVERY_ATTEMPTS times in all, after a short wait. A later report on an earlier
+    // attempt (its `a`) changes nothing more.
+    if ((status === 'failed' || status === 'rejected') && Number(q.a) > 0) {
+      const resent = await deps.db.query(
+        `UPDATE outbox SET status = 'pending', available_at = $3, last_error = $4
+          WHERE id = $1 AND channel = 'sms' AND status = 'sent' AND attempts = $2 AND attempts < $5 RETURNING id`,
+        [outboxId, Number(q.a), new Date(now.getTime() + 5_000), `delivery report: ${status}`, SMS_DELIVERY_ATTEMPTS],
+      );
+      if (resent.length > 0) deps.kickOutbox?.();
+    }
     c.get('log').info({ outboxId, status }, 'sms delivery report');
     return plain(c, 200, 'ok');
   });

@@ -1,24 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { smsSize } from '../../domain/sms.ts';
+import type { SmsMessage, SmsTransport } from '../notifications/outbox.ts';
 
 /**
  * Kannel's HTTP interface (issue 11 §2). Outgoing SMS (MT) leave through smsbox's `sendsms`,
  * with a `dlr-url` that brings Kannel's delivery reports back to `/channels/kannel/dlr`.
  */
 
-export interface SmsMessage {
-  outboxId: number;
-  attempt: number;
-  to: string;
-  text: string;
-}
-
-export interface SmsTransport {
-  readonly name: string;
-  /** Hands one SMS to the gateway. Resolves once the gateway accepted it; throws when it did not. */
-  send(message: SmsMessage): Promise<{ id: string; segments: number }>;
-}
+export type { SmsMessage, SmsTransport } from '../notifications/outbox.ts';
 
 /** Delivery-report values of Kannel's %d, as the outbox records them. */
 export const DLR_STATUS: Record<number, 'delivered' | 'failed' | 'buffered' | 'accepted' | 'rejected'> = {

@@ -11,9 +11,8 @@ import {
   renewOutboxLease,
   rescheduleOutbox,
 } from './notifications.repository.ts';
-import type { OutboxChannel } from './outbox.ts';
+import type { OutboxChannel, SmsTransport } from './outbox.ts';
 import { renderMessage, renderSms } from './templates.ts';
-import type { SmsTransport } from '../channels/kannel.ts';
 
 export interface DispatchDeps {
   db: Db;
@@ -38,6 +37,8 @@ export const MAX_ATTEMPTS = 8;
  */
 export const LEASE_MS = 60_000;
 const FIRST_RETRY_MS = 60_000;
+// An SMS reply is awaited on the phone: a gateway restart is retried within seconds (5, 10, 20 … s).
+const FIRST_SMS_RETRY_MS = 5_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
 
 export const SMTP_NOT_CONFIGURED = 'smtp not configured';
@@ -50,8 +51,8 @@ const channelsOf = (deps: DispatchDeps): OutboxChannel[] => (deps.sms ? ['in_app
  * The wait before the next try after a failed attempt: 1, 2, 4 … minutes, at most an hour. Eight
  * attempts span about two hours, long enough to ride out a mail server restart or a short outage.
  */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1), LONGEST_RETRY_MS);
+export function retryDelayMs(attempt: number, channel: OutboxChannel = 'email'): number {
+  return Math.min((channel === 'sms' ? FIRST_SMS_RETRY_MS : FIRST_RETRY_MS) * 2 ** Math.max(0, attempt - 1), LONGEST_RETRY_MS);
 }
 
 /**
@@ -161,7 +162,7 @@ async function retryOrFail(deps: DispatchDeps, row: OutboxRow, attempt: number, 
   if (attempt >= MAX_ATTEMPTS) {
     return (await failOutbox(deps.db, [row.id], error, attempt)) > 0 ? 'failed' : 'skipped';
   }
-  const retryAt = new Date(deps.now().getTime() + retryDelayMs(attempt));
+  const retryAt = new Date(deps.now().getTime() + retryDelayMs(attempt, row.channel));
   return (await rescheduleOutbox(deps.db, row.id, attempt, retryAt, error)) ? 'retried' : 'skipped';
 }
 

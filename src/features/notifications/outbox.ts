@@ -2,6 +2,20 @@ import type { Queryable } from '../../db/db.ts';
 
 export type OutboxChannel = 'in_app' | 'email' | 'sms' | 'chat' | 'webhook';
 
+/** One SMS as the outbox hands it to a gateway (Kannel's sendsms: features/channels/kannel.ts). */
+export interface SmsMessage {
+  outboxId: number;
+  attempt: number;
+  to: string;
+  text: string;
+}
+
+export interface SmsTransport {
+  readonly name: string;
+  /** Hands one SMS to the gateway. Resolves once the gateway accepted it; throws when it did not. */
+  send(message: SmsMessage): Promise<{ id: string; segments: number }>;
+}
+
 export interface OutboundMessage {
   channel: OutboxChannel;
   recipientUserId?: number | null;

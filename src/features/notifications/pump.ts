@@ -8,23 +8,40 @@ export interface OutboxPump {
   kick(): void;
   /** Resolves once no run is under way or asked for (tests, shutdown). */
   idle(): Promise<void>;
+  /** Cancels a retry run that is waiting. */
+  stop(): void;
 }
 
-export function createOutboxPump(run: () => Promise<unknown>, onError: (err: unknown) => void = () => undefined): OutboxPump {
+export function createOutboxPump(
+  run: () => Promise<{ retried: number } | undefined>,
+  onError: (err: unknown) => void = () => undefined,
+  options: { retryAfterMs?: number } = {},
+): OutboxPump {
   let running: Promise<void> | null = null;
   let again = false;
+  let retryTimer: NodeJS.Timeout | null = null;
   const loop = async () => {
+    let retried = 0;
     do {
       again = false;
       try {
-        await run();
+        retried = (await run())?.retried ?? 0;
       } catch (err) {
         onError(err);
       }
     } while (again);
     running = null;
+    // A message put back for a retry (the gateway restarting) is tried again soon, not at the
+    // worker's next minute.
+    if (retried > 0 && !retryTimer) {
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        pump.kick();
+      }, options.retryAfterMs ?? 5_000);
+      retryTimer.unref();
+    }
   };
-  return {
+  const pump: OutboxPump = {
     kick() {
       if (running) {
         again = true;
@@ -35,5 +52,10 @@ export function createOutboxPump(run: () => Promise<unknown>, onError: (err: unk
     async idle() {
       while (running) await running;
     },
+    stop() {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+    },
   };
+  return pump;
 }
