@@ -2,8 +2,10 @@
  * Web benchmark (npm run bench:web): how heavy and how quick the web app's main pages are on a
  * budget phone, against issue 10's targets.
  *
- *  1. Starts the app over HTTP on 127.0.0.1 (a fresh test database) and makes demo reports in
- *     several states through the API, and a back-office session.
+ *  1. Starts the app over HTTP on 127.0.0.1 (a fresh test database, the report form's map
+ *     configured with a tile server on 127.0.0.1, as a deployment would have it: its button is in
+ *     the form, its code and tiles are not in the first load) and makes demo reports in several
+ *     states through the API, and a back-office session.
  *  2. For each page (test/support/web-pages.ts): a page that answers 404 is reported as missing.
  *     Otherwise BENCH_RUNS cold loads, each in a fresh Chromium profile at 360 × 740, throttled
  *     through the DevTools protocol (150 ms latency, 1.6 Mbit/s down, 750 kbit/s up, CPU 4×).
@@ -37,6 +39,7 @@ import {
   throttle,
   transferredAssets,
 } from '../test/support/browser.ts';
+import { startTileServer } from '../test/support/tiles.ts';
 import { type WebDemo, type WebPage, cookieFor, mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
 import { waitForQuiet } from './support.ts';
 
@@ -159,8 +162,13 @@ async function main(): Promise<void> {
   const busy = await waitForQuiet(QUIET_WAIT_SECONDS, QUIET_BUSY_PCT);
   if (busy >= QUIET_BUSY_PCT) console.log(`  the machine is still busy (${busy.toFixed(0)}% of one core): figures may be high`);
 
-  const web = await startWebServer();
-  const stop = () => web.close().finally(() => process.exit(130));
+  const tiles = await startTileServer();
+  const web = await startWebServer({ config: { map: tiles.map } });
+  const stop = () =>
+    web
+      .close()
+      .then(() => tiles.close())
+      .finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -176,6 +184,7 @@ async function main(): Promise<void> {
     report(results);
   } finally {
     await web.close();
+    await tiles.close();
   }
 }
 

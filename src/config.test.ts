@@ -102,3 +102,51 @@ describe('SLA_SWEEP_CONCURRENCY', () => {
     }
   });
 });
+
+describe('the report form’s map: MAP_TILE_URL, MAP_ATTRIBUTION, MAP_ATTRIBUTION_URL', () => {
+  const OSM = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+  const CREDIT = '© OpenStreetMap contributors';
+
+  test('off by default: no map, the plain fields only', () => {
+    assert.equal(loadConfig({}).map, null);
+  });
+
+  test('a tile URL on one origin with its credit: the origin is what the page may load images from', () => {
+    assert.deepEqual(
+      loadConfig({ MAP_TILE_URL: ` ${OSM} `, MAP_ATTRIBUTION: CREDIT, MAP_ATTRIBUTION_URL: 'https://www.openstreetmap.org/copyright' }).map,
+      {
+        tileUrl: OSM,
+        tileOrigin: 'https://tile.openstreetmap.org',
+        attribution: CREDIT,
+        attributionUrl: 'https://www.openstreetmap.org/copyright',
+      },
+    );
+    const local = loadConfig({ MAP_TILE_URL: 'http://127.0.0.1:8080/tiles/{z}/{x}/{-y}{r}.png?key=abc', MAP_ATTRIBUTION: 'Local' }).map;
+    assert.equal(local?.tileOrigin, 'http://127.0.0.1:8080');
+    assert.equal(local?.attributionUrl, null);
+  });
+
+  test('refused, each with a problem that says why: subdomains, a placeholder in the host, other schemes, credentials, no credit', () => {
+    const cases: [NodeJS.ProcessEnv, RegExp][] = [
+      [{ MAP_TILE_URL: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', MAP_ATTRIBUTION: CREDIT }, /\{s\}.*one host/],
+      [{ MAP_TILE_URL: 'https://{z}.example.test/{x}/{y}.png', MAP_ATTRIBUTION: CREDIT }, /one fixed host/],
+      [{ MAP_TILE_URL: 'https://tiles.example.test/{z}/{x}.png', MAP_ATTRIBUTION: CREDIT }, /\{z\}, \{x\} and \{y\}/],
+      [{ MAP_TILE_URL: 'https://tiles.example.test/{z}/{x}/{y}.png?k={apikey}', MAP_ATTRIBUTION: CREDIT }, /\{apikey\}/],
+      [{ MAP_TILE_URL: 'ftp://tiles.example.test/{z}/{x}/{y}.png', MAP_ATTRIBUTION: CREDIT }, /http\(s\)/],
+      [{ MAP_TILE_URL: 'javascript:alert(1)//{z}/{x}/{y}', MAP_ATTRIBUTION: CREDIT }, /http\(s\)/],
+      [{ MAP_TILE_URL: '/tiles/{z}/{x}/{y}.png', MAP_ATTRIBUTION: CREDIT }, /absolute/],
+      [{ MAP_TILE_URL: 'https://user:secret@tiles.example.test/{z}/{x}/{y}.png', MAP_ATTRIBUTION: CREDIT }, /password/],
+      [{ MAP_TILE_URL: OSM }, /MAP_ATTRIBUTION is required/],
+      [{ MAP_TILE_URL: OSM, MAP_ATTRIBUTION: 'x'.repeat(301) }, /at most 300/],
+      [{ MAP_TILE_URL: OSM, MAP_ATTRIBUTION: CREDIT, MAP_ATTRIBUTION_URL: 'javascript:alert(1)' }, /MAP_ATTRIBUTION_URL/],
+      [{ MAP_ATTRIBUTION: CREDIT }, /need MAP_TILE_URL/],
+    ];
+    for (const [env, problem] of cases) {
+      const problems = problemsOf(env);
+      assert.ok(
+        problems.some((p) => problem.test(p)),
+        `${JSON.stringify(env)}: ${problems.join('; ') || 'accepted'}`,
+      );
+    }
+  });
+});

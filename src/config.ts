@@ -64,6 +64,78 @@ export interface Config {
   kannelIncomingKey: string | null;
   /** Where Kannel reaches lapor with delivery reports; by default this server on 127.0.0.1. */
   kannelDlrUrl: string;
+  /** The report form's optional map: its tiles, and the credit they require; null: no map, the plain fields only. */
+  map: MapConfig | null;
+}
+
+export interface MapConfig {
+  /** A tile URL template on one fixed origin, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png. */
+  tileUrl: string;
+  /** Its origin (https://tile.openstreetmap.org): the one origin the form's Content-Security-Policy adds to img-src. */
+  tileOrigin: string;
+  /** The credit shown on the map, as text (e.g. "© OpenStreetMap contributors"). */
+  attribution: string;
+  /** Where the credit links to, if anywhere. */
+  attributionUrl: string | null;
+}
+
+/** The placeholders a tile URL may hold: Leaflet's, without {s}, since the tiles must come from one origin. */
+const TILE_PLACEHOLDERS = new Set(['z', 'x', 'y', '-y', 'r']);
+
+/**
+ * MAP_TILE_URL, MAP_ATTRIBUTION and MAP_ATTRIBUTION_URL checked together. The tile URL must be
+ * http(s) on one fixed host (no {s} subdomains: the Content-Security-Policy allows exactly one
+ * origin), carry {z}, {x} and {y}, and hold no credentials; tile providers require their credit.
+ */
+export function readMapConfig(env: NodeJS.ProcessEnv, problems: string[]): MapConfig | null {
+  const tileUrl = env.MAP_TILE_URL?.trim() || null;
+  const attribution = env.MAP_ATTRIBUTION?.trim() || null;
+  const attributionUrl = env.MAP_ATTRIBUTION_URL?.trim() || null;
+  if (!tileUrl) {
+    if (attribution || attributionUrl) problems.push('MAP_ATTRIBUTION and MAP_ATTRIBUTION_URL need MAP_TILE_URL');
+    return null;
+  }
+  const before = problems.length;
+  const example = 'e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+  const placeholders = [...tileUrl.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
+  const unknown = placeholders.filter((p) => !TILE_PLACEHOLDERS.has(p));
+  if (unknown.length > 0) {
+    problems.push(
+      `MAP_TILE_URL may only use {z}, {x}, {y}, {-y} and {r}, got ${unknown.map((p) => `{${p}}`).join(', ')}` +
+        (unknown.includes('s') ? ' (name one host: the page allows images from exactly one tile origin)' : ''),
+    );
+  }
+  if (!['z', 'x', 'y'].every((p) => placeholders.includes(p) || (p === 'y' && placeholders.includes('-y')))) {
+    problems.push(`MAP_TILE_URL must contain {z}, {x} and {y}, ${example}`);
+  }
+  let url: URL | null = null;
+  try {
+    url = new URL(tileUrl.replace(/\{[^{}]*\}/g, '0'));
+  } catch {
+    problems.push(`MAP_TILE_URL must be an absolute http(s) URL, ${example}`);
+  }
+  if (url) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`MAP_TILE_URL must be http(s), ${example}`);
+    if (url.username || url.password) problems.push('MAP_TILE_URL must not carry a user name or password (every visitor would see it)');
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*[{}]/i.test(tileUrl))
+      problems.push('MAP_TILE_URL must name one fixed host, with no placeholder in it');
+  }
+  if (!attribution)
+    problems.push(
+      'MAP_ATTRIBUTION is required with MAP_TILE_URL: tile providers require their credit (e.g. "© OpenStreetMap contributors")',
+    );
+  else if (attribution.length > 300) problems.push('MAP_ATTRIBUTION must be at most 300 characters');
+  if (attributionUrl) {
+    let protocol = '';
+    try {
+      protocol = new URL(attributionUrl).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'https:' && protocol !== 'http:') problems.push('MAP_ATTRIBUTION_URL must be an absolute http(s) URL');
+  }
+  if (problems.length > before || !url || !attribution) return null;
+  return { tileUrl, tileOrigin: url.origin, attribution, attributionUrl };
 }
 
 /** Deadline-sweep batches run at once on PostgreSQL, by default. */
@@ -218,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsShortCode: env.SMS_SHORT_CODE?.trim() || '1708',
     kannelIncomingKey: env.KANNEL_INCOMING_KEY?.trim() || null,
     kannelDlrUrl: '',
+    map: readMapConfig(env, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
   for (const [name, value] of [

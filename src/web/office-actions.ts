@@ -6,6 +6,7 @@ import type { Action } from '../domain/workflow.ts';
 import { invalidInput } from '../errors.ts';
 import type { ActionInput } from '../features/reports/report-actions.service.ts';
 import type { ReportJson } from '../features/reports/reports.service.ts';
+import { type BodyOption, type SuggestionReason, bodyPicker, pickBody } from './body-picker.ts';
 import { type Lang, bi, pick } from './i18n.ts';
 import type { Html } from './layout.ts';
 import { type Choice, field, formError, half } from './ui.ts';
@@ -180,8 +181,44 @@ export function readActionInput(action: Action, f: Record<string, string>): Acti
 
 /** Field names the service may name in its errors, mapped onto this form's controls. */
 export function fieldOfError(action: string, name: string): string {
-  if (action === 'forward' && name === 'bodyId') return 'target';
+  if ((action === 'route' || action === 'forward') && name === 'bodyId') return 'instansi';
   return name;
+}
+
+export type BodyFields =
+  | { ok: true; fields: Record<string, string> }
+  | { ok: false; errors: Record<string, string>; candidates: BodyOption[]; more: number };
+
+/**
+ * The route and forward forms name their body as typed text (`instansi`) or a choice among
+ * matches (`bodyId`); this resolves it to the id `readActionInput` takes (`bodyId` for route,
+ * `target` for forward), or says what is wrong with it. Other actions pass through untouched.
+ */
+export function resolveBodyFields(
+  action: Action,
+  fields: Record<string, string>,
+  bodies: readonly BodyOption[],
+  first: readonly number[] = [],
+): BodyFields {
+  if (action !== 'route' && action !== 'forward') return { ok: true, fields };
+  if (action === 'forward' && fields.target === 'national') return { ok: true, fields: { ...fields, bodyId: '' } };
+  const picked = pickBody({ text: fields.instansi, id: fields.bodyId }, bodies, first);
+  if (picked.kind === 'error') return { ok: false, errors: { instansi: picked.error }, candidates: picked.candidates, more: picked.more };
+  if (picked.kind === 'none') {
+    // route: the service decides (an agency admin takes it into its own body; anyone else must name one)
+    if (action === 'route') return { ok: true, fields: { ...fields, bodyId: '' } };
+    return {
+      ok: false,
+      errors: {
+        instansi:
+          'Wajib diisi: ketik nama instansi, atau pilih "Kembalikan ke admin nasional" / Required: type the body’s name, or choose "Back to the national desk"',
+      },
+      candidates: [],
+      more: 0,
+    };
+  }
+  const id = String(picked.body.id);
+  return { ok: true, fields: action === 'route' ? { ...fields, bodyId: id } : { ...fields, target: id } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,12 +231,17 @@ export interface FormState {
   errors: Record<string, string>;
   /** What was posted, to show again. */
   values: Record<string, string>;
+  /** A body's name that matched several: the matches, to choose from. */
+  candidates?: BodyOption[];
+  more?: number;
 }
 
 export interface WorkspaceChoices {
   categories: Choice[];
   /** Top-level bodies a report can be routed or forwarded to. */
-  bodies: Choice[];
+  bodies: BodyOption[];
+  /** The bodies offered first for this report, and why. */
+  suggestions: { body: BodyOption; reason: SuggestionReason }[];
   /** Units this staff member may pass the report to. */
   units: Choice[];
 }
@@ -323,39 +365,42 @@ function formBody(x: Ctx, a: Action): Html {
       return html`${
         principal.role === 'agency_admin'
           ? html`<p>${bi(lang, 'Laporan diterima untuk ditangani instansi Anda.', 'The report is taken into your own body.')}</p>`
-          : pickOne({
+          : bodyPicker({
               lang,
               id: 'route-body',
-              name: 'bodyId',
               label: bi(lang, 'Instansi', 'Body'),
-              choices: choices.bodies,
-              value: v.bodyId ?? (r.suggestedBody ? String(r.suggestedBody.id) : ''),
-              error: err.bodyId,
-              empty: bi(lang, '— pilih instansi —', '— choose a body —'),
-              hint: r.suggestedBody
-                ? bi(lang, `Usulan pelapor: ${r.suggestedBody.name}`, `The reporter suggested: ${r.suggestedBody.name}`)
-                : undefined,
+              value: v.instansi ?? r.suggestedBody?.name ?? '',
+              error: err.instansi,
+              bodies: choices.bodies,
+              suggestions: choices.suggestions,
+              candidates: state?.candidates,
+              more: state?.more,
             })
       }
   ${messageField(x, a, false)}`;
     case 'disposition':
       return html`${pickOne({ lang, id: 'disposition-unit', name: 'unitId', label: bi(lang, 'Unit', 'Unit'), choices: choices.units, value: v.unitId, error: err.unitId, empty: bi(lang, '— pilih unit —', '— choose a unit —') })}
   ${messageField(x, a, false, { id: 'Arahan untuk unit (boleh kosong)', en: 'Instruction to the unit (optional)' })}`;
-    case 'forward':
-      return html`${pickOne({
-        lang,
-        id: 'forward-target',
-        name: 'target',
-        label: bi(lang, 'Ke', 'To'),
-        choices: [
-          { value: 'national', label: bi(lang, 'Kembalikan ke admin nasional', 'Back to the national desk') },
-          ...choices.bodies.filter((b) => b.value !== String(r.responsibleBody?.id ?? '')),
-        ],
-        value: v.target,
-        error: err.target,
-        empty: bi(lang, '— pilih —', '— choose —'),
-      })}
+    case 'forward': {
+      const current = r.responsibleBody?.id;
+      const national = v.target === 'national';
+      return html`<fieldset><legend>${bi(lang, 'Ke', 'To')}</legend>
+    <div class="choice"><input type="radio" id="forward-to-body" name="target" value="body"${raw(national ? '' : ' checked')}><label for="forward-to-body">${bi(lang, 'Instansi lain (ketik namanya di bawah)', 'Another body (type its name below)')}</label></div>
+    <div class="choice"><input type="radio" id="forward-to-national" name="target" value="national"${raw(national ? ' checked' : '')}><label for="forward-to-national">${bi(lang, 'Kembalikan ke admin nasional', 'Back to the national desk')}</label></div>
+  </fieldset>
+  ${bodyPicker({
+    lang,
+    id: 'forward-body',
+    label: bi(lang, 'Instansi tujuan', 'Body to forward to'),
+    value: v.instansi ?? '',
+    error: err.instansi ?? err.target,
+    bodies: choices.bodies.filter((b) => b.id !== current),
+    suggestions: choices.suggestions.filter((s) => s.body.id !== current),
+    candidates: state?.candidates,
+    more: state?.more,
+  })}
   ${messageField(x, a, true, { id: 'Alasan', en: 'Reason' })}`;
+    }
     case 'follow_up':
       return html`${messageField(x, a, true)}
   ${checkbox('follow_up-internal', 'internal', bi(lang, 'Catatan internal (hanya petugas; status tidak berubah)', 'Internal note (staff only; the status stays)'), v.internal === 'on')}`;

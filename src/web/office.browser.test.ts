@@ -81,8 +81,8 @@ describeWithBrowser('the back office, across the accounts that handle one report
       await page.check('#verify-rc-14');
       await page.click('#form-verify button[type="submit"]');
       assert.match(await notice(page), /Laporan diverifikasi\..*Terverifikasi/s);
-      const pontianak = await web.t.bodyId(PONTIANAK);
-      await page.selectOption('#route-body', String(pontianak));
+      // ~600 bodies: typed, part of the name is enough
+      await page.fill('#route-body', 'kota pontian');
       await page.click('#form-route button[type="submit"]');
       assert.match(await notice(page), /Laporan diteruskan\..*Pemerintah Kota Pontianak/s);
 
@@ -219,6 +219,62 @@ describeWithBrowser('the back office, across the accounts that handle one report
     }
   });
 
+  test('routing with the keyboard alone and no JavaScript: part of a name, several matches, one chosen from them', async () => {
+    const reporter = await web.t.user('reporter');
+    const filed = await web.t.request('POST', '/api/v1/reports', {
+      token: reporter.token,
+      json: {
+        classification: 'pengaduan',
+        title: 'Antrean BPJS di puskesmas sangat panjang',
+        body: 'Setiap pagi antrean di puskesmas kecamatan mengular sampai jalan, petugas loket hanya satu orang.',
+        incidentDate: '2026-11-20',
+        regionCode: '61.71.01',
+      },
+    });
+    assert.equal(filed.status, 201, filed.text);
+    const id = filed.body.trackingId as string;
+    const verified = await web.t.request('POST', `/api/v1/reports/${id}/verify`, {
+      token: (await web.t.user('national_admin')).token,
+      json: { resolutionClass: 14 },
+    });
+    assert.equal(verified.status, 200, verified.text);
+    const browser = await openBrowser({ device: DESKTOP, javaScriptEnabled: false });
+    try {
+      const { page } = browser;
+      await as(page, 'national');
+      await page.goto(`${web.baseUrl}/kantor/laporan/${id}`);
+      // the region's governments are offered first (the reporter suggested none)
+      assert.match((await page.textContent('#route-body-hint')) ?? '', /Pemerintah Kota Pontianak \(wilayah laporan\)/);
+      await page.focus('#route-body');
+      await page.keyboard.type('kalimantan');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#route-body-error');
+      assert.match((await page.textContent('#route-body-error')) ?? '', /instansi cocok: pilih satu di bawah/);
+      assert.equal(await page.inputValue('#route-body'), 'kalimantan', 'what was typed is kept');
+      // Tab from the text field reaches the first match; arrows move between them; Space picks one
+      await page.focus('#route-body');
+      await page.keyboard.press('Tab');
+      const first = await page.evaluate(() => (globalThis as any).document.activeElement.id);
+      assert.match(first, /^route-body-\d+$/, `focus: ${first}`);
+      assert.equal(await page.textContent(`label[for="${first}"]`), 'Pemerintah Provinsi Kalimantan Barat');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('Space');
+      assert.equal(await page.isChecked(`#${first}`), true);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('p.notice[role="status"]');
+      assert.match(await notice(page), /Laporan diteruskan\..*Pemerintah Provinsi Kalimantan Barat/s);
+      const rows = await web.t.deps.db.query<{ code: string }>(
+        'SELECT b.code FROM reports r JOIN bodies b ON b.id = r.body_id WHERE r.tracking_id = $1',
+        [id],
+      );
+      assert.equal(rows[0]?.code, 'pemprov-61');
+      assert.deepEqual(browser.offMachine, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('axe finds no WCAG 2.1 AA violation on the inbox and the workspace, in both languages, at 1366 px', async () => {
     // a fresh report, so the desk's workspace has its full set of forms
     const reporter = await web.t.user('reporter');
@@ -234,6 +290,23 @@ describeWithBrowser('the back office, across the accounts that handle one report
     });
     assert.equal(filed.status, 201, filed.text);
     const fresh = filed.body.trackingId as string;
+    // and one verified, for the route form
+    const second = await web.t.request('POST', '/api/v1/reports', {
+      token: reporter.token,
+      json: {
+        classification: 'pengaduan',
+        title: 'Halte bus rusak di depan kantor camat',
+        body: 'Atap halte bus di depan kantor camat bocor dan bangkunya patah, penumpang menunggu di bawah hujan.',
+        incidentDate: '2026-11-20',
+      },
+    });
+    assert.equal(second.status, 201, second.text);
+    const routable = second.body.trackingId as string;
+    const desk = await web.t.user('national_admin');
+    assert.equal(
+      (await web.t.request('POST', `/api/v1/reports/${routable}/verify`, { token: desk.token, json: { resolutionClass: 14 } })).status,
+      200,
+    );
     // and one escalated to the Ombudsman office of Kalimantan Barat, for its workspace
     await web.t.deps.db.query(
       `UPDATE reports SET escalated_at = now(), ombudsman_body_id = (SELECT id FROM bodies WHERE code = 'ombudsman-61') WHERE tracking_id = $1`,
@@ -271,6 +344,15 @@ describeWithBrowser('the back office, across the accounts that handle one report
         await page.waitForSelector('#verify-rc-error');
         const errors = await axeViolations(page);
         if (errors.length > 0) problems.push(formatViolations(errors, `verify errors (${lang}): `));
+        // the body picker with several matches to choose from
+        await as(page, 'national');
+        await page.goto(`${web.baseUrl}${withLang(`/kantor/laporan/${routable}`, lang)}`);
+        await page.fill('#route-body', 'kalimantan');
+        await page.click('#form-route button[type="submit"]');
+        await page.waitForSelector('#route-body-error');
+        assert.ok((await page.locator('#form-route input[name="bodyId"]').count()) > 1);
+        const picker = await axeViolations(page);
+        if (picker.length > 0) problems.push(formatViolations(picker, `route with several matches (${lang}): `));
       }
       assert.deepEqual(problems, []);
       assert.deepEqual(browser.offMachine, []);

@@ -22,6 +22,7 @@ import {
 } from '../features/reports/reports.service.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
 import { ERROR_STATUS } from '../http/errors.ts';
+import { type BodyOption, suggestedBodies } from './body-picker.ts';
 import { fieldErrors, readForm } from './forms.ts';
 import { type Lang, bi, langOf, pick, t } from './i18n.ts';
 import { type Html, respond } from './layout.ts';
@@ -34,6 +35,7 @@ import {
   archiveReasonWords,
   fieldOfError,
   readActionInput,
+  resolveBodyFields,
   staffActionForms,
 } from './office-actions.ts';
 import { OFFICE_CSS, OFFICE_JS, respondOffice } from './office-layout.ts';
@@ -210,11 +212,7 @@ async function workspaceChoices(deps: AppDeps, lang: Lang, principal: Principal,
   const needs = (a: Action) => r.availableActions.includes(a);
   const [categories, bodies, units] = await Promise.all([
     needs('verify') || needs('edit') ? listCategories(deps.db) : Promise.resolve([]),
-    needs('route') || needs('forward')
-      ? deps.db.query<{ id: number; name: string }>(
-          `SELECT id, name FROM bodies WHERE active AND kind NOT IN ('unit', 'ombudsman') ORDER BY name`,
-        )
-      : Promise.resolve([]),
+    needs('route') || needs('forward') ? routableBodies(deps) : Promise.resolve([]),
     needs('disposition') && r.responsibleBody
       ? deps.db.query<{ id: number; name: string }>(
           `SELECT id, name FROM bodies WHERE active AND kind = 'unit' AND path @> ARRAY[$1::bigint] AND id <> $2 ORDER BY name`,
@@ -229,9 +227,18 @@ async function workspaceChoices(deps: AppDeps, lang: Lang, principal: Principal,
       const parent = k.parentId === null ? null : parents.get(k.parentId);
       return { value: String(k.id), label: parent ? `${named(parent)} › ${named(k)}` : named(k) };
     }),
-    bodies: bodies.map((b) => ({ value: String(b.id), label: b.name })),
+    bodies,
+    suggestions: suggestedBodies(bodies, { suggestedBodyId: r.suggestedBody?.id ?? null, regionCode: r.location.regionCode }),
     units: units.map((u) => ({ value: String(u.id), label: u.name })),
   };
+}
+
+/** The bodies a report can be routed or forwarded to: every active top-level body, by name. */
+async function routableBodies(deps: AppDeps): Promise<BodyOption[]> {
+  const rows = await deps.db.query<{ id: number; code: string; name: string; region_code: string | null }>(
+    `SELECT id, code, name, region_code FROM bodies WHERE active AND kind NOT IN ('unit', 'ombudsman') ORDER BY name`,
+  );
+  return rows.map((b) => ({ id: b.id, code: b.code, name: b.name, regionCode: b.region_code }));
 }
 
 interface WorkspaceState {
@@ -397,7 +404,37 @@ export function registerOfficeRoutes(app: App, deps: AppDeps): void {
     }
     try {
       if (Object.keys(form.problems).length > 0) throw new AppError('invalid_input', 'Input tidak valid / Invalid input', form.problems);
-      const input = readActionInput(action, form.fields);
+      // a body named by typing (route, forward): resolved here to its id, or the field says why not
+      let fields = form.fields;
+      if (action === 'route' || action === 'forward') {
+        const { reportId } = await resolveReader(deps.db, who, trackingId);
+        const [[report], bodies] = await Promise.all([
+          deps.db.query<{ suggested_body_id: number | null; region_code: string | null; body_id: number | null }>(
+            'SELECT suggested_body_id, region_code, body_id FROM reports WHERE id = $1',
+            [reportId],
+          ),
+          routableBodies(deps),
+        ]);
+        const holder = report?.body_id ?? null;
+        const first = suggestedBodies(bodies, {
+          suggestedBodyId: report?.suggested_body_id ?? null,
+          regionCode: report?.region_code ?? null,
+        });
+        const resolved = resolveBodyFields(
+          action,
+          fields,
+          bodies.filter((b) => action === 'route' || b.id !== holder),
+          first.map((s) => s.body.id),
+        );
+        if (!resolved.ok) {
+          return renderWorkspace(c, deps, lang, who, trackingId, {
+            failed: { action, errors: resolved.errors, values: form.fields, candidates: resolved.candidates, more: resolved.more },
+            status: 400,
+          });
+        }
+        fields = resolved.fields;
+      }
+      const input = readActionInput(action, fields);
       const after = await performAction(deps, who, trackingId, action, input, action === 'answer' ? form.files : []);
       const doneKey =
         action === 'archive' && after.status !== 'archived'

@@ -324,7 +324,7 @@ describe('bad input answers a 400 page, never a 500', () => {
     assert.match(await elsewhere.text(), /id="disposition-unit-error"/);
     const forward = await post(`/kantor/laporan/${id}/tindakan`, cookies.agency!, { aksi: 'forward', message: 'Bukan kewenangan kami.' });
     assert.equal(forward.status, 400);
-    assert.match(await forward.text(), /id="forward-target-error"/);
+    assert.match(await forward.text(), /id="forward-body-error"/);
   });
 });
 
@@ -379,6 +379,127 @@ describe('actions answer with what changed', () => {
     assert.match(page, /Laporan dialihkan\./);
     assert.match(page, /tidak lagi di kotak masuk Anda/);
     assert.match(page, /<h1>Kotak masuk<\/h1>/);
+  });
+});
+
+describe('the body picker in the route and forward forms', () => {
+  const at = (id: string) => `/kantor/laporan/${id}/tindakan`;
+  const holder = async (id: string) =>
+    (
+      await t.deps.db.query<{ code: string | null }>(
+        'SELECT b.code FROM reports r LEFT JOIN bodies b ON b.id = r.body_id WHERE r.tracking_id = $1',
+        [id],
+      )
+    )[0]?.code;
+
+  test('the route form: a text field with every body in its datalist, the reporter’s suggestion filled in and the region’s governments offered first', async () => {
+    const id = await file({ title: 'Jalan rusak di Jl. Imam Bonjol', suggestedBodyId: await t.bodyId('kemenkes'), regionCode: '61.71.01' });
+    await api(national, id, 'verify', { resolutionClass: 14 });
+    const page = await (await get(`/kantor/laporan/${id}`, cookies.national!)).text();
+    assert.match(page, /<input id="route-body" name="instansi" type="text" list="route-body-list" value="Kementerian Kesehatan"/);
+    const options = [...page.matchAll(/<datalist id="route-body-list">([\s\S]*?)<\/datalist>/g)][0]![1]!;
+    const names = [...options.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(names.slice(0, 3), ['Kementerian Kesehatan', 'Pemerintah Kota Pontianak', 'Pemerintah Provinsi Kalimantan Barat']);
+    const [{ n }] = await t.deps.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM bodies WHERE active AND kind NOT IN ('unit', 'ombudsman')`,
+    );
+    assert.equal(names.length, n, 'every body a report can go to, once');
+    assert.ok(n > 500);
+    assert.doesNotMatch(page, /<select id="route-body"/);
+  });
+
+  test('routing by typing part of a name; several matches come back as choices; no match, or garbage, is a field error, never a 500', async () => {
+    const id = await file({ title: 'Pohon tumbang menutup jalan', regionCode: '61.71.01' });
+    await api(national, id, 'verify', { resolutionClass: 14 });
+    for (const [instansi, error] of [
+      ['Dinas Perikanan Atlantis', /Tidak ada instansi yang cocok/],
+      ['x'.repeat(201), /Paling banyak 200 karakter/],
+      ['%', /Tidak ada instansi yang cocok|instansi cocok/],
+      ["' OR 1=1 --", /Tidak ada instansi yang cocok/],
+      ['<script>', /Tidak ada instansi yang cocok/],
+    ] as const) {
+      const res = await post(at(id), cookies.national!, { aksi: 'route', instansi });
+      assert.equal(res.status, 400, instansi);
+      const html = await res.text();
+      assert.match(html, /id="route-body-error"/, instansi);
+      assert.match(html, error, instansi);
+      assert.ok(!html.includes('value="<script>"'), 'what was typed comes back escaped');
+    }
+    const invisible = await post(at(id), cookies.national!, { aksi: 'route', instansi: '\u200b\u200b' });
+    assert.equal(invisible.status, 400, 'invisible characters only');
+    for (const bodyId of ['999999999', '-3', '1e2', 'abc']) {
+      const res = await post(at(id), cookies.national!, { aksi: 'route', instansi: 'pontianak', bodyId });
+      assert.equal(res.status, 400, bodyId);
+      assert.match(await res.text(), /Pilihan tidak valid/);
+    }
+
+    // several: the matches as radio buttons, the region's government first
+    const several = await post(at(id), cookies.national!, { aksi: 'route', instansi: 'kalimantan' });
+    assert.equal(several.status, 400);
+    const html = await several.text();
+    assert.match(html, /\d+ instansi cocok: pilih satu di bawah/);
+    assert.match(html, /value="kalimantan"/, 'what was typed is kept');
+    const radios = [
+      ...html.matchAll(/<input type="radio" id="route-body-(\d+)" name="bodyId" value="\d+"><label for="route-body-\d+">([^<]+)</g),
+    ];
+    assert.ok(radios.length >= 2, `radios: ${radios.length}`);
+    assert.equal(radios[0]![2], 'Pemerintah Provinsi Kalimantan Barat', 'the region’s government first');
+    assert.equal(await holder(id), null, 'nothing routed yet');
+
+    // a choice among them routes it
+    const chosen = await post(at(id), cookies.national!, { aksi: 'route', instansi: 'kalimantan', bodyId: radios[0]![1]! });
+    assert.equal(chosen.status, 303);
+    assert.equal(await holder(id), 'pemprov-61');
+
+    // and part of a name that fits one body is that body
+    const other = await file({ title: 'Lampu taman kota padam', regionCode: '61.71.01' });
+    await api(national, other, 'verify', { resolutionClass: 14 });
+    const typed = await post(at(other), cookies.national!, { aksi: 'route', instansi: '  kota PONTIANAK ' });
+    assert.equal(typed.status, 303);
+    assert.equal(await holder(other), 'pemkot-61.71');
+    const byCode = await file({ title: 'Lampu taman kota padam lagi' });
+    await api(national, byCode, 'verify', { resolutionClass: 14 });
+    assert.equal((await post(at(byCode), cookies.national!, { aksi: 'route', instansi: 'pemkot-61.72' })).status, 303);
+    assert.equal(await holder(byCode), 'pemkot-61.72');
+    // nothing named: the service's own "required", by the field
+    const none = await file({ title: 'Lampu taman kota padam sekali lagi' });
+    await api(national, none, 'verify', { resolutionClass: 14 });
+    const empty = await post(at(none), cookies.national!, { aksi: 'route', instansi: '' });
+    assert.equal(empty.status, 400);
+    assert.match(await empty.text(), /id="route-body-error">Wajib diisi</);
+  });
+
+  test('forwarding: to a body by name (never to the one that holds it), or back to the national desk', async () => {
+    const id = await file({ title: 'Izin reklame yang bukan urusan kota' });
+    await api(national, id, 'verify', { resolutionClass: 14 });
+    await api(national, id, 'route', { bodyId: await t.bodyId(PONTIANAK) });
+    const page = await (await get(`/kantor/laporan/${id}`, cookies.agency!)).text();
+    assert.match(page, /<input type="radio" id="forward-to-body" name="target" value="body" checked>/);
+    assert.doesNotMatch(
+      [...page.matchAll(/<datalist id="forward-body-list">([\s\S]*?)<\/datalist>/g)][0]![1]!,
+      /value="Pemerintah Kota Pontianak"/,
+      'not to itself',
+    );
+    const self = await post(at(id), cookies.agency!, {
+      aksi: 'forward',
+      target: 'body',
+      instansi: 'Pemerintah Kota Pontianak',
+      message: 'Coba.',
+    });
+    assert.equal(self.status, 400);
+    assert.match(await self.text(), /id="forward-body-error">Tidak ada instansi yang cocok/);
+    const noName = await post(at(id), cookies.agency!, { aksi: 'forward', target: 'body', instansi: ' ', message: 'Coba.' });
+    assert.equal(noName.status, 400);
+    assert.match(await noName.text(), /id="forward-body-error">Wajib diisi: ketik nama instansi/);
+    const moved = await post(at(id), cookies.agency!, {
+      aksi: 'forward',
+      target: 'body',
+      instansi: 'singkawang',
+      message: 'Lokasi reklame berada di wilayah Kota Singkawang.',
+    });
+    assert.equal(moved.status, 200, 'the inbox: the report has left');
+    assert.match(await moved.text(), /Laporan dialihkan\./);
+    assert.equal(await holder(id), 'pemkot-61.72');
   });
 });
 

@@ -12,6 +12,7 @@ import { parseInput } from '../http/errors.ts';
 import { fieldErrors, readForm } from './forms.ts';
 import { type Lang, bi, langOf, pick } from './i18n.ts';
 import { respond } from './layout.ts';
+import { mapButton, mapPanel } from './map.ts';
 import { type Choice, field, formError, half, select } from './ui.ts';
 import { CLASSIFICATION_WORDS, dateWords } from './words.ts';
 
@@ -269,7 +270,11 @@ ${formError(lang, errors._)}
         ${field({ lang, name: 'latitude', label: bi(lang, 'Lintang', 'Latitude'), hint: bi(lang, 'Contoh: -0,0263', 'For example: -0.0263'), value: d.latitude, error: errors.latitude, maxlength: 20, attrs: 'inputmode="decimal"' })}
         ${field({ lang, name: 'longitude', label: bi(lang, 'Bujur', 'Longitude'), hint: bi(lang, 'Contoh: 109,3425', 'For example: 109.3425'), value: d.longitude, error: errors.longitude, maxlength: 20, attrs: 'inputmode="decimal"' })}
       </div>
-      <button type="button" class="secondary" data-geolocate hidden>${bi(lang, 'Pakai lokasi saya', 'Use my location')}</button>
+      <div class="actions">
+        <button type="button" class="secondary" data-geolocate hidden>${bi(lang, 'Pakai lokasi saya', 'Use my location')}</button>
+        ${mapButton(lang, deps.config.map)}
+      </div>
+      ${mapPanel(lang, deps.config.map)}
     </details>
     <button type="submit" name="langkah" value="wilayah" class="secondary" data-refresh>${bi(lang, 'Tampilkan pilihan wilayah berikutnya', 'Show the next level of places')}</button>
   </fieldset>

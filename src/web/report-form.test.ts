@@ -252,3 +252,79 @@ describe('filing a report with forms', () => {
     assert.match(await res.text(), /Akun petugas tidak dapat mengirim laporan/);
   });
 });
+
+describe('the optional map (MAP_TILE_URL)', () => {
+  const TILES = 'https://tiles.example.test/osm/{z}/{x}/{y}.png';
+  let m: TestApp;
+  let plainCookie = '';
+  let mapCookie = '';
+  const cookieIn = async (app: TestApp) => {
+    const user = await app.user('reporter');
+    const { openSession } = await import('../features/accounts/accounts.service.ts');
+    return `lapor_session=${(await openSession(app.deps.db, app.deps.config, user.principal.userId, 'cookie', new Date())).token}`;
+  };
+  before(async () => {
+    m = await startTestApp({
+      cookieSecure: false,
+      map: { tileUrl: TILES, tileOrigin: 'https://tiles.example.test', attribution: '© <Peta> "Kita"', attributionUrl: null },
+    });
+    plainCookie = await cookieIn(t);
+    mapCookie = await cookieIn(m);
+  });
+  after(() => m?.close());
+
+  const imgSrc = (res: Response) => /img-src ([^;]*)/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+
+  test('without it: no map button, and the page may load images from itself only', async () => {
+    const res = await get('/lapor', plainCookie);
+    const html = await res.text();
+    assert.doesNotMatch(html, /data-map|f-map/);
+    assert.match(html, /id="f-latitude"/);
+    assert.equal(imgSrc(res), "'self' data: blob:");
+  });
+
+  test('with it: a labelled button (hidden until the script runs), a labelled panel with the instructions, nothing of the map loaded', async () => {
+    for (const [lang, button, label, typed] of [
+      ['id', 'Tampilkan peta', 'Peta lokasi kejadian', /tetap dapat diketik langsung/],
+      ['en', 'Show map', 'Map of the place it happened', /can still be typed instead/],
+    ] as const) {
+      const res = await m.app.request(`/lapor?lang=${lang}`, { headers: { cookie: mapCookie } });
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.match(
+        html,
+        new RegExp(`<button type="button" class="secondary" data-map [^>]*aria-controls="f-map-panel"[^>]* hidden>${button}</button>`),
+      );
+      assert.match(html, new RegExp(`id="f-map" role="region" aria-label="${label}" aria-describedby="f-map-help"`));
+      assert.match(html, typed);
+      assert.match(html, /tiles\.example\.test/, 'the note names where the pictures come from');
+      // the credit is an attribute's text, escaped: it reaches Leaflet as text, never as markup
+      assert.match(html, /data-attribution="© &lt;Peta&gt; &quot;Kita&quot;"/);
+      // the map's script and stylesheet are addresses on the button, not loaded by the page
+      const js = /data-js="(\/assets\/map\.[0-9a-f]{10}\.js)"/.exec(html)?.[1];
+      const css = /data-css="(\/assets\/map\.[0-9a-f]{10}\.css)"/.exec(html)?.[1];
+      assert.ok(js && css);
+      assert.doesNotMatch(html, /<script[^>]+map\.|<link[^>]+map\./);
+      const script = await m.app.request(js);
+      assert.equal(script.status, 200);
+      assert.match(script.headers.get('cache-control') ?? '', /max-age=31536000, immutable/);
+      const code = await script.text();
+      assert.match(code, /Leaflet 1\.9\.4/, 'Leaflet, its licence comment kept');
+      assert.match(code, /laporMap/, 'and the form’s map code');
+      assert.doesNotMatch(code, /sourceMappingURL/);
+      const sheet = await m.app.request(css);
+      assert.match(sheet.headers.get('content-type') ?? '', /text\/css/);
+      assert.match(await sheet.text(), /\.leaflet-container[\s\S]*\.map-pin/);
+    }
+  });
+
+  test('the form’s policy adds exactly the tile origin to img-src; no other page gets it', async () => {
+    const form = await m.app.request('/lapor', { headers: { cookie: mapCookie } });
+    assert.equal(imgSrc(form), "'self' data: blob: https://tiles.example.test");
+    assert.match(form.headers.get('content-security-policy') ?? '', /connect-src 'self';/);
+    for (const path of ['/', '/tentang', '/laporan', '/lapor/x']) {
+      const res = await m.app.request(path);
+      assert.equal(imgSrc(res), "'self' data: blob:", path);
+    }
+  });
+});

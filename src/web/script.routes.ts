@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../http/context.ts';
 import { CSS_PATH, JS_PATH, cssBytes, jsBytes } from './layout.ts';
+import { MAP_CSS, MAP_JS } from './map.ts';
 
 /**
- * The island's script (at its hashed address, cached for a year) and the service worker at
+ * The island's script and the report form's map (Leaflet with the map code, and its stylesheet;
+ * fetched only when the map is opened), each at its hashed address, cached for a year; and the service worker at
  * /sw.js: served from the site root so that its scope is the whole portal, never cached by HTTP
  * (the browser checks it for a new version), with the addresses of the assets it keeps filled in.
  */
@@ -27,6 +29,14 @@ export function registerScriptRoutes(app: App): void {
       'cache-control': 'public, max-age=31536000, immutable',
     }),
   );
+  for (const [asset, type] of [
+    [MAP_JS, 'text/javascript; charset=utf-8'],
+    [MAP_CSS, 'text/css; charset=utf-8'],
+  ] as const) {
+    app.get(asset.path, (c) =>
+      c.body(new Uint8Array(asset.bytes), 200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable' }),
+    );
+  }
   const worker = serviceWorkerSource();
   app.get('/sw.js', (c) =>
     c.body(worker, 200, {

@@ -558,6 +558,40 @@
       );
     });
   }
+  // "Tampilkan peta": the map (Leaflet and the form's map code, and their stylesheet) is fetched
+  // only when asked for, never with the page; its tiles likewise (src/web/map.ts).
+  const mapButton = doc.querySelector('button[data-map]');
+  if (mapButton) {
+    mapButton.hidden = false;
+    doc.getElementById('f-map-note')?.removeAttribute('hidden');
+    let loading = false;
+    const load = (el) =>
+      new Promise((resolve, reject) => {
+        el.onload = resolve;
+        el.onerror = reject;
+        doc.head.append(el);
+      });
+    mapButton.addEventListener('click', () => {
+      if (globalThis.laporMap) return globalThis.laporMap.toggle();
+      if (loading) return;
+      loading = true;
+      Promise.all([
+        load(make('link', { rel: 'stylesheet', href: mapButton.dataset.css })),
+        load(make('script', { src: mapButton.dataset.js })),
+      ])
+        .then(() => globalThis.laporMap.toggle())
+        .catch(() => {
+          loading = false;
+          tell(
+            say(
+              'Peta tidak dapat dimuat; isi lintang dan bujur di kolomnya, atau kosongkan.',
+              'The map could not be loaded; type the latitude and longitude, or leave them empty.',
+            ),
+            'alert',
+          );
+        });
+    });
+  }
   // The reset link carries its code in the fragment, which no server sees: it goes into the form here.
   const code = /[#&]token=([A-Za-z0-9_-]{20,100})/.exec(location.hash)?.[1];
   const codeField = doc.getElementById('f-token');
