@@ -5,6 +5,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
+import { registerBodyAdminRoutes } from '../features/bodies/bodies.routes.ts';
+import { registerCategoryAdminRoutes } from '../features/categories/categories.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
 import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
@@ -84,6 +86,8 @@ export function createApp(deps: AppDeps): App {
   registerNotificationRoutes(app, deps);
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerBodyAdminRoutes(app, deps);
+  registerCategoryAdminRoutes(app, deps);
   registerAccountPages(app, deps);
   registerReportFormPages(app, deps);
   registerReporterPages(app, deps);
