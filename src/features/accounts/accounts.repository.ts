@@ -393,3 +393,8 @@ export async function isBodyWithin(db: Queryable, bodyId: number, ancestorId: nu
   const rows = await db.query('SELECT 1 FROM bodies WHERE id = $1 AND path @> ARRAY[$2]::bigint[]', [bodyId, ancestorId]);
   return rows.length > 0;
 }
+
+export async function bodyNames(db: Queryable, ids: number[]): Promise<{ id: number; name: string }[]> {
+  if (ids.length === 0) return [];
+  return db.query<{ id: number; name: string }>('SELECT id, name FROM bodies WHERE id = ANY($1::bigint[])', [ids]);
+}

@@ -724,7 +724,16 @@ export async function accountDetail(db: Queryable, principal: Principal, userId:
     repo.listAccountEvents(db, userId, page.perPage, (page.page - 1) * page.perPage),
     repo.countAccountEvents(db, userId),
   ]);
-  return { user, events: { items: rows.map(toAccountEvent), total, page: page.page, perPage: page.perPage } };
+  const items = rows.map(toAccountEvent);
+  // the bodies an event names by id (a creation's, a role change's before and after), by name
+  const bodyIds = new Set<number>();
+  for (const e of items) {
+    for (const at of [e.data, e.data.from, e.data.to] as { bodyId?: unknown }[]) {
+      if (at && typeof at === 'object' && Number.isSafeInteger(at.bodyId)) bodyIds.add(at.bodyId as number);
+    }
+  }
+  const bodyNames = Object.fromEntries((await repo.bodyNames(db, [...bodyIds])).map((b) => [b.id, b.name]));
+  return { user, events: { items, total, page: page.page, perPage: page.perPage, bodyNames } };
 }
 
 /**

@@ -77,8 +77,8 @@ export interface UnitRow extends BodyRow {
 }
 
 /**
- * Every unit below a body, parents before children (path order), with what each holds itself:
- * its open reports and its active accounts.
+ * Every unit below a body, parents before children and siblings by name (the names along the
+ * path), with what each holds itself: its open reports and its active accounts.
  */
 export async function selectUnits(db: Queryable, rootId: number): Promise<UnitRow[]> {
   return query<UnitRow>(
@@ -88,7 +88,7 @@ export async function selectUnits(db: Queryable, rootId: number): Promise<UnitRo
         (SELECT count(*)::int FROM users u WHERE u.body_id = b.id AND u.disabled_at IS NULL) AS active_accounts
       ${FROM}
       WHERE ${within(rootId)} AND b.id <> ${rootId}
-      ORDER BY b.path`,
+      ORDER BY ARRAY(SELECT x.name FROM unnest(b.path) WITH ORDINALITY AS a (id, n) JOIN bodies x ON x.id = a.id ORDER BY a.n), b.path`,
   );
 }
 

@@ -143,6 +143,20 @@ export async function createCategory(db: Queryable, principal: Principal, input:
   return toAdminCategory((await repo.selectCategory(db, id))!, principal);
 }
 
+/** One category as the caller sees it: any national one, and an agency admin's own body's (another body's: not_found). */
+export async function getManagedCategory(db: Queryable, principal: Principal, id: number): Promise<AdminCategory> {
+  return toAdminCategory(await visibleCategory(db, principal, id), principal);
+}
+
+async function visibleCategory(db: Queryable, principal: Principal, id: number): Promise<repo.CategoryRow> {
+  const bodyId = adminBodyOf(principal);
+  const row = await repo.selectCategory(db, id);
+  if (!row || (bodyId !== null && row.body_id !== null && row.body_id !== bodyId)) {
+    throw new AppError('not_found', 'Kategori tidak ditemukan / Category not found');
+  }
+  return row;
+}
+
 export interface CategoryPatch {
   name?: string;
   nameEn?: string;
@@ -159,11 +173,7 @@ export async function updateCategory(
   id: number,
   patch: CategoryPatch,
 ): Promise<{ before: AdminCategory; after: AdminCategory }> {
-  const bodyId = adminBodyOf(principal);
-  const row = await repo.selectCategory(db, id);
-  if (!row || (bodyId !== null && row.body_id !== null && row.body_id !== bodyId)) {
-    throw new AppError('not_found', 'Kategori tidak ditemukan / Category not found');
-  }
+  const row = await visibleCategory(db, principal, id);
   if (!mayEdit(principal, row)) {
     throw new AppError('forbidden', 'Kategori nasional diatur oleh admin nasional / National categories are managed by national admins');
   }

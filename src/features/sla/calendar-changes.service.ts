@@ -152,7 +152,7 @@ export function removeCalendarDay(deps: AppDeps, principal: Principal, id: numbe
     principal,
     reason,
     (tx) => planRemove(tx, principal, id),
-    (_applied, moved) => ({ deadlinesMoved: moved }),
+    (applied, moved) => ({ deadlinesMoved: moved, day: applied.days[0] ?? null }),
   );
 }
 
