@@ -239,6 +239,16 @@ function daysSection(
   ${field({ lang, name: 'year', type: 'number', label: bi(lang, 'Tahun', 'Year'), value: String(year), attrs: 'min="2000" max="2100" inputmode="numeric"' })}
   <div class="actions"><button type="submit">${bi(lang, 'Tampilkan', 'Show')}</button></div>
 </form>
+<form class="action" method="post" action="/kantor/kalender/hari${raw(action)}" id="tambah-hari" novalidate>
+  <h3>${national ? bi(lang, 'Tambah hari ke kalender nasional', 'Add a day to the national calendar') : bi(lang, `Usulkan hari libur untuk ${layer.name ?? layer.key}`, `Propose a day off for ${layer.name ?? layer.key}`)}</h3>
+  ${formError(lang, errors._)}
+  ${hiddenLayer}
+  ${field({ lang, id: 'hari-date', name: 'date', type: 'date', label: bi(lang, 'Tanggal', 'Date'), hint: bi(lang, 'mis. 2026-12-28', 'e.g. 2026-12-28'), value: values.date, error: errors.date, required: true })}
+  ${select({ lang, id: 'hari-kind', name: 'kind', label: bi(lang, 'Jenis', 'Kind'), value: values.kind ?? (national ? 'holiday' : 'regional'), choices: KINDS.map((k) => ({ value: k, label: KIND_WORDS[k]![lang] })), error: errors.kind })}
+  ${field({ lang, id: 'hari-name', name: 'name', label: bi(lang, 'Nama hari', 'Name of the day'), hint: bi(lang, 'mis. Hari Jadi Kota Pontianak', 'e.g. Pontianak City Anniversary'), value: values.name, error: errors.name, required: true, maxlength: 200 })}
+  ${national ? '' : field({ lang, id: 'hari-reason', name: 'reason', label: bi(lang, 'Alasan atau dasar hukum (tidak wajib)', 'Reason or legal basis (optional)'), hint: bi(lang, 'Hanya dibaca admin.', 'Read by admins only.'), value: values.reason, error: errors.reason, rows: 2, maxlength: 1000 })}
+  <button type="submit">${national ? bi(lang, 'Tambahkan', 'Add it') : bi(lang, 'Usulkan hari libur', 'Propose the day off')}</button>
+</form>
 ${
   days.length === 0
     ? html`<p>${bi(lang, `Belum ada hari di ${layerWords} untuk ${year}.`, `No days in ${layerWords} for ${year} yet.`)}</p>`
@@ -261,20 +271,10 @@ ${
 </table>`
 }
 <nav class="pages" aria-label="${bi(lang, 'Tahun', 'Years')}">
-  ${year > 2000 ? html`<a href="${yearLink(year - 1)}" rel="prev">${bi(lang, `← ${year - 1}`, `← ${year - 1}`)}</a>` : ''}
+  ${year > 2000 ? html`<a href="${yearLink(year - 1)}" rel="prev">← ${year - 1}</a>` : ''}
   <span>${year}</span>
-  ${year < 2100 ? html`<a href="${yearLink(year + 1)}" rel="next">${bi(lang, `${year + 1} →`, `${year + 1} →`)}</a>` : ''}
+  ${year < 2100 ? html`<a href="${yearLink(year + 1)}" rel="next">${year + 1} →</a>` : ''}
 </nav>
-<form class="action" method="post" action="/kantor/kalender/hari${raw(action)}" id="tambah-hari" novalidate>
-  <h3>${national ? bi(lang, 'Tambah hari ke kalender nasional', 'Add a day to the national calendar') : bi(lang, `Usulkan hari libur untuk ${layer.name ?? layer.key}`, `Propose a day off for ${layer.name ?? layer.key}`)}</h3>
-  ${formError(lang, errors._)}
-  ${hiddenLayer}
-  ${field({ lang, id: 'hari-date', name: 'date', type: 'date', label: bi(lang, 'Tanggal', 'Date'), hint: bi(lang, 'mis. 2026-12-28', 'e.g. 2026-12-28'), value: values.date, error: errors.date, required: true })}
-  ${select({ lang, id: 'hari-kind', name: 'kind', label: bi(lang, 'Jenis', 'Kind'), value: values.kind ?? (national ? 'holiday' : 'regional'), choices: KINDS.map((k) => ({ value: k, label: KIND_WORDS[k]![lang] })), error: errors.kind })}
-  ${field({ lang, id: 'hari-name', name: 'name', label: bi(lang, 'Nama hari', 'Name of the day'), hint: bi(lang, 'mis. Hari Jadi Kota Pontianak', 'e.g. Pontianak City Anniversary'), value: values.name, error: errors.name, required: true, maxlength: 200 })}
-  ${national ? '' : field({ lang, id: 'hari-reason', name: 'reason', label: bi(lang, 'Alasan atau dasar hukum (tidak wajib)', 'Reason or legal basis (optional)'), hint: bi(lang, 'Hanya dibaca admin.', 'Read by admins only.'), value: values.reason, error: errors.reason, rows: 2, maxlength: 1000 })}
-  <button type="submit">${national ? bi(lang, 'Tambahkan', 'Add it') : bi(lang, 'Usulkan hari libur', 'Propose the day off')}</button>
-</form>
 </section>`;
 }
 
