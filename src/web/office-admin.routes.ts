@@ -39,10 +39,12 @@ import { field, formError, select } from './ui.ts';
 import { dateWords } from './words.ts';
 
 /**
- * The back office's admin pages (issue 10 §2): calendar change requests with the national
- * approval, the accounts in the admin's scope, and the identity-access audit log. Each reads and
- * acts through the same services as the API, so the same people may do the same things; a role
- * that may not gets a 403 page, and bad input a 400 page or the form again with its errors.
+ * The back office's admin pages (issue 10 §2): here the calendar (change requests with the
+ * national approval, and the days of the admin's own layer, proposed or removed through forms)
+ * and the identity-access audit log; users and roles, bodies and units, and categories in their
+ * own files, registered from here. Each reads and acts through the same services as the API, so
+ * the same people may do the same things; a role that may not gets a 403 page, and bad input a
+ * 400 page or the form again with its errors.
  */
 
 // ---------------------------------------------------------------------------------------------
