@@ -617,6 +617,31 @@ describe('calendar days through the forms', () => {
     assert.match(await removed.text(), /10 Maret 2027: Hari Libur Uji \(libur nasional\) dihapus dari kalender nasional/);
   });
 
+  test('a province government’s admin chooses between its body’s calendar and its province’s', async () => {
+    const bali = await t.user('agency_admin', 'pemprov-51');
+    const cookie = await cookieOf(bali);
+    const page = await (await get('/kantor/kalender?layer=province:51', cookie)).text();
+    assert.match(page, /<option value="province:51" selected>Bali<\/option>/);
+    assert.match(page, /Hari libur Bali 2026/);
+    const asked = await post('/kantor/kalender/hari?layer=province:51', cookie, {
+      layer: 'province:51',
+      date: '2026-12-02',
+      kind: 'regional',
+      name: 'Hari Raya Galungan',
+    });
+    assert.equal(asked.status, 200);
+    assert.match(
+      await asked.text(),
+      /Permintaan #\d+ dikirim: tambah 2 Desember 2026: Hari Raya Galungan \(libur daerah\) di kalender Bali/,
+    );
+    // not another province's
+    assert.equal((await get('/kantor/kalender?layer=province:61', cookie)).status, 400);
+    assert.equal(
+      (await post('/kantor/kalender/hari', cookie, { layer: 'province:61', date: '2026-12-02', kind: 'regional', name: 'Libur' })).status,
+      400,
+    );
+  });
+
   test('each error at its field, in the reader’s language; an unknown layer or year is a 400 page', async () => {
     const res = await post('/kantor/kalender/hari?lang=en', cookies.agency!, {
       layer: `body:${pontianak}`,
