@@ -1,6 +1,7 @@
 /**
- * Screenshots of the web app's main pages (npm run screenshots), for review and the docs: each page
- * at phone (360 × 740) and desktop (1366 × 900) size, in Bahasa Indonesia and English, as
+ * Screenshots of the web app's main pages and the back office's admin pages (npm run
+ * screenshots), for review and the docs: each page at phone (360 × 740) and desktop
+ * (1366 × 900) size, in Bahasa Indonesia and English, as
  * docs/screenshots/<page>-<size>-<lang>.png: what the first screen shows (SCREENSHOTS_FULL_PAGE=1
  * for the whole page).
  *
@@ -23,7 +24,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DESKTOP, NO_CHROMIUM, PHONE, chromiumAvailable, openBrowser, signIn, startWebServer, withLang } from '../test/support/browser.ts';
 import { startTileServer } from '../test/support/tiles.ts';
-import { type WebDemo, type WebPage, cookieFor, mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
+import { type WebDemo, type WebPage, adminPages, cookieFor, mainPages, pageExists, seedWebDemo } from '../test/support/web-pages.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.resolve(ROOT, process.env.SCREENSHOTS_DIR?.trim() || 'docs/screenshots');
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   const offMachine = new Set<string>();
   try {
     const demo = await seedWebDemo(web);
-    const pages = mainPages(demo).filter((p) => ONLY.length === 0 || ONLY.includes(p.name));
+    const pages = [...mainPages(demo), ...adminPages(demo)].filter((p) => ONLY.length === 0 || ONLY.includes(p.name));
     for (const page of pages) {
       const { exists, status } = await pageExists(web, demo, page);
       if (!exists) {

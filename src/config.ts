@@ -34,6 +34,8 @@ export interface Config {
   accountMailMaxPerWindow: number;
   /** Lifetime of a password-reset link. */
   passwordResetTtlSeconds: number;
+  /** Lifetime of the link a new staff account gets to set its first password. */
+  staffInviteTtlSeconds: number;
   /** Registrations allowed per client address in one window. */
   registerMaxPerAddress: number;
   registerWindowSeconds: number;
@@ -275,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInCodeMaxAttempts: readInt(env, 'SIGN_IN_CODE_MAX_ATTEMPTS', 5, problems),
     accountMailMaxPerWindow: readInt(env, 'ACCOUNT_MAIL_MAX_PER_WINDOW', 5, problems),
     passwordResetTtlSeconds: readInt(env, 'PASSWORD_RESET_TTL_SECONDS', 60 * 60, problems, 300),
+    staffInviteTtlSeconds: readInt(env, 'STAFF_INVITE_TTL_SECONDS', 72 * 60 * 60, problems, 300),
     registerMaxPerAddress: readInt(env, 'REGISTER_MAX_PER_ADDRESS', 20, problems),
     registerWindowSeconds: readInt(env, 'REGISTER_WINDOW_SECONDS', 60 * 60, problems),
     trustProxy: readBool(env, 'TRUST_PROXY', false, problems),

@@ -7,6 +7,8 @@ import { compress } from 'hono/compress';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
 import { registerKannelRoutes } from '../features/channels/kannel.routes.ts';
+import { registerBodyAdminRoutes } from '../features/bodies/bodies.routes.ts';
+import { registerCategoryAdminRoutes } from '../features/categories/categories.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
 import { registerNotificationRoutes } from '../features/notifications/notifications.routes.ts';
 import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
@@ -89,6 +91,8 @@ export function createApp(deps: AppDeps): App {
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerKannelRoutes(app, deps);
+  registerBodyAdminRoutes(app, deps);
+  registerCategoryAdminRoutes(app, deps);
   registerAccountPages(app, deps);
   registerReportFormPages(app, deps);
   registerReporterPages(app, deps);

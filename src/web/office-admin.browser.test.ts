@@ -1,7 +1,9 @@
 /**
  * The back office's admin pages in a real browser: calendar change requests (with the decision
- * forms, and a rejection's error at its field), users and the identity audit log, axe clean in
- * both languages at 1366 px, for the roles that use them; nothing leaves the machine.
+ * forms, and a rejection's error at its field) and the day forms, users and an account's page,
+ * bodies and units, categories and the identity audit log, axe clean in both languages at 1366 px
+ * (with the forms' errors shown too), for the roles that use them; an agency admin makes a unit
+ * and then an officer for it without JavaScript; nothing leaves the machine.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -26,6 +28,9 @@ describeWithBrowser('the back office’s admin pages', () => {
   let web: WebServer;
   const tokens: Record<string, string> = {};
   let requestId = 0;
+  let pontianakId = 0;
+  let officerId = 0;
+  let categoryId = 0;
 
   before(async () => {
     web = await startWebServer({ config: { cookieSecure: false } });
@@ -38,6 +43,19 @@ describeWithBrowser('the back office’s admin pages', () => {
 
     // a pending request by Pontianak's admin, an import one, and a look at an anonymous reporter
     const bodyId = await web.t.bodyId(PONTIANAK);
+    pontianakId = bodyId;
+    officerId = (await web.t.user('unit_officer', 'pemkot-61.71/dinas-pupr')).principal.userId;
+    const own = await web.t.request('POST', '/api/v1/admin/categories', {
+      token: agency.user.token,
+      json: {
+        code: 'parit-kota',
+        parentId: (await web.t.request('GET', '/api/v1/categories')).body[0].id,
+        name: 'Parit Kota',
+        nameEn: 'City ditches',
+      },
+    });
+    assert.equal(own.status, 201, own.text);
+    categoryId = own.body.id as number;
     const asked = await web.t.request('POST', '/api/v1/calendar/days', {
       token: agency.user.token,
       json: { scope: 'body', bodyId, date: '2026-12-28', kind: 'regional', name: 'Hari Jadi Kota Pontianak', reason: 'Perwali 2026' },
@@ -60,7 +78,7 @@ describeWithBrowser('the back office’s admin pages', () => {
     await signIn(page.context(), web.baseUrl, tokens[who]!);
   };
 
-  test('axe: calendars, users and the audit log, in both languages at 1366 px', async () => {
+  test('axe: calendars, users and accounts, bodies, categories and the audit log, with the errors of their forms, in both languages at 1366 px', async () => {
     const browser = await openBrowser({ device: DESKTOP });
     try {
       const { page } = browser;
@@ -74,6 +92,14 @@ describeWithBrowser('the back office’s admin pages', () => {
         ['national', '/kantor/pengguna?role=raja'],
         ['national', '/kantor/audit'],
         ['monitor', '/kantor/audit'],
+        ['national', '/kantor/instansi'],
+        ['national', '/kantor/instansi?kind=raja'],
+        ['agency', '/kantor/instansi'],
+        ['national', '/kantor/kategori'],
+        ['agency', '/kantor/kategori'],
+        ['agency', `/kantor/kategori/${categoryId}`],
+        ['agency', `/kantor/pengguna/${officerId}`],
+        ['national', `/kantor/pengguna/${officerId}`],
       ];
       for (const lang of ['id', 'en'] as const) {
         for (const [who, path] of pages) {
@@ -95,8 +121,78 @@ describeWithBrowser('the back office’s admin pages', () => {
         await page.waitForSelector(`#tolak-${requestId}-reason-error`);
         const errors = await axeViolations(page);
         if (errors.length > 0) problems.push(formatViolations(errors, `reject errors (${lang}): `));
+
+        // each new form sent empty: the page again with every error at its field
+        const forms: [string, string, string, string][] = [
+          ['agency', `/kantor/instansi/${pontianakId}`, '#unit-baru', '#unit-name-error'],
+          ['national', '/kantor/instansi', '#tambah', '#tambah-code-error'],
+          ['agency', '/kantor/kategori', '#tambah', '#tambah-name-error'],
+          ['agency', '/kantor/pengguna', '#buat', '#buat-name-error'],
+          ['national', `/kantor/pengguna/${officerId}`, '#peran', '#peran-role-error'],
+          ['agency', '/kantor/kalender', '#tambah-hari', '#hari-date-error'],
+        ];
+        for (const [who, path, form, error] of forms) {
+          await as(page, who);
+          await page.goto(`${web.baseUrl}${withLang(path, lang)}`);
+          await page.locator(`${form} input:not([type=hidden]), ${form} textarea`).evaluateAll((els: any[]) => {
+            for (const el of els) el.value = '';
+          });
+          await page.locator(`${form} select`).evaluateAll((els: any[]) => {
+            for (const el of els) el.value = '';
+          });
+          await page.click(`${form} button[type="submit"]`);
+          await page.waitForSelector(error);
+          const found = await axeViolations(page);
+          if (found.length > 0) problems.push(formatViolations(found, `${who} ${path} ${form} errors (${lang}): `));
+        }
       }
       assert.deepEqual(problems, []);
+      assert.deepEqual(browser.offMachine, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('without JavaScript an agency admin makes a unit, then an officer for it', async () => {
+    const browser = await openBrowser({ device: DESKTOP, javaScriptEnabled: false });
+    try {
+      const { page } = browser;
+      await as(page, 'agency');
+      await page.goto(`${web.baseUrl}/kantor/instansi`);
+      assert.equal(new URL(page.url()).pathname, `/kantor/instansi/${pontianakId}`, 'an agency admin lands on its own body');
+      await page.fill('#unit-name', 'Dinas Komunikasi dan Informatika');
+      await page.fill('#unit-slug', 'dinas-kominfo');
+      await page.click('#unit-baru button[type="submit"]');
+      const made = await page.textContent('.notice');
+      assert.match(
+        made ?? '',
+        /Unit Dinas Komunikasi dan Informatika \(pemkot-61\.71\/dinas-kominfo\) dibuat di bawah Pemerintah Kota Pontianak/,
+      );
+      const unitId = await web.t.bodyId(`${PONTIANAK}/dinas-kominfo`);
+      const [unit] = await web.t.deps.db.query<{ path: number[] }>('SELECT path FROM bodies WHERE id = $1', [unitId]);
+      assert.deepEqual(unit!.path.map(Number), [pontianakId, unitId]);
+
+      await page.click('text=Buat akun petugas untuk unit ini');
+      assert.equal(await page.inputValue('#buat-body'), String(unitId));
+      assert.equal(await page.inputValue('#buat-role'), 'unit_officer');
+      await page.fill('#buat-name', 'Sari Petugas Kominfo');
+      await page.fill('#buat-email', 'sari.kominfo@test.lapor.go.id');
+      await page.click('#buat button[type="submit"]');
+      const account = await page.textContent('.notice');
+      assert.match(
+        account ?? '',
+        /Akun Sari Petugas Kominfo dibuat: Petugas unit · Dinas Komunikasi dan Informatika\. Tautan untuk membuat kata sandi dikirim ke sari\.kominfo@test\.lapor\.go\.id/,
+      );
+      await page.click('text=Lihat akun');
+      assert.equal(await page.textContent('h1'), 'Sari Petugas Kominfo');
+      assert.match(
+        (await page.textContent('table.inbox')) ?? '',
+        /Petugas unit \(Dinas Komunikasi dan Informatika\); tautan kata sandi dikirim ke emailnya/,
+      );
+      const [officer] = await web.t.deps.db.query<{ body_id: number; password_hash: string | null }>(
+        "SELECT body_id, password_hash FROM users WHERE email = 'sari.kominfo@test.lapor.go.id'",
+      );
+      assert.deepEqual(officer, { body_id: unitId, password_hash: null });
       assert.deepEqual(browser.offMachine, []);
     } finally {
       await browser.close();

@@ -2,127 +2,50 @@ import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Principal } from '../domain/principal.ts';
-import { ROLES, type Role } from '../domain/roles.ts';
 import { formatTrackingId, normalizeTrackingId } from '../domain/tracking-id.ts';
 import { AppError } from '../errors.ts';
-import { type AdminUser, listUsers, setAccountDisabled } from '../features/accounts/accounts.service.ts';
 import { listIdentityAccess } from '../features/audit/audit.service.ts';
 import type { RequestStatus } from '../features/calendars/change-requests.repository.ts';
 import { type ChangeRequestJson, listRequests } from '../features/calendars/change-requests.service.ts';
-import { approveChangeRequest, rejectChangeRequest } from '../features/sla/calendar-changes.service.ts';
+import type { CalendarDayRow } from '../features/calendars/calendars.repository.ts';
+import { type ManagedLayer, listLayerDays, managedLayers } from '../features/calendars/calendars.service.ts';
+import { addCalendarDay, approveChangeRequest, rejectChangeRequest, removeCalendarDay } from '../features/sla/calendar-changes.service.ts';
+import { localDate } from '../domain/calendar.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
 import { ERROR_STATUS } from '../http/errors.ts';
 import { fieldErrors, readForm } from './forms.ts';
 import { type Lang, bi, langOf, t } from './i18n.ts';
-import { type Html, respond } from './layout.ts';
-import { ADMIN_PAGES, type OfficeSection, respondOffice } from './office-layout.ts';
-import { type Choice, field, formError, half, select } from './ui.ts';
-import { dateWords, dueWords, roleWords } from './words.ts';
+import type { Html } from './layout.ts';
+import {
+  PAGE_ERROR,
+  PER_PAGE,
+  allowed,
+  forbidden,
+  instantWords,
+  langQuery,
+  notice,
+  number,
+  pageOf,
+  pageUrl,
+  pager,
+  pathId,
+  problemPage,
+} from './office-admin-ui.ts';
+import { respondOffice } from './office-layout.ts';
+import { registerOfficeBodyRoutes } from './office-bodies.routes.ts';
+import { registerOfficeCategoryRoutes } from './office-categories.routes.ts';
+import { registerOfficeUserRoutes } from './office-users.routes.ts';
+import { field, formError, select } from './ui.ts';
+import { dateWords } from './words.ts';
 
 /**
- * The back office's admin pages (issue 10 §2): calendar change requests with the national
- * approval, the accounts in the admin's scope, and the identity-access audit log. Each reads and
- * acts through the same services as the API, so the same people may do the same things; a role
- * that may not gets a 403 page, and bad input a 400 page or the form again with its errors.
+ * The back office's admin pages (issue 10 §2): here the calendar (change requests with the
+ * national approval, and the days of the admin's own layer, proposed or removed through forms)
+ * and the identity-access audit log; users and roles, bodies and units, and categories in their
+ * own files, registered from here. Each reads and acts through the same services as the API, so
+ * the same people may do the same things; a role that may not gets a 403 page, and bad input a
+ * 400 page or the form again with its errors.
  */
-
-const PER_PAGE = 20;
-const STAFF_ROLES: readonly Role[] = ['national_admin', 'agency_admin', 'unit_officer', 'ombudsman', 'monitor'];
-
-const langQuery = (lang: Lang, sep: '?' | '&' = '?') => (lang === 'en' ? `${sep}lang=en` : '');
-const number = (lang: Lang, n: number) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
-/** "24 November 2026, 10.00 WIB" from a UTC instant. */
-const instantWords = (lang: Lang, iso: string) =>
-  dueWords(lang, new Date(Date.parse(iso) + 7 * 3600_000).toISOString().replace('Z', '+07:00'));
-
-type Section = Exclude<OfficeSection, 'inbox' | 'report' | null>;
-
-/** The signed-in admin who may use this page, or the response for everyone else. */
-async function allowed(c: Context<AppEnv>, lang: Lang, section: Section): Promise<Principal | Response> {
-  const principal = c.get('principal');
-  if (!principal) {
-    const url = new URL(c.req.url);
-    const back = c.req.method === 'GET' ? `${url.pathname}${url.search}` : ADMIN_PAGES[section].path;
-    return c.redirect(`/masuk?next=${encodeURIComponent(back)}`, 303);
-  }
-  if (!(ADMIN_PAGES[section].roles as readonly string[]).includes(principal.role)) return forbidden(c, lang, principal);
-  return principal;
-}
-
-function forbidden(c: Context<AppEnv>, lang: Lang, principal: Principal, message?: string): Promise<Response> {
-  const title = bi(lang, 'Tidak diizinkan', 'Not allowed');
-  const text = message
-    ? half(lang, message)
-    : `${bi(lang, 'Halaman ini bukan untuk peran Anda.', 'This page is not for your role.')} (${roleWords(lang, principal.role)})`;
-  const body = html`<h1>${title}</h1><p class="alert" role="alert">${text}</p>`;
-  const url = new URL(c.req.url);
-  if (!STAFF_ROLES.includes(principal.role)) {
-    return respond(c, 403, {
-      lang,
-      title,
-      section: null,
-      url,
-      body: html`${body}<p><a href="/akun${langQuery(lang)}">${bi(lang, 'Ke akun saya', 'To my account')}</a></p>`,
-    });
-  }
-  return respondOffice(c, 403, {
-    lang,
-    title,
-    section: null,
-    url,
-    body: html`${body}<p><a href="/kantor${langQuery(lang)}">${bi(lang, 'Kembali ke kotak masuk', 'Back to the inbox')}</a></p>`,
-  });
-}
-
-function problemPage(c: Context<AppEnv>, lang: Lang, status: 400 | 404, message: string, back: string): Promise<Response> {
-  const title = status === 400 ? bi(lang, 'Permintaan tidak valid', 'Invalid request') : bi(lang, 'Tidak ditemukan', 'Not found');
-  return respondOffice(c, status, {
-    lang,
-    title,
-    section: null,
-    url: new URL(c.req.url),
-    body: html`<h1>${title}</h1><p class="alert" role="alert">${half(lang, message)}</p><p><a href="${back}${langQuery(lang)}">${bi(lang, 'Kembali', 'Back')}</a></p>`,
-  });
-}
-
-/** A path id: a positive whole number, or null. */
-function pathId(text: string): number | null {
-  return /^[1-9]\d{0,14}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
-}
-
-/** The page number from the query: 1 by default; null when it is not a page. */
-function pageOf(c: Context): number | null {
-  const text = c.req.query('page');
-  if (text === undefined || text === '') return 1;
-  const page = Number(text);
-  return Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : null;
-}
-
-const PAGE_ERROR = 'Nomor halaman tidak valid / Invalid page number';
-
-/** The links to the previous and next pages, keeping the other filters. */
-function pager(lang: Lang, base: string, params: URLSearchParams, page: number, total: number): Html {
-  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
-  if (pages <= 1) return html``;
-  const at = (p: number) => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(p));
-    return `${base}?${next.toString()}`;
-  };
-  return html`<nav class="pages" aria-label="${t(lang, 'feed.pagination')}">
-  ${page > 1 ? html`<a href="${at(page - 1)}" rel="prev">${t(lang, 'feed.prev')}</a>` : ''}
-  <span>${t(lang, 'feed.page', { page, pages })}</span>
-  ${page < pages ? html`<a href="${at(page + 1)}" rel="next">${t(lang, 'feed.next')}</a>` : ''}
-</nav>`;
-}
-
-/** The page's own address (a POST re-renders the list; its links and language switch point at the GET). */
-const pageUrl = (c: Context, path: string) => {
-  const url = new URL(c.req.url);
-  return new URL(`${path}${url.search}`, url);
-};
-
-const notice = (text: string) => html`<p class="notice" role="status">${text}</p>`;
 
 // ---------------------------------------------------------------------------------------------
 // Calendar change requests
@@ -225,8 +148,136 @@ ${r.status === 'pending' && principal.role === 'national_admin' ? decisionForms(
 interface CalendarState {
   notice?: Html;
   failed?: CalendarFailure;
+  /** The day form's values and errors, or a removal's (by the day's id). */
+  day?: { values: Record<string, string | undefined>; errors: Record<string, string>; removeId?: number };
   error?: string;
   status?: ContentfulStatusCode;
+}
+
+const KINDS = ['holiday', 'cuti_bersama', 'regional', 'workday'] as const;
+
+/** A day as typed in the form, checked here so that every message is in both languages. */
+function dayProblems(fields: Record<string, string>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const date = fields.date?.trim() ?? '';
+  const utc = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : null;
+  if (date === '') errors.date = 'Wajib diisi / Required';
+  else if (!utc || Number.isNaN(utc.getTime()) || utc.toISOString().slice(0, 10) !== date) {
+    errors.date = 'Tanggal seperti 2026-12-28 / A date like 2026-12-28';
+  } else if (utc.getUTCFullYear() < 2000 || utc.getUTCFullYear() > 2100)
+    errors.date = 'Tahun antara 2000 dan 2100 / A year from 2000 to 2100';
+  const kind = fields.kind ?? '';
+  if (!(KINDS as readonly string[]).includes(kind)) errors.kind = 'Jenis hari tidak dikenal / Unknown kind of day';
+  else if (kind === 'workday' && utc && !errors.date && utc.getUTCDay() !== 0 && utc.getUTCDay() !== 6) {
+    errors.kind = 'Hari kerja pengganti hanya untuk Sabtu atau Minggu / An extra working day is only for a Saturday or Sunday';
+  }
+  const name = fields.name?.trim() ?? '';
+  if (name === '') errors.name = 'Wajib diisi / Required';
+  else if (name.length > 200) errors.name = 'Paling banyak 200 karakter / At most 200 characters';
+  if ((fields.reason?.trim().length ?? 0) > 1000) errors.reason = 'Paling banyak 1000 karakter / At most 1000 characters';
+  return errors;
+}
+
+/** The layer and year the page shows, from the query: the admin's first layer and this year by default. */
+async function calendarView(c: Context, deps: AppDeps, principal: Principal) {
+  const layers = await managedLayers(deps.db, principal);
+  const layerText = c.req.query('layer') || layers[0]?.key;
+  const layer = layers.find((l) => l.key === layerText) ?? null;
+  const yearText = c.req.query('year');
+  const thisYear = Number(localDate(deps.now(), 'Asia/Jakarta').slice(0, 4));
+  const year = yearText === undefined || yearText === '' ? thisYear : /^\d{4}$/.test(yearText) ? Number(yearText) : Number.NaN;
+  const problem =
+    layerText !== undefined && layer === null
+      ? 'Lapisan kalender tidak dikenal / Unknown calendar layer'
+      : !(year >= 2000 && year <= 2100)
+        ? 'Tahun antara 2000 dan 2100 / A year from 2000 to 2100'
+        : null;
+  return { layers, layer, year, thisYear, problem };
+}
+
+function daysSection(
+  lang: Lang,
+  principal: Principal,
+  view: { layers: ManagedLayer[]; layer: ManagedLayer; year: number; thisYear: number },
+  days: CalendarDayRow[],
+  params: URLSearchParams,
+  action: string,
+  state: CalendarState['day'],
+): Html {
+  const national = principal.role === 'national_admin';
+  const { layer, year } = view;
+  const layerWords =
+    layer.ref.scope === 'national'
+      ? bi(lang, 'kalender nasional', 'the national calendar')
+      : `${bi(lang, 'kalender', 'the calendar of')} ${layer.name ?? layer.key}`;
+  const values = state && state.removeId === undefined ? state.values : {};
+  const errors = state && state.removeId === undefined ? state.errors : {};
+  const yearLink = (y: number) => {
+    const next = new URLSearchParams(params);
+    next.set('year', String(y));
+    next.delete('page');
+    return `/kantor/kalender?${next.toString()}#hari`;
+  };
+  const hiddenLayer = html`<input type="hidden" name="layer" value="${layer.key}">`;
+  return html`<section aria-labelledby="hari">
+<h2 id="hari">${national ? bi(lang, `Kalender nasional ${year}`, `The national calendar, ${year}`) : bi(lang, `Hari libur ${layer.name ?? layer.key} ${year}`, `Days off of ${layer.name ?? layer.key}, ${year}`)}</h2>
+<p>${
+    national
+      ? bi(
+          lang,
+          'Perubahan Anda pada kalender nasional berlaku seketika dan menggeser batas waktu terbuka yang terdampak.',
+          'Your changes to the national calendar apply at once and move the open deadlines they touch.',
+        )
+      : bi(
+          lang,
+          'Setiap usulan menjadi permintaan yang diputuskan admin nasional; sampai disetujui, tidak ada batas waktu yang bergeser.',
+          'Each proposal becomes a request that a national admin decides; until it is approved, no deadline moves.',
+        )
+  }</p>
+<form class="filters" action="/kantor/kalender" method="get" aria-label="${bi(lang, 'Pilih kalender dan tahun', 'Choose the calendar and year')}">
+  ${lang === 'en' ? raw('<input type="hidden" name="lang" value="en">') : ''}
+  ${params.get('status') ? html`<input type="hidden" name="status" value="${params.get('status')}">` : ''}
+  ${view.layers.length > 1 ? select({ lang, name: 'layer', label: bi(lang, 'Kalender', 'Calendar'), value: layer.key, choices: view.layers.map((l) => ({ value: l.key, label: l.name ?? l.key })) }) : hiddenLayer}
+  ${field({ lang, name: 'year', type: 'number', label: bi(lang, 'Tahun', 'Year'), value: String(year), attrs: 'min="2000" max="2100" inputmode="numeric"' })}
+  <div class="actions"><button type="submit">${bi(lang, 'Tampilkan', 'Show')}</button></div>
+</form>
+<form class="action" method="post" action="/kantor/kalender/hari${raw(action)}" id="tambah-hari" novalidate>
+  <h3>${national ? bi(lang, 'Tambah hari ke kalender nasional', 'Add a day to the national calendar') : bi(lang, `Usulkan hari libur untuk ${layer.name ?? layer.key}`, `Propose a day off for ${layer.name ?? layer.key}`)}</h3>
+  ${formError(lang, errors._)}
+  ${hiddenLayer}
+  ${field({ lang, id: 'hari-date', name: 'date', type: 'date', label: bi(lang, 'Tanggal', 'Date'), hint: bi(lang, 'mis. 2026-12-28', 'e.g. 2026-12-28'), value: values.date, error: errors.date, required: true })}
+  ${select({ lang, id: 'hari-kind', name: 'kind', label: bi(lang, 'Jenis', 'Kind'), value: values.kind ?? (national ? 'holiday' : 'regional'), choices: KINDS.map((k) => ({ value: k, label: KIND_WORDS[k]![lang] })), error: errors.kind })}
+  ${field({ lang, id: 'hari-name', name: 'name', label: bi(lang, 'Nama hari', 'Name of the day'), hint: bi(lang, 'mis. Hari Jadi Kota Pontianak', 'e.g. Pontianak City Anniversary'), value: values.name, error: errors.name, required: true, maxlength: 200 })}
+  ${national ? '' : field({ lang, id: 'hari-reason', name: 'reason', label: bi(lang, 'Alasan atau dasar hukum (tidak wajib)', 'Reason or legal basis (optional)'), hint: bi(lang, 'Hanya dibaca admin.', 'Read by admins only.'), value: values.reason, error: errors.reason, rows: 2, maxlength: 1000 })}
+  <button type="submit">${national ? bi(lang, 'Tambahkan', 'Add it') : bi(lang, 'Usulkan hari libur', 'Propose the day off')}</button>
+</form>
+${
+  days.length === 0
+    ? html`<p>${bi(lang, `Belum ada hari di ${layerWords} untuk ${year}.`, `No days in ${layerWords} for ${year} yet.`)}</p>`
+    : html`<table class="inbox">
+  <caption class="visually-hidden">${bi(lang, `Hari di ${layerWords}, ${year}`, `Days in ${layerWords}, ${year}`)}</caption>
+  <thead><tr><th scope="col">${bi(lang, 'Tanggal', 'Date')}</th><th scope="col">${bi(lang, 'Jenis', 'Kind')}</th><th scope="col">${bi(lang, 'Nama', 'Name')}</th><th scope="col">${bi(lang, 'Tindakan', 'Action')}</th></tr></thead>
+  <tbody>${days.map((d) => {
+    const failed = state?.removeId === d.id ? state : undefined;
+    return html`<tr>
+    <td><time datetime="${d.date}">${dateWords(lang, d.date)}</time></td>
+    <td>${KIND_WORDS[d.kind]?.[lang] ?? d.kind}${d.provisional ? ` (${bi(lang, 'sementara', 'provisional')})` : ''}</td>
+    <td>${d.name}</td>
+    <td><form method="post" action="/kantor/kalender/hari/${d.id}/hapus${raw(action)}" id="hapus-${d.id}">
+      ${formError(lang, failed?.errors._)}
+      ${national ? '' : field({ lang, id: `hapus-${d.id}-reason`, name: 'reason', label: bi(lang, 'Alasan (tidak wajib)', 'Reason (optional)'), value: failed?.values.reason, error: failed?.errors.reason, maxlength: 1000 })}
+      <button type="submit">${national ? bi(lang, `Hapus ${dateWords(lang, d.date)}`, `Remove ${dateWords(lang, d.date)}`) : bi(lang, `Usulkan hapus ${dateWords(lang, d.date)}`, `Propose removing ${dateWords(lang, d.date)}`)}</button>
+    </form></td>
+  </tr>`;
+  })}</tbody>
+</table>`
+}
+<nav class="pages" aria-label="${bi(lang, 'Tahun', 'Years')}">
+  ${year > 2000 ? html`<a href="${yearLink(year - 1)}" rel="prev">← ${year - 1}</a>` : ''}
+  <span>${year}</span>
+  ${year < 2100 ? html`<a href="${yearLink(year + 1)}" rel="next">${year + 1} →</a>` : ''}
+</nav>
+</section>`;
 }
 
 async function renderCalendar(c: Context<AppEnv>, deps: AppDeps, lang: Lang, principal: Principal, state: CalendarState = {}) {
@@ -244,8 +295,13 @@ async function renderCalendar(c: Context<AppEnv>, deps: AppDeps, lang: Lang, pri
     if (err instanceof AppError && err.code === 'forbidden') return forbidden(c, lang, principal, err.message);
     throw err;
   }
+  const view = await calendarView(c, deps, principal);
+  if (view.problem) return problemPage(c, lang, 400, view.problem, '/kantor/kalender');
+  const days = view.layer ? await listLayerDays(deps.db, principal, view.layer.ref, view.year) : [];
   const params = new URLSearchParams();
   if (status !== 'pending') params.set('status', status);
+  if (view.layer && view.layer.key !== view.layers[0]?.key) params.set('layer', view.layer.key);
+  if (view.year !== view.thisYear) params.set('year', String(view.year));
   if (lang === 'en') params.set('lang', 'en');
   // the decision forms post back with the list's filters, so the list comes back the same
   const keep = new URLSearchParams(params);
@@ -263,8 +319,8 @@ async function renderCalendar(c: Context<AppEnv>, deps: AppDeps, lang: Lang, pri
         )
       : bi(
           lang,
-          'Permintaan perubahan untuk kalender instansi Anda. Admin nasional yang memutuskan; halaman ini hanya baca.',
-          'Change requests for your body’s calendar. A national admin decides; this page is read-only.',
+          'Permintaan perubahan untuk kalender instansi Anda. Usulkan hari libur atau penghapusannya di bawah; admin nasional yang memutuskan.',
+          'Change requests for your body’s calendar. Propose a day off or its removal below; a national admin decides.',
         )
   }</p>
 <form class="filters" action="/kantor/kalender" method="get" aria-label="${bi(lang, 'Saring permintaan', 'Filter the requests')}">
@@ -278,145 +334,13 @@ ${
     ? html`<p>${status === 'pending' ? bi(lang, 'Tidak ada permintaan yang menunggu keputusan.', 'No request is awaiting a decision.') : bi(lang, 'Tidak ada permintaan.', 'No requests.')}</p>`
     : html`<h2 class="visually-hidden">${bi(lang, 'Daftar permintaan', 'The requests')}</h2>${list.items.map((r) => requestCard(lang, principal, r, action, state.failed))}`
 }
-${pager(lang, '/kantor/kalender', params, page, list.total)}`;
+${pager(lang, '/kantor/kalender', params, page, list.total)}
+${view.layer ? daysSection(lang, principal, { ...view, layer: view.layer }, days, params, action, state.day) : ''}`;
   return respondOffice(c, state.status ?? 200, {
     lang,
     title: bi(lang, 'Kalender', 'Calendars'),
     section: 'calendar',
     url: pageUrl(c, '/kantor/kalender'),
-    body,
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Users
-
-const STAFF_ACCOUNT_ROLES = ROLES;
-
-interface UserQuery {
-  q: string;
-  role?: Role;
-  status?: 'active' | 'disabled';
-  page: number;
-}
-
-function userQuery(c: Context): { query: UserQuery; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const q = (c.req.query('q') ?? '').trim();
-  if (q.length > 100) errors.q = 'Paling banyak 100 karakter / At most 100 characters';
-  const role = c.req.query('role') || undefined;
-  if (role && !(ROLES as readonly string[]).includes(role)) errors.role = 'Peran tidak dikenal / Unknown role';
-  const status = c.req.query('status') || undefined;
-  if (status && status !== 'active' && status !== 'disabled') errors.status = 'Status tidak dikenal / Unknown status';
-  const page = pageOf(c);
-  if (page === null) errors.page = PAGE_ERROR;
-  return {
-    query: {
-      q,
-      role: errors.role ? undefined : (role as Role),
-      status: errors.status ? undefined : (status as UserQuery['status']),
-      page: page ?? 1,
-    },
-    errors,
-  };
-}
-
-interface UsersState {
-  notice?: Html;
-  error?: string;
-  status?: ContentfulStatusCode;
-}
-
-function userRow(lang: Lang, principal: Principal, u: AdminUser, action: string): Html {
-  const disabled = u.disabledAt !== null;
-  const verb = disabled ? 'aktifkan' : 'nonaktifkan';
-  return html`<tr>
-  <td>${u.name}<br><span class="meta">${[u.email, u.phone].filter(Boolean).join(' · ') || '—'}</span></td>
-  <td>${roleWords(lang, u.role)}</td>
-  <td>${u.bodyName ?? '—'}</td>
-  <td>${disabled ? html`<span class="badge late">${bi(lang, 'Nonaktif', 'Disabled')}</span> <span class="meta">${dateWords(lang, u.disabledAt!)}</span>` : bi(lang, 'Aktif', 'Active')}</td>
-  <td>${
-    u.id === principal.userId
-      ? html`<span class="meta">${bi(lang, 'Akun Anda', 'Your account')}</span>`
-      : html`<form method="post" action="/kantor/pengguna/${u.id}/${verb}${raw(action)}"><button type="submit" aria-label="${disabled ? bi(lang, `Aktifkan ${u.name}`, `Enable ${u.name}`) : bi(lang, `Nonaktifkan ${u.name}`, `Disable ${u.name}`)}">${disabled ? bi(lang, 'Aktifkan', 'Enable') : bi(lang, 'Nonaktifkan', 'Disable')}</button></form>`
-  }</td>
-</tr>`;
-}
-
-async function renderUsers(c: Context<AppEnv>, deps: AppDeps, lang: Lang, principal: Principal, state: UsersState = {}) {
-  const { query, errors } = userQuery(c);
-  const bad = Object.keys(errors).length > 0;
-  let list: Awaited<ReturnType<typeof listUsers>> = { items: [], total: 0, page: 1, pageSize: PER_PAGE };
-  if (!bad) {
-    try {
-      list = await listUsers(deps.db, principal, {
-        q: query.q || undefined,
-        role: query.role,
-        status: query.status,
-        page: query.page,
-        pageSize: PER_PAGE,
-      });
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'forbidden') return forbidden(c, lang, principal, err.message);
-      throw err;
-    }
-  }
-  const params = new URLSearchParams();
-  if (query.q) params.set('q', query.q);
-  if (query.role) params.set('role', query.role);
-  if (query.status) params.set('status', query.status);
-  if (lang === 'en') params.set('lang', 'en');
-  const keep = new URLSearchParams(params);
-  if (query.page > 1) keep.set('page', String(query.page));
-  const action = keep.size > 0 ? `?${keep.toString().replace(/&/g, '&amp;')}` : '';
-  const roleChoices: Choice[] = STAFF_ACCOUNT_ROLES.map((r) => ({ value: r, label: roleWords(lang, r) }));
-  const raw_ = (name: string) => c.req.query(name) ?? '';
-  const body = html`${state.notice ?? ''}${state.error ? formError(lang, state.error) : ''}
-<h1>${bi(lang, 'Pengguna dan peran', 'Users and roles')}</h1>
-<p class="lead">${
-    principal.role === 'national_admin'
-      ? bi(lang, 'Semua akun LAPOR!.', 'Every LAPOR! account.')
-      : bi(lang, 'Akun instansi Anda dan unit-unit di bawahnya.', 'The accounts of your body and the units below it.')
-  }</p>
-<form class="filters" action="/kantor/pengguna" method="get" role="search" aria-label="${bi(lang, 'Cari pengguna', 'Search the users')}">
-  ${lang === 'en' ? raw('<input type="hidden" name="lang" value="en">') : ''}
-  ${field({ lang, name: 'q', type: 'search', label: bi(lang, 'Cari', 'Search'), hint: bi(lang, 'Nama, email atau nomor telepon', 'Name, email or phone'), value: errors.q ? raw_('q') : query.q, error: errors.q })}
-  ${select({ lang, name: 'role', label: bi(lang, 'Peran', 'Role'), value: raw_('role'), choices: roleChoices, empty: t(lang, 'feed.any'), error: errors.role })}
-  ${select({
-    lang,
-    name: 'status',
-    label: bi(lang, 'Status', 'Status'),
-    value: raw_('status'),
-    choices: [
-      { value: 'active', label: bi(lang, 'Aktif', 'Active') },
-      { value: 'disabled', label: bi(lang, 'Nonaktif', 'Disabled') },
-    ],
-    empty: t(lang, 'feed.any'),
-    error: errors.status,
-  })}
-  <div class="actions"><button type="submit">${t(lang, 'feed.apply')}</button> <a href="/kantor/pengguna${langQuery(lang)}">${t(lang, 'feed.reset')}</a></div>
-</form>
-${errors.page ? formError(lang, errors.page) : ''}
-${
-  bad
-    ? ''
-    : html`<p role="status">${bi(lang, `${number(lang, list.total)} akun`, `${number(lang, list.total)} accounts`)}</p>
-${
-  list.items.length === 0
-    ? html`<p>${bi(lang, 'Tidak ada akun yang cocok.', 'No account matches.')}</p>`
-    : html`<table class="inbox">
-  <caption class="visually-hidden">${bi(lang, 'Akun', 'Accounts')}</caption>
-  <thead><tr><th scope="col">${bi(lang, 'Nama', 'Name')}</th><th scope="col">${bi(lang, 'Peran', 'Role')}</th><th scope="col">${bi(lang, 'Instansi', 'Body')}</th><th scope="col">${bi(lang, 'Status', 'Status')}</th><th scope="col">${bi(lang, 'Tindakan', 'Action')}</th></tr></thead>
-  <tbody>${list.items.map((u) => userRow(lang, principal, u, action))}</tbody>
-</table>`
-}
-${pager(lang, '/kantor/pengguna', params, query.page, list.total)}`
-}`;
-  return respondOffice(c, state.status ?? (bad ? 400 : 200), {
-    lang,
-    title: bi(lang, 'Pengguna', 'Users'),
-    section: 'users',
-    url: pageUrl(c, '/kantor/pengguna'),
     body,
   });
 }
@@ -597,44 +521,102 @@ export function registerOfficeAdminRoutes(app: App, deps: AppDeps): void {
     });
   }
 
-  app.get('/kantor/pengguna', async (c) => {
+  app.post('/kantor/kalender/hari', async (c) => {
     const lang = langOf(c);
-    const who = await allowed(c, lang, 'users');
+    const who = await allowed(c, lang, 'calendar');
     if (who instanceof Response) return who;
-    return renderUsers(c, deps, lang, who);
+    const form = await readForm(c);
+    const values = Object.fromEntries(['date', 'kind', 'name', 'reason'].map((n) => [n, form.fields[n]?.slice(0, 2000)]));
+    const fail = (errors: Record<string, string>, status: ContentfulStatusCode = 400) =>
+      renderCalendar(c, deps, lang, who, { day: { values, errors }, status });
+    const layer = (await managedLayers(deps.db, who)).find((l) => l.key === form.fields.layer);
+    if (!layer) return problemPage(c, lang, 400, 'Lapisan kalender tidak dikenal / Unknown calendar layer', '/kantor/kalender');
+    const errors = { ...form.problems, ...dayProblems(form.fields) };
+    if (Object.keys(errors).length > 0) return fail(errors);
+    const day = { date: form.fields.date!.trim(), kind: form.fields.kind!, name: form.fields.name!.trim() };
+    try {
+      const outcome = await addCalendarDay(deps, who, {
+        scope: layer.ref.scope,
+        provinceCode: layer.ref.provinceCode ?? undefined,
+        bodyId: layer.ref.bodyId ?? undefined,
+        ...day,
+        reason: form.fields.reason?.trim() || undefined,
+      });
+      const what = dayWords(lang, day);
+      return renderCalendar(c, deps, lang, who, {
+        notice: outcome.applied
+          ? notice(
+              bi(
+                lang,
+                `${what} ditambahkan ke kalender nasional dan berlaku; ${number(lang, outcome.result.deadlinesMoved)} batas waktu bergeser.`,
+                `${what} is added to the national calendar and applies; ${number(lang, outcome.result.deadlinesMoved)} deadlines moved.`,
+              ),
+            )
+          : notice(
+              bi(
+                lang,
+                `Permintaan #${outcome.request.id} dikirim: tambah ${what} di kalender ${layer.name ?? layer.key}. Berlaku setelah admin nasional menyetujuinya; sampai itu tidak ada batas waktu yang bergeser.`,
+                `Request #${outcome.request.id} sent: add ${what} to the calendar of ${layer.name ?? layer.key}. It applies once a national admin approves it; until then no deadline moves.`,
+              ),
+            ),
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code === 'forbidden') return forbidden(c, lang, who, err.message);
+      return fail(fieldErrors(err), ERROR_STATUS[err.code]);
+    }
   });
 
-  for (const [verb, disable] of [
-    ['nonaktifkan', true],
-    ['aktifkan', false],
-  ] as const) {
-    app.post(`/kantor/pengguna/:id/${verb}`, async (c) => {
-      const lang = langOf(c);
-      const who = await allowed(c, lang, 'users');
-      if (who instanceof Response) return who;
-      const id = pathId(c.req.param('id'));
-      if (id === null) return problemPage(c, lang, 400, 'Nomor akun tidak valid / Invalid account number', '/kantor/pengguna');
-      await readForm(c);
-      try {
-        const user = await setAccountDisabled(deps.db, who, id, disable, deps.now());
-        return renderUsers(c, deps, lang, who, {
+  app.post('/kantor/kalender/hari/:id/hapus', async (c) => {
+    const lang = langOf(c);
+    const who = await allowed(c, lang, 'calendar');
+    if (who instanceof Response) return who;
+    const id = pathId(c.req.param('id'));
+    if (id === null) return problemPage(c, lang, 400, 'Nomor hari tidak valid / Invalid day number', '/kantor/kalender');
+    const form = await readForm(c);
+    const reason = form.fields.reason?.trim() ?? '';
+    const values = { reason: reason.slice(0, 2000) };
+    const fail = (errors: Record<string, string>, status: ContentfulStatusCode = 400) =>
+      renderCalendar(c, deps, lang, who, { day: { values, errors, removeId: id }, status });
+    if (Object.keys(form.problems).length > 0) return fail(form.problems);
+    if (reason.length > 1000) return fail({ reason: 'Paling banyak 1000 karakter / At most 1000 characters' });
+    try {
+      const outcome = await removeCalendarDay(deps, who, id, reason || undefined);
+      if (outcome.applied) {
+        const day = outcome.result.day;
+        const what = day ? dayWords(lang, day) : bi(lang, `Hari #${id}`, `Day #${id}`);
+        return renderCalendar(c, deps, lang, who, {
           notice: notice(
-            disable
-              ? bi(
-                  lang,
-                  `Akun ${user.name} dinonaktifkan; semua sesinya berakhir.`,
-                  `${user.name}’s account is disabled; every session of it ended.`,
-                )
-              : bi(lang, `Akun ${user.name} diaktifkan kembali.`, `${user.name}’s account is enabled again.`),
+            bi(
+              lang,
+              `${what} dihapus dari kalender nasional; ${number(lang, outcome.result.deadlinesMoved)} batas waktu bergeser.`,
+              `${what} is removed from the national calendar; ${number(lang, outcome.result.deadlinesMoved)} deadlines moved.`,
+            ),
           ),
         });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        if (err.code === 'not_found') return problemPage(c, lang, 404, err.message, '/kantor/pengguna');
-        return renderUsers(c, deps, lang, who, { error: err.message, status: ERROR_STATUS[err.code] });
       }
-    });
-  }
+      const r = outcome.request;
+      const what = r.before ? dayWords(lang, r.before) : bi(lang, `hari #${id}`, `day #${id}`);
+      return renderCalendar(c, deps, lang, who, {
+        notice: notice(
+          bi(
+            lang,
+            `Permintaan #${r.id} dikirim: hapus ${what} dari kalender ${r.layer.name ?? r.layer.key}. Berlaku setelah admin nasional menyetujuinya.`,
+            `Request #${r.id} sent: remove ${what} from the calendar of ${r.layer.name ?? r.layer.key}. It applies once a national admin approves it.`,
+          ),
+        ),
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code === 'not_found') return problemPage(c, lang, 404, err.message, '/kantor/kalender');
+      if (err.code === 'forbidden') return forbidden(c, lang, who, err.message);
+      return fail(fieldErrors(err), ERROR_STATUS[err.code]);
+    }
+  });
+
+  registerOfficeUserRoutes(app, deps);
+  registerOfficeBodyRoutes(app, deps);
+  registerOfficeCategoryRoutes(app, deps);
 
   app.get('/kantor/audit', async (c) => {
     const lang = langOf(c);

@@ -211,7 +211,8 @@ const parsedHalf = (lang: Lang, message: string) => {
 async function workspaceChoices(deps: AppDeps, lang: Lang, principal: Principal, r: ReportJson): Promise<WorkspaceChoices> {
   const needs = (a: Action) => r.availableActions.includes(a);
   const [categories, bodies, units] = await Promise.all([
-    needs('verify') || needs('edit') ? listCategories(deps.db) : Promise.resolve([]),
+    // the handling body's own sub-categories beside the national tree
+    needs('verify') || needs('edit') ? listCategories(deps.db, r.responsibleBody?.id ?? null) : Promise.resolve([]),
     needs('route') || needs('forward') ? routableBodies(deps) : Promise.resolve([]),
     needs('disposition') && r.responsibleBody
       ? deps.db.query<{ id: number; name: string }>(

@@ -62,7 +62,7 @@ export interface Choice {
 }
 
 export function select(o: Omit<FieldOptions, 'type' | 'rows'> & { choices: Choice[]; empty?: string }): Html {
-  const id = `f-${o.name}`;
+  const id = o.id ?? `f-${o.name}`;
   const described = [o.hint ? `${id}-hint` : null, o.error ? `${id}-error` : null].filter(Boolean).join(' ');
   return html`<div class="field${o.error ? ' invalid' : ''}">
   <label for="${id}">${o.label}</label>

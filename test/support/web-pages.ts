@@ -16,6 +16,8 @@ export interface WebDemo {
   staffCookie: string;
   /** A browser session cookie of the citizen who filed the demo reports, for the form and their own pages. */
   reporterCookie: string;
+  /** Ids the admin pages are shown for: Pontianak's government, and its agency admin's account. */
+  ids: { pontianak: number; agencyAdmin: number };
 }
 
 const PONTIANAK = 'pemkot-61.71';
@@ -82,7 +84,12 @@ export async function seedWebDemo(web: WebServer): Promise<WebDemo> {
 
   const { token } = await sessionCookie(web, 'national_admin');
   const reporter = await openSession(t.deps.db, t.deps.config, citizen.principal.userId, 'cookie', t.deps.now());
-  return { reports: { waiting, verified, inProgress, answered }, staffCookie: token, reporterCookie: reporter.token };
+  return {
+    reports: { waiting, verified, inProgress, answered },
+    staffCookie: token,
+    reporterCookie: reporter.token,
+    ids: { pontianak: pontianakId, agencyAdmin: agency.principal.userId },
+  };
 }
 
 export interface WebPage {
@@ -111,6 +118,22 @@ export function mainPages(demo: WebDemo): WebPage[] {
     { ...portal, name: 'answered', path: `/laporan/${demo.reports.answered}`, fcpTargetMs: null },
     { ...portal, name: 'search', path: '/laporan?q=jalan', fcpTargetMs: null },
     { name: 'inbox', path: '/kantor', area: 'office', signedIn: 'staff', weightTargetKb: 150, fcpTargetMs: 2500 },
+  ];
+}
+
+/**
+ * The back office's admin pages, as a national admin sees them: a body with its units, the
+ * categories, the users, one account with its history, the calendar. For npm run screenshots
+ * (bench:web measures the main pages only).
+ */
+export function adminPages(demo: WebDemo): WebPage[] {
+  const office = { area: 'office', signedIn: 'staff', weightTargetKb: 150, fcpTargetMs: null } as const;
+  return [
+    { ...office, name: 'office-bodies', path: `/kantor/instansi/${demo.ids.pontianak}` },
+    { ...office, name: 'office-categories', path: '/kantor/kategori' },
+    { ...office, name: 'office-users', path: '/kantor/pengguna' },
+    { ...office, name: 'office-account', path: `/kantor/pengguna/${demo.ids.agencyAdmin}` },
+    { ...office, name: 'office-calendar', path: '/kantor/kalender' },
   ];
 }
 

@@ -270,7 +270,17 @@ export async function setDisabled(db: Queryable, userId: number, disabledAt: Dat
   return rows[0]!;
 }
 
-export type AccountAction = 'disabled' | 'enabled' | 'password_changed' | 'password_reset' | 'signed_out_everywhere' | 'profile_changed';
+export const ACCOUNT_ACTIONS = [
+  'created',
+  'role_changed',
+  'disabled',
+  'enabled',
+  'password_changed',
+  'password_reset',
+  'signed_out_everywhere',
+  'profile_changed',
+] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
 export async function insertAccountEvent(
   db: Queryable,
@@ -295,13 +305,28 @@ export interface AccountEventRow {
   data: Record<string, unknown>;
 }
 
-export async function listAccountEvents(db: Queryable, userId: number): Promise<AccountEventRow[]> {
+export async function listAccountEvents(db: Queryable, userId: number, limit = 200, offset = 0): Promise<AccountEventRow[]> {
   return db.query<AccountEventRow>(
     `SELECT e.id, e.action, e.at, e.actor_id, a.name AS actor_name, a.role AS actor_role, e.data
        FROM account_events e LEFT JOIN users a ON a.id = e.actor_id
-      WHERE e.user_id = $1 ORDER BY e.id DESC LIMIT 200`,
-    [userId],
+      WHERE e.user_id = $1 ORDER BY e.id DESC LIMIT $2 OFFSET $3`,
+    [userId, limit, offset],
   );
+}
+
+export async function countAccountEvents(db: Queryable, userId: number): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM account_events WHERE user_id = $1', [userId]);
+  return rows[0]!.n;
+}
+
+export async function updatePlacement(db: Queryable, userId: number, role: Role, bodyId: number | null): Promise<void> {
+  await db.query('UPDATE users SET role = $2, body_id = $3 WHERE id = $1', [userId, role, bodyId]);
+}
+
+/** Locks an account's row for a change decided from what it is now. */
+export async function lockUser(db: Queryable, userId: number): Promise<UserRow | null> {
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+  return rows[0] ?? null;
 }
 
 // ---- the admin's view ----
@@ -359,12 +384,17 @@ export async function findUserInScope(db: Queryable, userId: number, scopeBodyId
   return rows[0] ?? null;
 }
 
-export async function bodyExists(db: Queryable, bodyId: number): Promise<{ kind: string } | null> {
-  const rows = await db.query<{ kind: string }>('SELECT kind FROM bodies WHERE id = $1', [bodyId]);
+export async function bodyExists(db: Queryable, bodyId: number): Promise<{ kind: string; active: boolean } | null> {
+  const rows = await db.query<{ kind: string; active: boolean }>('SELECT kind, active FROM bodies WHERE id = $1', [bodyId]);
   return rows[0] ?? null;
 }
 
 export async function isBodyWithin(db: Queryable, bodyId: number, ancestorId: number): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM bodies WHERE id = $1 AND path @> ARRAY[$2]::bigint[]', [bodyId, ancestorId]);
   return rows.length > 0;
+}
+
+export async function bodyNames(db: Queryable, ids: number[]): Promise<{ id: number; name: string }[]> {
+  if (ids.length === 0) return [];
+  return db.query<{ id: number; name: string }>('SELECT id, name FROM bodies WHERE id = ANY($1::bigint[])', [ids]);
 }

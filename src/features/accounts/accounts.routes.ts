@@ -12,11 +12,14 @@ import {
   CodeLoginSchema,
   CodeRequestSchema,
   CreateUserSchema,
+  CreatedUserSchema,
   LoginSchema,
   ProfileSchema,
   RegisterSchema,
   ResetCompleteSchema,
   ResetRequestSchema,
+  RoleChangeSchema,
+  RoleChangedSchema,
   UserIdParam,
   UserListQuerySchema,
   UserSchema,
@@ -293,16 +296,37 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       method: 'post',
       path: '/api/v1/users',
       tags: ['Accounts'],
-      summary: 'Create a staff account (national admin: any role; agency admin: unit officers and integrators of its body)',
+      summary:
+        'Create a staff account (national admin: any staff role; agency admin: agency admins of its body, unit officers and integrators of its units)',
+      description:
+        'Without `password` the account has none: a single-use link to set one is emailed to it (STAFF_INVITE_TTL_SECONDS), ' +
+        'so the admin never chooses, sees or passes on a password. Recorded as the account’s `created` event.',
       security: bearerSecurity,
       request: { body: jsonBody(CreateUserSchema) },
-      responses: { 201: jsonResponse(UserSchema, 'Created'), ...errors(400, 401, 403, 409) },
+      responses: { 201: jsonResponse(CreatedUserSchema, 'Created'), ...errors(400, 401, 403, 409) },
     }),
     async (c) => {
       const principal = requirePrincipal(c);
-      const user = await service.createStaffUser(deps.db, principal, c.req.valid('json'));
-      return c.json(service.toPublicUser(user), 201);
+      const { user, invitation } = await service.createStaffAccount(deps.db, deps.config, principal, c.req.valid('json'), now());
+      return c.json({ ...service.toPublicUser(user), invitation: invitation && { expiresAt: invitation.expiresAt.toISOString() } }, 201);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/users/{id}/role',
+      tags: ['Accounts'],
+      summary: 'Change the role or body of a staff account in scope (not one’s own); every session of the account ends',
+      description:
+        'The admin may give only what it may create (POST /api/v1/users). Recorded as a `role_changed` event with the ' +
+        'role and body before and after. A reporter’s account is not made staff (409).',
+      security: bearerSecurity,
+      request: { params: UserIdParam, body: jsonBody(RoleChangeSchema) },
+      responses: { 200: jsonResponse(RoleChangedSchema, 'Changed'), ...errors(400, 401, 403, 404, 409) },
+    }),
+    async (c) =>
+      c.json(await service.changeStaffRole(deps.db, requirePrincipal(c), c.req.valid('param').id, c.req.valid('json'), now()), 200),
   );
 
   app.openapi(
@@ -348,7 +372,8 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
       method: 'get',
       path: '/api/v1/users/{id}/events',
       tags: ['Accounts'],
-      summary: 'What was done to an account in scope, and by whom (disable, enable, password and profile changes), newest first',
+      summary:
+        'What was done to an account in scope, and by whom (created, role changes, disable, enable, password and profile changes), newest first',
       security: bearerSecurity,
       request: { params: UserIdParam },
       responses: { 200: jsonResponse(z.array(AccountEventSchema), 'The account’s events'), ...errors(400, 401, 403, 404) },

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../domain/roles.ts';
+import { ACCOUNT_ACTIONS } from './accounts.repository.ts';
 
 /**
  * Request and response schemas of the accounts routes. Requests are strict (an unknown field is
@@ -67,10 +68,40 @@ export const CreateUserSchema = strict({
   name,
   email: email.optional().nullable(),
   phone: phone.optional().nullable(),
-  password: newPassword,
+  password: newPassword.optional().openapi({
+    description:
+      'Optional. Without one the account has no password until its owner sets one with the single-use link emailed to ' +
+      'it (then `email` is required); the admin never knows it.',
+  }),
   role: z.enum(ROLES, `Salah satu dari / One of: ${ROLES.join(', ')}`),
   bodyId: z.number('Harus angka / Must be a number').int().positive().optional().nullable(),
 }).openapi('CreateUserRequest');
+
+export const CreatedUserSchema = UserSchema.extend({
+  invitation: z
+    .object({ expiresAt: z.string().openapi({ description: 'When the emailed link to set a password stops working' }) })
+    .nullable()
+    .openapi({ description: 'Set when the account was made without a password and the link was emailed' }),
+}).openapi('CreatedUser');
+
+export const RoleChangeSchema = strict({
+  role: z.enum(ROLES, `Salah satu dari / One of: ${ROLES.join(', ')}`),
+  bodyId: z
+    .number('Harus angka / Must be a number')
+    .int()
+    .positive()
+    .optional()
+    .nullable()
+    .openapi({ description: 'The body of the new role: a K/L/D for agency_admin, a unit for unit_officer; none for national roles' }),
+}).openapi('RoleChangeRequest');
+
+export const RoleChangedSchema = z
+  .object({
+    before: AdminUserSchema,
+    after: AdminUserSchema,
+    sessionsEnded: z.number().int().openapi({ description: 'Sessions and tokens of the account that the change ended' }),
+  })
+  .openapi('RoleChanged');
 
 export const LoginSchema = strict({ login, password: text(1, 200) }).openapi('LoginRequest');
 
@@ -130,7 +161,7 @@ export const UserIdParam = z.object({
 export const AccountEventSchema = z
   .object({
     id: z.number().int(),
-    action: z.enum(['disabled', 'enabled', 'password_changed', 'password_reset', 'signed_out_everywhere', 'profile_changed']),
+    action: z.enum(ACCOUNT_ACTIONS),
     at: z.string(),
     actor: z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES) }).nullable(),
     data: z.record(z.string(), z.unknown()),

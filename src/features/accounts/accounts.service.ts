@@ -50,9 +50,12 @@ function normalizeContacts(input: { email?: string | null; phone?: string | null
   return { email, phone };
 }
 
-async function insertAccount(db: Queryable, input: NewAccount & { role: Role; bodyId: number | null }): Promise<repo.UserRow> {
+async function insertAccount(
+  db: Queryable,
+  input: Omit<NewAccount, 'password'> & { password: string | null; role: Role; bodyId: number | null },
+): Promise<repo.UserRow> {
   const { email, phone } = normalizeContacts(input);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = input.password === null ? null : await hashPassword(input.password);
   try {
     return await repo.insertUser(db, { role: input.role, name: input.name.trim(), email, phone, passwordHash, bodyId: input.bodyId });
   } catch (err) {
@@ -75,41 +78,111 @@ export function registerReporter(db: Queryable, input: NewAccount): Promise<repo
   return insertAccount(db, { ...input, role: 'reporter', bodyId: null });
 }
 
+/** The staff roles: every role but the reporter's, which citizens take by registering. */
+export const STAFF_ROLES = ['national_admin', 'agency_admin', 'unit_officer', 'ombudsman', 'monitor', 'integrator'] as const;
+
+/** The roles an agency admin may give, each only within its own body: agency admins of the body, unit officers of its units, integrators. */
+export const AGENCY_GRANTABLE_ROLES = ['agency_admin', 'unit_officer', 'integrator'] as const;
+
 /**
- * Staff accounts are made by admins. A national admin may create any role; an agency admin only
- * unit officers for units of its own body, and integrators for its body.
+ * Whether `actor` may put an account in `role` at `bodyId`, and whether the role fits the body:
+ * for a new account and for a role change alike. A national admin may give any staff role; an
+ * agency admin an agency admin of its own body, a unit officer of one of its units, an
+ * integrator of its body or its units; nobody else any.
+ */
+async function checkPlacement(db: Queryable, actor: Principal | 'cli', role: Role, bodyId: number | null): Promise<void> {
+  const needsBody = ['agency_admin', 'unit_officer', 'ombudsman', 'integrator'].includes(role);
+  if (role === 'reporter') throw invalidInput({ role: 'Pelapor mendaftar sendiri / Reporters register themselves' });
+  if (needsBody && bodyId === null) throw invalidInput({ bodyId: `Wajib untuk peran ${role} / Required for role ${role}` });
+  if (!needsBody && bodyId !== null) throw invalidInput({ bodyId: `Tidak dipakai untuk peran ${role} / Not used for role ${role}` });
+  if (bodyId !== null) {
+    const body = await repo.bodyExists(db, bodyId);
+    if (!body) throw invalidInput({ bodyId: 'Instansi tidak ditemukan / Unknown body' });
+    if (!body.active) throw invalidInput({ bodyId: 'Instansi ini nonaktif / This body is deactivated' });
+    if (role === 'unit_officer' && body.kind !== 'unit') throw invalidInput({ bodyId: 'Harus sebuah unit / Must be a unit' });
+    if (role === 'agency_admin' && (body.kind === 'unit' || body.kind === 'ombudsman')) {
+      throw invalidInput({ bodyId: 'Harus instansi K/L/D / Must be a ministry, agency or government' });
+    }
+    if (role === 'ombudsman' && body.kind !== 'ombudsman')
+      throw invalidInput({ bodyId: 'Harus kantor Ombudsman / Must be an Ombudsman office' });
+  }
+  if (actor !== 'cli' && actor.role !== 'national_admin') {
+    const allowed =
+      actor.role === 'agency_admin' &&
+      actor.bodyId !== null &&
+      bodyId !== null &&
+      (role === 'agency_admin'
+        ? bodyId === actor.bodyId
+        : (role === 'unit_officer' || role === 'integrator') && (await repo.isBodyWithin(db, bodyId, actor.bodyId)));
+    if (!allowed)
+      throw new AppError('forbidden', 'Anda tidak boleh memberi peran ini di instansi ini / You may not give this role at this body');
+  }
+}
+
+/**
+ * Staff accounts are made by admins (checkPlacement says who may make which). Without a password
+ * the account has none until its owner sets one (createStaffAccount sends the link).
  */
 export async function createStaffUser(
   db: Queryable,
   creator: Principal | 'cli',
-  input: NewAccount & { role: Role; bodyId?: number | null },
+  input: Omit<NewAccount, 'password'> & { password: string | null; role: Role; bodyId?: number | null },
 ): Promise<repo.UserRow> {
   const bodyId = input.bodyId ?? null;
-  const needsBody = ['agency_admin', 'unit_officer', 'ombudsman', 'integrator'].includes(input.role);
-  if (input.role === 'reporter') throw invalidInput({ role: 'Pelapor mendaftar sendiri / Reporters register themselves' });
-  if (needsBody && bodyId === null) throw invalidInput({ bodyId: `Wajib untuk peran ${input.role} / Required for role ${input.role}` });
-  if (!needsBody && bodyId !== null)
-    throw invalidInput({ bodyId: `Tidak dipakai untuk peran ${input.role} / Not used for role ${input.role}` });
-  if (bodyId !== null) {
-    const body = await repo.bodyExists(db, bodyId);
-    if (!body) throw invalidInput({ bodyId: 'Instansi tidak ditemukan / Unknown body' });
-    if (input.role === 'unit_officer' && body.kind !== 'unit') throw invalidInput({ bodyId: 'Harus sebuah unit / Must be a unit' });
-    if (input.role === 'agency_admin' && (body.kind === 'unit' || body.kind === 'ombudsman')) {
-      throw invalidInput({ bodyId: 'Harus instansi K/L/D / Must be a ministry, agency or government' });
-    }
-    if (input.role === 'ombudsman' && body.kind !== 'ombudsman')
-      throw invalidInput({ bodyId: 'Harus kantor Ombudsman / Must be an Ombudsman office' });
-  }
-  if (creator !== 'cli' && creator.role !== 'national_admin') {
-    const allowed =
-      creator.role === 'agency_admin' &&
-      (input.role === 'unit_officer' || input.role === 'integrator') &&
-      bodyId !== null &&
-      creator.bodyId !== null &&
-      (await repo.isBodyWithin(db, bodyId, creator.bodyId));
-    if (!allowed) throw new AppError('forbidden', 'Tidak boleh membuat akun ini / Not allowed to create this account');
-  }
+  await checkPlacement(db, creator, input.role, bodyId);
   return insertAccount(db, { ...input, bodyId });
+}
+
+/**
+ * An admin makes a staff account, recorded as its first event. Given no password, it has none:
+ * its owner gets a single-use link by email to set one (a password-reset token that lives
+ * STAFF_INVITE_TTL_SECONDS; after that "forgot password" sends a new one), so no password is
+ * ever typed, shown or sent by the admin. An account without a password needs an email.
+ */
+export async function createStaffAccount(
+  db: Db,
+  config: Config,
+  creator: Principal,
+  input: Omit<NewAccount, 'password'> & { password?: string | null; role: Role; bodyId?: number | null },
+  now: Date,
+): Promise<{ user: repo.UserRow; invitation: { expiresAt: Date } | null }> {
+  const password = input.password || null;
+  if (!password && !input.email?.trim()) {
+    throw invalidInput({
+      email: 'Wajib: tautan untuk membuat kata sandi dikirim ke email ini / Required: the link to set a password goes to this email',
+    });
+  }
+  return db.transaction(async (tx) => {
+    const user = await createStaffUser(tx, creator, { ...input, password });
+    await repo.insertAccountEvent(tx, {
+      userId: user.id,
+      actorId: creator.userId,
+      action: 'created',
+      at: now,
+      data: { role: user.role, bodyId: user.body_id, invited: password === null },
+    });
+    if (password !== null) return { user, invitation: null };
+    const token = randomBytes(32).toString('base64url');
+    const tokenHash = hashToken(token);
+    const expiresAt = new Date(now.getTime() + config.staffInviteTtlSeconds * 1000);
+    const link = config.publicOrigin ? `${config.publicOrigin}/atur-ulang-sandi#token=${token}` : null;
+    await repo.insertPasswordReset(tx, { tokenHash, userId: user.id, now, expiresAt });
+    await enqueue(tx, {
+      channel: 'email',
+      recipientUserId: user.id,
+      recipientAddress: user.email!,
+      template: 'account.invitation',
+      payload: {
+        expiresAt: expiresAt.toISOString(),
+        hours: Math.round(config.staffInviteTtlSeconds / 3600),
+        role: user.role,
+        secret: { token, link },
+      },
+      idempotencyKey: `invitation:${tokenHash.toString('hex')}`,
+      availableAt: now,
+    });
+    return { user, invitation: { expiresAt } };
+  });
 }
 
 export async function openSession(
@@ -620,16 +693,89 @@ export async function setAccountDisabled(db: Db, principal: Principal, userId: n
   return toAdminUser((await repo.findUserInScope(db, userId, null))!);
 }
 
-export async function accountEvents(db: Queryable, principal: Principal, userId: number) {
-  await userInScope(db, principal, userId);
-  const rows = await repo.listAccountEvents(db, userId);
-  return rows.map((r) => ({
+export interface AccountEvent {
+  id: number;
+  action: repo.AccountAction;
+  at: string;
+  actor: { id: number; name: string; role: Role } | null;
+  data: Record<string, unknown>;
+}
+
+function toAccountEvent(r: repo.AccountEventRow): AccountEvent {
+  return {
     id: r.id,
     action: r.action,
     at: r.at.toISOString(),
     actor: r.actor_id === null ? null : { id: r.actor_id, name: r.actor_name!, role: r.actor_role! },
     data: r.data,
-  }));
+  };
+}
+
+/** What was done to an account in scope, newest first (the latest 200). */
+export async function accountEvents(db: Queryable, principal: Principal, userId: number): Promise<AccountEvent[]> {
+  await userInScope(db, principal, userId);
+  return (await repo.listAccountEvents(db, userId)).map(toAccountEvent);
+}
+
+/** An account in scope as its admin sees it, with one page of its events, newest first. */
+export async function accountDetail(db: Queryable, principal: Principal, userId: number, page: { page: number; perPage: number }) {
+  const user = toAdminUser(await userInScope(db, principal, userId));
+  const [rows, total] = await Promise.all([
+    repo.listAccountEvents(db, userId, page.perPage, (page.page - 1) * page.perPage),
+    repo.countAccountEvents(db, userId),
+  ]);
+  const items = rows.map(toAccountEvent);
+  // the bodies an event names by id (a creation's, a role change's before and after), by name
+  const bodyIds = new Set<number>();
+  for (const e of items) {
+    for (const at of [e.data, e.data.from, e.data.to] as { bodyId?: unknown }[]) {
+      if (at && typeof at === 'object' && Number.isSafeInteger(at.bodyId)) bodyIds.add(at.bodyId as number);
+    }
+  }
+  const bodyNames = Object.fromEntries((await repo.bodyNames(db, [...bodyIds])).map((b) => [b.id, b.name]));
+  return { user, events: { items, total, page: page.page, perPage: page.perPage, bodyNames } };
+}
+
+/**
+ * An admin moves a staff account to another role or body, within what checkPlacement lets the
+ * admin give. Nobody changes their own account (so nobody raises their own role), and a
+ * reporter's account is not made staff. The change is an account event (from, to), and every
+ * session of the account ends, so its owner signs in again into the new role and scope.
+ */
+export async function changeStaffRole(
+  db: Db,
+  principal: Principal,
+  userId: number,
+  input: { role: Role; bodyId?: number | null },
+  now: Date,
+): Promise<{ before: AdminUser; after: AdminUser; sessionsEnded: number }> {
+  const target = await userInScope(db, principal, userId);
+  if (target.id === principal.userId) {
+    throw new AppError('forbidden', 'Anda tidak dapat mengubah peran akun sendiri / You cannot change your own account’s role');
+  }
+  if (target.role === 'reporter') {
+    throw new AppError('conflict', 'Akun pelapor tidak dapat dijadikan akun staf / A reporter’s account cannot be made a staff account');
+  }
+  const bodyId = input.bodyId ?? null;
+  await checkPlacement(db, principal, input.role, bodyId);
+  const sessionsEnded = await db.transaction(async (tx) => {
+    const locked = await repo.lockUser(tx, userId);
+    if (!locked) throw new AppError('not_found', 'Akun tidak ditemukan / Account not found');
+    if (locked.role === input.role && locked.body_id === bodyId) {
+      throw invalidInput({ role: 'Peran dan instansinya sudah seperti ini / The account already has this role and body' });
+    }
+    await repo.updatePlacement(tx, userId, input.role, bodyId);
+    const ended = await repo.deleteSessionsOf(tx, userId);
+    await repo.insertAccountEvent(tx, {
+      userId,
+      actorId: principal.userId,
+      action: 'role_changed',
+      at: now,
+      data: { from: { role: locked.role, bodyId: locked.body_id }, to: { role: input.role, bodyId }, sessions: ended },
+    });
+    return ended;
+  });
+  return { before: toAdminUser(target), after: toAdminUser((await repo.findUserInScope(db, userId, null))!), sessionsEnded };
 }
 
 /** The worker's hourly clean-up of counters, codes, reset tokens and sessions that can no longer matter. */

@@ -379,11 +379,16 @@ describe('POST /api/v1/users', () => {
     }
   });
 
-  test('an agency admin may not create an officer in another body’s unit, nor any admin', async () => {
+  test('an agency admin creates another agency admin of its own body', async () => {
+    const res = await create(agency, { role: 'agency_admin', bodyId: ids.pontianak });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.bodyId, ids.pontianak);
+  });
+
+  test('an agency admin may not create an officer in another body’s unit, nor an admin elsewhere or above it', async () => {
     const before = (await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users'))[0]!.n;
     for (const json of [
       { role: 'unit_officer', bodyId: ids.metroPupr },
-      { role: 'agency_admin', bodyId: ids.pontianak },
       { role: 'agency_admin', bodyId: ids.metro },
       { role: 'national_admin' },
       { role: 'monitor' },

@@ -212,7 +212,7 @@ export function registerCalendarRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const outcome = await addCalendarDay(deps, requirePrincipal(c), c.req.valid('json'));
-      return outcome.applied ? c.json(toStored(outcome.result), 201) : c.json(outcome.request, 202);
+      return outcome.applied ? c.json(toStored(outcome.result.day), 201) : c.json(outcome.request, 202);
     },
   );
 

@@ -71,6 +71,46 @@ export async function managedScopeKeys(db: Queryable, principal: Principal): Pro
   return keys;
 }
 
+export interface ManagedLayer {
+  ref: ScopeRef;
+  key: string;
+  /** The body's or the province's name; null for the national layer. */
+  name: string | null;
+}
+
+/**
+ * The layers a principal edits (national admins: the national layer, at once) or asks changes
+ * to (an agency admin: its body's, and a province government's admin its province's too).
+ */
+export async function managedLayers(db: Queryable, principal: Principal): Promise<ManagedLayer[]> {
+  if (principal.role === 'national_admin')
+    return [{ ref: { scope: 'national', provinceCode: null, bodyId: null }, key: 'national', name: null }];
+  if (principal.role !== 'agency_admin' || principal.bodyId === null) return [];
+  const rows = await db.query<{ name: string; kind: string; region_code: string | null; region_name: string | null }>(
+    'SELECT b.name, b.kind, b.region_code, g.name AS region_name FROM bodies b LEFT JOIN regions g ON g.code = b.region_code WHERE b.id = $1',
+    [principal.bodyId],
+  );
+  const body = rows[0];
+  if (!body || body.kind === 'unit') return [];
+  const layers: ManagedLayer[] = [
+    { ref: { scope: 'body', provinceCode: null, bodyId: principal.bodyId }, key: `body:${principal.bodyId}`, name: body.name },
+  ];
+  if (body.kind === 'province' && body.region_code) {
+    layers.push({
+      ref: { scope: 'province', provinceCode: body.region_code, bodyId: null },
+      key: `province:${body.region_code}`,
+      name: body.region_name,
+    });
+  }
+  return layers;
+}
+
+/** One year of a layer the principal manages, with each day's id (to change or remove it). */
+export async function listLayerDays(db: Queryable, principal: Principal, ref: ScopeRef, year: number): Promise<repo.CalendarDayRow[]> {
+  await assertCanManage(db, principal, ref);
+  return repo.selectDays(db, scopeKeyOf(ref), `${year}-01-01`, `${year}-12-31`);
+}
+
 /** A layer's name as people know it: the body's or the province's; null for the national layer. */
 export async function layerName(db: Queryable, ref: ScopeRef): Promise<string | null> {
   if (ref.scope === 'national') return null;

@@ -92,7 +92,9 @@ export async function listInbound(
     where.push(`m.channel = $${params.length}`);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const [{ n }] = (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages m ${clause}`, params)) as [{ n: number }];
+  const [{ n }] = (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages m ${clause}`, params)) as [
+    { n: number },
+  ];
   const rows = await deps.db.query<Row>(
     `SELECT ${COLUMNS} ${FROM} ${clause} ORDER BY m.received_at DESC, m.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, filters.perPage, (filters.page - 1) * filters.perPage],

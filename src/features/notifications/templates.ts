@@ -378,6 +378,31 @@ const TEMPLATES: Record<string, Render> = {
         `If you did not ask for it, ignore this message; your password stays as it is.`,
     };
   },
+  'account.invitation': (p) => {
+    const secret = secretOf(p);
+    const token = textOf(secret.token) ?? '(tidak tersedia / unavailable)';
+    const link = textOf(secret.link);
+    const hours = textOf(p.hours) ?? '72';
+    const how = link
+      ? {
+          id: `Buka tautan ini untuk membuat kata sandi Anda:\n${link}\nAtau masukkan kode ini di halaman atur ulang kata sandi:\n${token}`,
+          en: `Open this link to set your password:\n${link}\nOr enter this code on the password reset page:\n${token}`,
+        }
+      : {
+          id: `Masukkan kode ini di halaman atur ulang kata sandi LAPOR!:\n${token}`,
+          en: `Enter this code on the LAPOR! password reset page:\n${token}`,
+        };
+    return {
+      title: 'Akun petugas LAPOR! Anda sudah dibuat / Your LAPOR! staff account is ready',
+      body:
+        `Admin LAPOR! membuatkan akun petugas untuk Anda. ${how.id}\n` +
+        `Berlaku ${hours} jam dan hanya sekali pakai; setelah itu gunakan "Lupa kata sandi" untuk tautan baru. ` +
+        `Jika Anda tidak mengenal akun ini, abaikan pesan ini.\n\n` +
+        `A LAPOR! admin made a staff account for you. ${how.en}\n` +
+        `It is valid for ${hours} hours and works once; after that, "Forgot your password" sends a new link. ` +
+        `If you do not know of this account, ignore this message.`,
+    };
+  },
   'account.password_changed': (p) => {
     const reset = p.how === 'reset';
     return {

@@ -18,7 +18,14 @@ const BodySchema = z
   })
   .openapi('Body');
 const CategorySchema = z
-  .object({ id: z.number().int(), code: z.string(), name: z.string(), nameEn: z.string(), parentId: z.number().int().nullable() })
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    parentId: z.number().int().nullable(),
+    bodyId: z.number().int().nullable().openapi({ description: 'The body whose own sub-category this is; null for a national one' }),
+  })
   .openapi('Category');
 
 export function registerReferenceRoutes(app: App, deps: AppDeps): void {
@@ -67,9 +74,13 @@ export function registerReferenceRoutes(app: App, deps: AppDeps): void {
       method: 'get',
       path: '/api/v1/categories',
       tags: ['Reference'],
-      summary: 'The category tree (flat; parents before children)',
-      responses: { 200: jsonResponse(z.array(CategorySchema), 'Categories') },
+      summary: 'The category tree (flat; parents before children): the categories a report may be given now',
+      description:
+        'National categories, active and under an active parent; with `bodyId`, that body’s own sub-categories too ' +
+        '(which its staff may give the reports it handles).',
+      request: { query: z.strictObject({ bodyId: z.coerce.number().int().positive().optional() }) },
+      responses: { 200: jsonResponse(z.array(CategorySchema), 'Categories'), ...errors(400) },
     }),
-    async (c) => c.json(await service.listCategories(deps.db), 200),
+    async (c) => c.json(await service.listCategories(deps.db, c.req.valid('query').bodyId ?? null), 200),
   );
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
+import { listOfferedCategories } from '../categories/categories.service.ts';
 
 /** Read-only reference data: regions (Kemendagri codes), the body directory, the category tree. */
 
@@ -52,9 +53,7 @@ export async function listBodies(db: Queryable, f: BodyFilters) {
   }));
 }
 
-export async function listCategories(db: Queryable) {
-  const rows = await db.query<{ id: number; code: string; name_id: string; name_en: string; parent_id: number | null }>(
-    'SELECT id, code, name_id, name_en, parent_id FROM categories ORDER BY parent_id NULLS FIRST, code',
-  );
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name_id, nameEn: r.name_en, parentId: r.parent_id }));
+/** The categories a report may be given: national ones, and with `bodyId` that body's own too. */
+export function listCategories(db: Queryable, bodyId: number | null = null) {
+  return listOfferedCategories(db, bodyId);
 }

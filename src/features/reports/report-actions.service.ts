@@ -15,6 +15,7 @@ import { insertEvent } from '../timeline/timeline.repository.ts';
 import { notifyEvent } from '../notifications/lifecycle.ts';
 import { type ArchiveRequest, type ReportPatch, updateReport } from './reports.repository.ts';
 import { type ReportJson, resolveReader, viewReport } from './reports.service.ts';
+import { isCategoryOffered } from '../categories/categories.service.ts';
 
 /** What each action may carry; the route schemas validate the shapes, this file the rules. */
 export interface ActionInput {
@@ -309,9 +310,8 @@ async function verify({ db, report: r, input, now }: RuleContext): Promise<Chang
   if (input.anonymous === false && r.is_anonymous) fields.anonymous = 'Anonim tidak dapat dicabut / Anonymity cannot be removed';
   if (input.secret === false && r.is_secret) fields.secret = 'Rahasia tidak dapat dicabut / Secrecy cannot be removed';
   if (input.resolutionClass === undefined) fields.resolutionClass = 'Wajib diisi: 5, 14 atau 60 / Required: 5, 14 or 60';
-  if (input.categoryId) {
-    const rows = await db.query('SELECT 1 FROM categories WHERE id = $1', [input.categoryId]);
-    if (rows.length === 0) fields.categoryId = 'Kategori tidak dikenal / Unknown category';
+  if (input.categoryId && !(await isCategoryOffered(db, input.categoryId, r.body_id))) {
+    fields.categoryId = 'Kategori tidak dikenal / Unknown category';
   }
   if (Object.keys(fields).length > 0) throw invalidInput(fields);
   const flags: Record<string, boolean> = {};
@@ -349,9 +349,8 @@ async function edit({ db, principal, report: r, input }: RuleContext): Promise<C
   const fields: Record<string, string> = {};
   if (input.anonymous === false && r.is_anonymous) fields.anonymous = 'Anonim tidak dapat dicabut / Anonymity cannot be removed';
   if (input.secret === false && r.is_secret) fields.secret = 'Rahasia tidak dapat dicabut / Secrecy cannot be removed';
-  if (input.categoryId) {
-    const rows = await db.query('SELECT 1 FROM categories WHERE id = $1', [input.categoryId]);
-    if (rows.length === 0) fields.categoryId = 'Kategori tidak dikenal / Unknown category';
+  if (input.categoryId && !(await isCategoryOffered(db, input.categoryId, r.body_id))) {
+    fields.categoryId = 'Kategori tidak dikenal / Unknown category';
   }
   if (Object.keys(fields).length > 0) throw invalidInput(fields);
   const flags: Record<string, boolean> = {};

@@ -16,6 +16,7 @@ import * as repo from './reports.repository.ts';
 import { insertEvent } from '../timeline/timeline.repository.ts';
 import { filedReportFacts, notifyEvent } from '../notifications/lifecycle.ts';
 import type { ARCHIVE_REASONS, CHANNELS } from '../../domain/report.ts';
+import { isCategoryOffered } from '../categories/categories.service.ts';
 
 export interface SubmitInput {
   classification: 'pengaduan' | 'aspirasi' | 'permintaan_informasi';
@@ -57,10 +58,9 @@ async function checkReferences(db: Queryable, input: SubmitInput): Promise<void>
     const rows = await db.query('SELECT 1 FROM regions WHERE code = $1', [input.regionCode]);
     if (rows.length === 0) fields.regionCode = 'Wilayah tidak dikenal / Unknown region';
   }
-  if (input.categoryId) {
-    const rows = await db.query('SELECT 1 FROM categories WHERE id = $1', [input.categoryId]);
-    if (rows.length === 0) fields.categoryId = 'Kategori tidak dikenal / Unknown category';
-  }
+  // a citizen picks from the national tree; a body's own categories are its staff's to give
+  if (input.categoryId && !(await isCategoryOffered(db, input.categoryId, null)))
+    fields.categoryId = 'Kategori tidak dikenal / Unknown category';
   if (input.suggestedBodyId) {
     const rows = await db.query(`SELECT 1 FROM bodies WHERE id = $1 AND kind NOT IN ('unit', 'ombudsman') AND active`, [
       input.suggestedBodyId,

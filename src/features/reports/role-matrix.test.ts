@@ -361,11 +361,11 @@ describe('other endpoints by role', () => {
     });
   }
 
-  test('agency_admin × POST /users for a unit of another body, or an agency_admin of its own → 403', async () => {
+  test('agency_admin × POST /users for a unit of another body, or an admin of another body or above it → 403', async () => {
     const admin = token('agency_admin(body)');
     const cases = [
       { role: 'unit_officer', bodyId: ids['pemkot-18.72/dinas-pupr'] },
-      { role: 'agency_admin', bodyId: ids['pemkot-61.71'] },
+      { role: 'agency_admin', bodyId: ids['pemkot-18.72'] },
       { role: 'national_admin', bodyId: null },
       { role: 'monitor', bodyId: null },
     ];

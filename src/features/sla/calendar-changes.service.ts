@@ -131,7 +131,7 @@ export async function addCalendarDay(
     principal,
     input.reason,
     (tx) => planAdd(tx, principal, ref, { ...day, ...(input.provisional ? { provisional: true } : {}) }),
-    (applied) => applied.row!,
+    (applied, moved) => ({ day: applied.row!, deadlinesMoved: moved }),
   );
 }
 
@@ -152,7 +152,7 @@ export function removeCalendarDay(deps: AppDeps, principal: Principal, id: numbe
     principal,
     reason,
     (tx) => planRemove(tx, principal, id),
-    () => null,
+    (applied, moved) => ({ deadlinesMoved: moved, day: applied.days[0] ?? null }),
   );
 }
 
