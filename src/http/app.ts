@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
+import { registerInboundRoutes } from '../features/channels/inbound.routes.ts';
 import { registerKannelRoutes } from '../features/channels/kannel.routes.ts';
 import { registerBodyAdminRoutes } from '../features/bodies/bodies.routes.ts';
 import { registerCategoryAdminRoutes } from '../features/categories/categories.routes.ts';
@@ -28,6 +29,7 @@ import { registerReportFormPages } from '../web/report-form.routes.ts';
 import { registerReporterPages } from '../web/reporter.routes.ts';
 import { registerOfficeRoutes } from '../web/office.routes.ts';
 import { registerOfficeAdminRoutes } from '../web/office-admin.routes.ts';
+import { registerOfficeInboundRoutes } from '../web/office-inbound.routes.ts';
 import { registerScriptRoutes } from '../web/script.routes.ts';
 import { isApiPath } from './paths.ts';
 
@@ -91,6 +93,7 @@ export function createApp(deps: AppDeps): App {
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerKannelRoutes(app, deps);
+  registerInboundRoutes(app, deps);
   registerBodyAdminRoutes(app, deps);
   registerCategoryAdminRoutes(app, deps);
   registerAccountPages(app, deps);
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps): App {
   registerReporterPages(app, deps);
   registerOfficeRoutes(app, deps);
   registerOfficeAdminRoutes(app, deps);
+  registerOfficeInboundRoutes(app, deps);
   registerScriptRoutes(app);
   registerPortalRoutes(app, deps);
 
