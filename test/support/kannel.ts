@@ -28,6 +28,13 @@ export interface Mt {
   at: number;
 }
 
+export interface BurstOptions {
+  count: number;
+  intervalSeconds: number;
+  senderPrefix: string;
+  text: string;
+}
+
 export interface Kannel {
   /** KANNEL_SENDSMS_URL for lapor. */
   sendsmsUrl: string;
@@ -42,6 +49,12 @@ export interface Kannel {
   sendMoParts(from: string, parts: string[], reference: number, to?: string): void;
   /** Waits until `predicate` holds over the MTs received so far. */
   waitForMts(predicate: (mts: Mt[]) => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * A burst from the network: `count` MOs `intervalSeconds` apart from one fakesmsc, each sender
+   * `senderPrefix` + random digits and each text ending in a random number. Resolves when fakesmsc
+   * has sent them all (it keeps the link, and prints the replies).
+   */
+  burst(options: BurstOptions): Promise<{ sent: number }>;
   /** Resolves once fakesmsc has tried every MO given to it. */
   moQueueEmpty(): Promise<void>;
   /** The senders of the MOs bearerbox took from the SMSC (its access log), in order: what Kannel owes lapor. */
@@ -167,6 +180,7 @@ export async function startKannel(options: { laporUrl: string }): Promise<Kannel
   let sentOne: (() => void) | null = null;
   let writing = false;
   let linkStartedAt = 0;
+  let moSent = 0;
   let lastMtAt = 0;
   const drain = async () => {
     if (writing) return;
@@ -213,21 +227,15 @@ export async function startKannel(options: { laporUrl: string }): Promise<Kannel
     }
     throw new Error(`Kannel: ${what} not within ${timeoutMs} ms; status:\n${await status()}`);
   };
-  const startFakesmsc = (line?: string) => {
-    // -v 0 prints every MT, and "sent message 1" once the MO is out.
-    const args = [
-      '-H',
-      '127.0.0.1',
-      '-r',
-      String(ports.fakesmsc),
-      '-i',
-      '0',
-      '-v',
-      '0',
-      '-m',
-      line ? '1' : '0',
-      ...(line ? [line] : ['1 2 text none']),
-    ];
+  const startFakesmsc = (line?: string, burst?: BurstOptions) => {
+    // -v 0 prints every MT, and "sent message N" as each MO goes out.
+    const args = ['-H', '127.0.0.1', '-r', String(ports.fakesmsc), '-v', '0'];
+    if (burst) {
+      // -z 5: a random number after the sender's prefix and after the text's last word
+      args.push('-i', String(burst.intervalSeconds), '-m', String(burst.count), '-z', '5', `${burst.senderPrefix} 1708 text ${burst.text}`);
+    } else {
+      args.push('-i', '0', '-m', line ? '1' : '0', line ?? '1 2 text none');
+    }
     fakesmsc = spawn(FAKESMSC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     linkStartedAt = Date.now();
     let buffer = '';
@@ -238,7 +246,10 @@ export async function startKannel(options: { laporUrl: string }): Promise<Kannel
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         if (process.env.DEBUG_FAKESMSC) console.log(line);
-        if (/fakesmsc: sent message \d+/.test(line)) sentOne?.();
+        if (/fakesmsc: sent message \d+/.test(line)) {
+          moSent += 1;
+          sentOne?.();
+        }
         // "Got message 3: <1708 +6281234 text Laporan diterima …>"; a part of a long one carries its
         // UDH first: "<1708 +62… udh %05%00%03%00%02%01 data AAA…>"; UCS-2 as url-encoded UTF-16BE.
         if (line.includes('Got message')) lastMtAt = Date.now();
@@ -323,6 +334,15 @@ export async function startKannel(options: { laporUrl: string }): Promise<Kannel
         startFakesmsc();
       }
       await waitFor('boxes on-line again', (s) => /fake\[fake\].*online/i.test(s) && /smsbox:/.test(s), 20_000);
+    },
+    async burst(options) {
+      await kannel.moQueueEmpty();
+      await stopProcess(fakesmsc, 'SIGINT', 1000);
+      const before = moSent;
+      startFakesmsc(undefined, options);
+      const until = Date.now() + options.count * options.intervalSeconds * 1000 * 3 + 30_000;
+      while (moSent - before < options.count && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      return { sent: moSent - before };
     },
     async moQueueEmpty() {
       while (writing || queue.length > 0) await new Promise((r) => setTimeout(r, 50));

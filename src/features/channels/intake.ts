@@ -120,6 +120,29 @@ function handlerFor(m: InboundRow): Handler {
   }
 }
 
+/**
+ * Messages handled at once by this process. A gateway sends hundreds of callbacks at a time
+ * (smsbox keeps up to 512 open); each handling is one transaction holding a connection of the
+ * pool, so without a bound they would queue for the pool ahead of everything else — the outbox
+ * sender that delivers their replies first of all. Storing is not bounded: it is one short
+ * statement, and a message is stored before it waits.
+ */
+export const HANDLING_CONCURRENCY = 6;
+let handling = 0;
+const waiting: (() => void)[] = [];
+
+async function bounded<T>(fn: () => Promise<T>): Promise<T> {
+  if (handling >= HANDLING_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else handling += 1;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else handling -= 1;
+  }
+}
+
 /** Stores a message, then handles it. A duplicate is not handled again. */
 export async function receiveInbound(
   deps: AppDeps,
@@ -133,7 +156,7 @@ export async function receiveInbound(
     );
     return { ...stored, handled: null };
   }
-  return { ...stored, handled: await processInbound(deps, stored.id) };
+  return { ...stored, handled: await bounded(() => processInbound(deps, stored.id)) };
 }
 
 /**

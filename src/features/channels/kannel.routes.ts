@@ -100,23 +100,22 @@ export function registerKannelRoutes(app: App, deps: AppDeps): void {
     const status = DLR_STATUS[code];
     if (!status) return plain(c, 400, 'status must be one of 1, 2, 4, 8, 16');
     const now = deps.now();
-    const rows = await deps.db.query<{ id: number }>('SELECT id FROM outbox WHERE id = $1', [outboxId]);
-    if (!rows[0]) return plain(c, 404, 'no such message');
-    await deps.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO delivery_reports (outbox_id, status, code, raw, received_at) VALUES ($1, $2, $3, $4, $5)', [
-        outboxId,
-        status,
-        code,
-        JSON.stringify(q),
-        now,
-      ]);
-      // A final word (delivered, failed, rejected) is not overwritten by a late "accepted".
-      await tx.query(
-        `UPDATE outbox SET delivery_status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN $3::timestamptz ELSE delivered_at END
-            WHERE id = $1 AND (delivery_status IS NULL OR delivery_status IN ('accepted', 'buffered') OR $2 IN ('delivered', 'failed', 'rejected'))`,
-        [outboxId, status, now],
-      );
-    });
+    // One statement: the report recorded, and the message's status with it. A final word
+    // (delivered, failed, rejected) is not overwritten by a late "accepted" or "buffered".
+    const [found] = await deps.db.query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO delivery_reports (outbox_id, status, code, raw, received_at)
+         SELECT id, $2, $3, $4, $5 FROM outbox WHERE id = $1 RETURNING outbox_id
+       ), upd AS (
+         UPDATE outbox SET delivery_status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN $5::timestamptz ELSE delivered_at END
+          WHERE id IN (SELECT outbox_id FROM ins)
+            AND (delivery_status IS NULL OR delivery_status IN ('accepted', 'buffered') OR $2 IN ('delivered', 'failed', 'rejected'))
+          RETURNING id
+       )
+       SELECT count(*)::int AS n FROM ins`,
+      [outboxId, status, code, JSON.stringify(q), now],
+    );
+    if (!found || found.n === 0) return plain(c, 404, 'no such message');
     // The network could not deliver it (failed, rejected by the SMSC): sent again, at most
     // SMS_DELIVERY_ATTEMPTS times in all, after a short wait. A later report on an earlier
     // attempt (its `a`) changes nothing more.

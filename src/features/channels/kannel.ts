@@ -51,7 +51,8 @@ export function sendsmsUrl(config: Config, message: SmsMessage): URL {
     charset: 'UTF-8',
     // GSM-7 where the text allows it; UCS-2 (coding 2) otherwise, or phones would show "?"
     coding: size.coding === 'ucs2' ? '2' : '0',
-    'dlr-mask': '31',
+    // the final word only: delivered (1), failed (2), rejected by the SMSC (16)
+    'dlr-mask': '19',
     // Kannel fills in %d (the delivery status) and %T (its time) when it calls back.
     'dlr-url': `${dlr.toString()}&status=%d&at=%T`,
   };

@@ -63,12 +63,19 @@ export async function renewOutboxLease(db: Queryable, id: number, attempt: numbe
 }
 
 /** Marks a sent row; its payload loses `secret` (a sign-in code, a reset token), which is needed no more. */
-export async function markOutboxSent(db: Queryable, id: number, attempt: number, externalId: string, now: Date): Promise<boolean> {
+export async function markOutboxSent(
+  db: Queryable,
+  id: number,
+  attempt: number,
+  externalId: string,
+  now: Date,
+  segments: number | null = null,
+): Promise<boolean> {
   const rows = await db.query(
     `UPDATE outbox SET status = 'sent', sent_at = $4, external_id = $3, locked_until = NULL, last_error = NULL,
-       payload = payload - 'secret'
+       payload = payload - 'secret', segments = COALESCE($5::smallint, segments)
      WHERE id = $1 AND status = 'sending' AND attempts = $2 RETURNING id`,
-    [id, attempt, externalId, now],
+    [id, attempt, externalId, now, segments],
   );
   return rows.length > 0;
 }
