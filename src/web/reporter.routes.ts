@@ -9,6 +9,7 @@ import {
   markAllRead,
   setEmailPreferences,
 } from '../features/notifications/notifications.service.ts';
+import { myChannelIdentities, unlinkChannelIdentity } from '../features/accounts/accounts.service.ts';
 import { performAction } from '../features/reports/report-actions.service.ts';
 import { listOwn } from '../features/reports/reports.service.ts';
 import type { App, AppDeps, AppEnv } from '../http/context.ts';
@@ -39,11 +40,30 @@ export function registerReporterPages(app: App, deps: AppDeps): void {
     if (away) return away;
     const principal = c.get('principal')!;
     const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
-    const [mine, notes, prefs] = await Promise.all([
+    const [mine, notes, prefs, identities] = await Promise.all([
       principal.role === 'reporter' ? listOwn(deps, principal, { page, perPage: 20 }) : Promise.resolve(null),
       listNotifications(deps, principal, { page: 1, perPage: 1 }),
       getEmailPreferences(deps, principal),
+      principal.role === 'reporter' ? myChannelIdentities(deps.db, principal) : Promise.resolve([]),
     ]);
+    const q = lang === 'en' ? '?lang=en' : '';
+    const channelsPart = html`<h2 id="saluran">${bi(lang, 'Nomor dan akun saluran', 'Numbers and channel accounts')}</h2>
+${c.req.query('saluran') === 'dilepas' ? html`<p class="notice" role="status">${bi(lang, 'Tautan dilepas: pesan dari nomor itu tidak lagi masuk ke akun ini.', 'Unlinked: messages from it no longer come to this account.')}</p>` : ''}
+${
+  identities.length === 0
+    ? html`<p>${bi(
+        lang,
+        'Belum ada. Masuk dengan kode yang dikirim lewat SMS ke nomor Anda untuk menautkan laporan SMS Anda ke akun ini.',
+        'None yet. Sign in with a code sent by SMS to your number to bring your SMS reports into this account.',
+      )}</p>`
+    : html`<p>${bi(lang, 'Laporan dan balasan dari saluran ini adalah milik akun ini.', 'Reports and replies from these are this account’s.')}</p>
+<ul class="cards">${identities.map(
+        (
+          i,
+        ) => html`<li class="card"><p>${i.channel.toUpperCase()} <strong>${i.handle}</strong> · ${bi(lang, 'sejak', 'since')} ${dateWords(lang, i.since)}</p>
+<form method="post" action="/akun/saluran/${i.id}/lepas${q}"><button type="submit">${bi(lang, `Lepaskan ${i.handle}`, `Unlink ${i.handle}`)}</button></form></li>`,
+      )}</ul>`
+}`;
     const groups: { key: keyof typeof prefs.email; label: { id: string; en: string } }[] = [
       { key: 'report_updates', label: { id: 'Perkembangan laporan', en: 'Report updates' } },
       { key: 'deadlines', label: { id: 'Batas waktu', en: 'Deadlines' } },
@@ -87,7 +107,7 @@ ${
       title: bi(lang, 'Akun saya', 'My account'),
       section: null,
       url: new URL(c.req.url),
-      body: html`${body}${emailForm}`,
+      body: html`${body}${emailForm}${principal.role === 'reporter' ? channelsPart : ''}`,
     });
   });
 
@@ -103,6 +123,29 @@ ${
       ombudsman: form.fields.ombudsman === 'true',
     });
     return c.redirect(`/akun?email=tersimpan${lang === 'en' ? '&lang=en' : ''}#email`, 303);
+  });
+
+  app.post('/akun/saluran/:id/lepas', async (c) => {
+    const lang = langOf(c);
+    const principal = c.get('principal');
+    if (!principal) return c.redirect('/masuk?next=%2Fakun', 303);
+    await readForm(c);
+    const id = Number(c.req.param('id'));
+    try {
+      if (!Number.isSafeInteger(id) || id <= 0)
+        throw new AppError('not_found', 'Identitas saluran tidak ditemukan / Channel identity not found');
+      await unlinkChannelIdentity(deps.db, principal, id, deps.now());
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return respond(c, ERROR_STATUS[err.code], {
+        lang,
+        title: bi(lang, 'Tidak ditemukan', 'Not found'),
+        section: null,
+        url: new URL(c.req.url),
+        body: html`<h1>${bi(lang, 'Tidak ditemukan', 'Not found')}</h1><p class="alert" role="alert">${half(lang, err.message)}</p><p><a href="/akun">${bi(lang, 'Kembali ke akun saya', 'Back to my account')}</a></p>`,
+      });
+    }
+    return c.redirect(`/akun?saluran=dilepas${lang === 'en' ? '&lang=en' : ''}#saluran`, 303);
   });
 
   app.get('/akun/pemberitahuan', async (c) => {

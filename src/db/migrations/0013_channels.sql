@@ -51,6 +51,16 @@ ALTER TABLE users ADD CONSTRAINT users_contact_check CHECK (email IS NOT NULL OR
 -- A number is verified when its owner proved it (an SMS came from it, or a code sent to it was used).
 ALTER TABLE users ADD COLUMN phone_verified_at timestamptz;
 
+-- A sign-in code sent by SMS proves the number it went to: signing in with it verifies the
+-- account's phone, and makes the account the reporter its SMS came from (channel_identities).
+ALTER TABLE sign_in_codes ADD COLUMN sent_to_phone text;
+-- What was done to an account now includes its phone being verified and channel identities
+-- joined to it or unlinked from it.
+ALTER TABLE account_events DROP CONSTRAINT account_events_action_check;
+ALTER TABLE account_events ADD CONSTRAINT account_events_action_check CHECK (action IN (
+  'disabled', 'enabled', 'password_changed', 'password_reset', 'signed_out_everywhere', 'profile_changed',
+  'created', 'role_changed', 'phone_verified', 'channel_linked', 'channel_unlinked'));
+
 -- SMS commands, configured as data: a keyword, what it does and, for a regional keyword, the
 -- region and body a report made with it goes to.
 CREATE TABLE sms_keywords (

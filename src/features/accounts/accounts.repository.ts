@@ -181,15 +181,12 @@ export async function deleteSessionsOf(db: Queryable, userId: number, except: Bu
 
 export async function insertSignInCode(
   db: Queryable,
-  code: { challengeHash: Buffer; userId: number | null; codeHash: Buffer; now: Date; expiresAt: Date },
+  code: { challengeHash: Buffer; userId: number | null; codeHash: Buffer; now: Date; expiresAt: Date; sentToPhone?: string | null },
 ): Promise<void> {
-  await db.query(`INSERT INTO sign_in_codes (challenge_hash, user_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-    code.challengeHash,
-    code.userId,
-    code.codeHash,
-    code.now,
-    code.expiresAt,
-  ]);
+  await db.query(
+    `INSERT INTO sign_in_codes (challenge_hash, user_id, code_hash, created_at, expires_at, sent_to_phone) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [code.challengeHash, code.userId, code.codeHash, code.now, code.expiresAt, code.sentToPhone ?? null],
+  );
 }
 
 /** Counts one guess at a live code before it is compared; null when the code is used, expired or out of guesses. */
@@ -198,11 +195,11 @@ export async function reserveCodeAttempt(
   challengeHash: Buffer,
   maxAttempts: number,
   now: Date,
-): Promise<{ id: number; user_id: number | null; code_hash: Buffer } | null> {
-  const rows = await db.query<{ id: number; user_id: number | null; code_hash: Buffer }>(
+): Promise<{ id: number; user_id: number | null; code_hash: Buffer; sent_to_phone: string | null } | null> {
+  const rows = await db.query<{ id: number; user_id: number | null; code_hash: Buffer; sent_to_phone: string | null }>(
     `UPDATE sign_in_codes SET attempts = attempts + 1
      WHERE challenge_hash = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3
-     RETURNING id, user_id, code_hash`,
+     RETURNING id, user_id, code_hash, sent_to_phone`,
     [challengeHash, now, maxAttempts],
   );
   return rows[0] ?? null;
@@ -279,6 +276,9 @@ export const ACCOUNT_ACTIONS = [
   'password_reset',
   'signed_out_everywhere',
   'profile_changed',
+  'phone_verified',
+  'channel_linked',
+  'channel_unlinked',
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
@@ -397,4 +397,69 @@ export async function isBodyWithin(db: Queryable, bodyId: number, ancestorId: nu
 export async function bodyNames(db: Queryable, ids: number[]): Promise<{ id: number; name: string }[]> {
   if (ids.length === 0) return [];
   return db.query<{ id: number; name: string }>('SELECT id, name FROM bodies WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+// ---- channel identities (issue 11 §1) ----
+
+export interface ChannelIdentityRow {
+  id: number;
+  channel: string;
+  handle: string;
+  created_at: Date;
+}
+
+export function selectChannelIdentities(db: Queryable, userId: number): Promise<ChannelIdentityRow[]> {
+  return db.query<ChannelIdentityRow>('SELECT id, channel, handle, created_at FROM channel_identities WHERE user_id = $1 ORDER BY id', [
+    userId,
+  ]);
+}
+
+export async function deleteChannelIdentity(db: Queryable, userId: number, id: number): Promise<ChannelIdentityRow | null> {
+  const rows = await db.query<ChannelIdentityRow>(
+    'DELETE FROM channel_identities WHERE id = $1 AND user_id = $2 RETURNING id, channel, handle, created_at',
+    [id, userId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Marks the account's phone verified (a code sent to it was used) and makes the account the
+ * reporter that number is on SMS: its identity moves here, and a password-less reporter that the
+ * number's SMS made before — with its reports — becomes this account (disabled, its reports and
+ * identities moved). Returns the merged account's id, if one was.
+ */
+export async function verifyPhoneAndClaim(
+  db: Queryable,
+  userId: number,
+  phone: string,
+  now: Date,
+): Promise<{ verified: boolean; mergedFrom: number | null }> {
+  const verified = await db.query(
+    `UPDATE users SET phone_verified_at = $3 WHERE id = $1 AND phone = $2 AND phone_verified_at IS NULL AND role = 'reporter' RETURNING id`,
+    [userId, phone, now],
+  );
+  const [holder] = await db.query<{ user_id: number; channel_born: boolean }>(
+    `SELECT ci.user_id, (u.password_hash IS NULL AND u.email IS NULL) AS channel_born
+       FROM channel_identities ci JOIN users u ON u.id = ci.user_id
+      WHERE ci.channel = 'sms' AND ci.handle = $1`,
+    [phone],
+  );
+  const [me] = await db.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [userId]);
+  if (me?.role !== 'reporter') return { verified: verified.length > 0, mergedFrom: null };
+  if (!holder) {
+    await db.query(`INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, 'sms', $2, $3)`, [
+      userId,
+      phone,
+      now,
+    ]);
+    return { verified: verified.length > 0, mergedFrom: null };
+  }
+  if (holder.user_id === userId || !holder.channel_born) return { verified: verified.length > 0, mergedFrom: null };
+  const from = holder.user_id;
+  await db.query('UPDATE reports SET reporter_id = $1 WHERE reporter_id = $2', [userId, from]);
+  await db.query('UPDATE channel_identities SET user_id = $1 WHERE user_id = $2', [userId, from]);
+  await db.query('UPDATE inbound_messages SET user_id = $1 WHERE user_id = $2', [userId, from]);
+  await db.query('UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1', [from, now]);
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [from]);
+  return { verified: verified.length > 0, mergedFrom: from };
 }

@@ -245,6 +245,49 @@ export function registerAccountRoutes(app: App, deps: AppDeps): void {
     async (c) => c.json(await service.myAccount(deps.db, requirePrincipal(c)), 200),
   );
 
+  const ChannelIdentitySchema = z
+    .object({
+      id: z.number().int(),
+      channel: z.string().openapi({ example: 'sms' }),
+      handle: z.string().openapi({ example: '+6281234567890' }),
+      since: z.string(),
+    })
+    .openapi('ChannelIdentity');
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/me/channels',
+      tags: ['Accounts'],
+      summary: 'The numbers and channel accounts that are this reporter (an SMS number joins when a code sent to it is used)',
+      security: bearerSecurity,
+      responses: { 200: jsonResponse(z.object({ items: z.array(ChannelIdentitySchema) }), 'The identities'), ...errors(401) },
+    }),
+    async (c) => c.json({ items: await service.myChannelIdentities(deps.db, requirePrincipal(c)) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/me/channels/{id}',
+      tags: ['Accounts'],
+      summary: 'Unlinks a channel identity: later messages from it are not this account’s; reports already made stay',
+      security: bearerSecurity,
+      request: {
+        params: z.object({
+          id: z.coerce
+            .number({ error: 'Harus angka / Must be a number' })
+            .int()
+            .positive()
+            .max(Number.MAX_SAFE_INTEGER)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
+      responses: { 200: jsonResponse(ChannelIdentitySchema, 'The identity that was unlinked'), ...errors(400, 401, 404) },
+    }),
+    async (c) => c.json(await service.unlinkChannelIdentity(deps.db, requirePrincipal(c), c.req.valid('param').id, now()), 200),
+  );
+
   app.openapi(
     createRoute({
       method: 'patch',

@@ -351,6 +351,16 @@ export interface SecretChannel {
   addressOf(user: repo.UserRow): string | null;
 }
 const SECRET_CHANNELS: readonly SecretChannel[] = [{ channel: 'email', addressOf: (user) => user.email }];
+const SMS_SECRET: SecretChannel = { channel: 'sms', addressOf: (user) => user.phone };
+
+/**
+ * Where a sign-in code goes: by SMS to the number when the login is a phone number and SMS is on
+ * (a code used from it verifies the number), else by email, else by SMS to a phone-only account.
+ */
+function codeChannels(config: Config, login: string): readonly SecretChannel[] {
+  if (!config.kannelSendsmsUrl) return SECRET_CHANNELS;
+  return login.startsWith('+') ? [SMS_SECRET, ...SECRET_CHANNELS] : [...SECRET_CHANNELS, SMS_SECRET];
+}
 
 function channelFor(user: repo.UserRow | null, channels: readonly SecretChannel[]): { channel: OutboxChannel; address: string } | null {
   if (!user || user.disabled_at) return null;
@@ -404,9 +414,10 @@ export async function requestSignInCode(
   config: Config,
   input: { login: string; clientAddress: string },
   now: Date,
-  channels: readonly SecretChannel[] = SECRET_CHANNELS,
+  channelsOverride?: readonly SecretChannel[],
 ): Promise<{ challenge: string; expiresAt: Date }> {
   const login = normalizeLogin(input.login);
+  const channels = channelsOverride ?? codeChannels(config, login);
   const user = await repo.findUserByLogin(db, login);
   const allowed = await maySend(db, config, user, login, input.clientAddress, now);
   const target = allowed ? channelFor(user, channels) : null;
@@ -421,6 +432,7 @@ export async function requestSignInCode(
       codeHash: codeHash(challenge, code),
       now,
       expiresAt,
+      sentToPhone: target?.channel === 'sms' ? target.address : null,
     });
     if (target) {
       await enqueue(tx, {
@@ -441,7 +453,7 @@ const WRONG_CODE = 'Kode salah atau kedaluwarsa / Wrong or expired code';
 
 /** Signs in with a challenge and its code: single use, short-lived, a few guesses per code. */
 export async function authenticateWithCode(
-  db: Queryable,
+  db: Db,
   config: Config,
   input: { challenge: string; code: string; clientAddress: string },
   now: Date,
@@ -454,7 +466,58 @@ export async function authenticateWithCode(
   if (!(await repo.consumeSignInCode(db, row.id, row.user_id, now))) throw new AppError('invalid_credentials', WRONG_CODE);
   const user = await repo.findUserById(db, row.user_id);
   if (!user || user.disabled_at) throw new AppError('invalid_credentials', WRONG_CODE);
+  // A code that went by SMS proves the number: the phone is verified, and the account is the
+  // reporter that number's SMS are (its channel identity, and the reports an SMS account made).
+  if (row.sent_to_phone) {
+    const phone = row.sent_to_phone;
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:sms:${phone}`]);
+      const claimed = await repo.verifyPhoneAndClaim(tx, user.id, phone, now);
+      if (claimed.verified)
+        await repo.insertAccountEvent(tx, { userId: user.id, actorId: user.id, action: 'phone_verified', at: now, data: { phone } });
+      if (claimed.mergedFrom !== null) {
+        await repo.insertAccountEvent(tx, {
+          userId: user.id,
+          actorId: user.id,
+          action: 'channel_linked',
+          at: now,
+          data: { channel: 'sms', handle: phone, mergedAccountId: claimed.mergedFrom },
+        });
+      }
+    });
+  }
   return user;
+}
+
+/** The channel identities (an SMS number, later a chat handle) that are this reporter. */
+export async function myChannelIdentities(db: Queryable, principal: Principal) {
+  const rows = await repo.selectChannelIdentities(db, principal.userId);
+  return rows.map((r) => ({ id: r.id, channel: r.channel, handle: r.handle, since: r.created_at.toISOString() }));
+}
+
+/**
+ * Unlinks one of the reporter's channel identities: later messages from that number or handle
+ * are no longer this account's (they make a reporter of their own), and the account's own number,
+ * if it was that one, counts as unverified again. Reports already made stay.
+ */
+export async function unlinkChannelIdentity(db: Db, principal: Principal, id: number, now: Date) {
+  return db.transaction(async (tx) => {
+    const removed = await repo.deleteChannelIdentity(tx, principal.userId, id);
+    if (!removed) throw new AppError('not_found', 'Identitas saluran tidak ditemukan / Channel identity not found');
+    // The account's own number, once unlinked, is no longer taken as proven: its next SMS would
+    // otherwise join the account again.
+    if (removed.channel === 'sms') {
+      await tx.query('UPDATE users SET phone_verified_at = NULL WHERE id = $1 AND phone = $2', [principal.userId, removed.handle]);
+    }
+    await repo.insertAccountEvent(tx, {
+      userId: principal.userId,
+      actorId: principal.userId,
+      action: 'channel_unlinked',
+      at: now,
+      data: { channel: removed.channel, handle: removed.handle },
+    });
+    return { id: removed.id, channel: removed.channel, handle: removed.handle, since: removed.created_at.toISOString() };
+  });
 }
 
 /**
