@@ -66,6 +66,8 @@ export interface Config {
   kannelIncomingKey: string | null;
   /** Where Kannel reaches lapor with delivery reports; by default this server on 127.0.0.1. */
   kannelDlrUrl: string;
+  /** Email into lapor: an SMTP server for mail to one address; null: off. */
+  inboundEmail: InboundEmailConfig | null;
   /** The report form's optional map: its tiles, and the credit they require; null: no map, the plain fields only. */
   map: MapConfig | null;
 }
@@ -138,6 +140,30 @@ export function readMapConfig(env: NodeJS.ProcessEnv, problems: string[]): MapCo
   }
   if (problems.length > before || !url || !attribution) return null;
   return { tileUrl, tileOrigin: url.origin, attribution, attributionUrl };
+}
+
+export interface InboundEmailConfig {
+  host: string;
+  port: number;
+  /** The one address it takes mail for, e.g. lapor@lapor.go.id. */
+  address: string;
+  /** The name it greets with (the address's domain). */
+  hostname: string;
+  maxBytes: number;
+}
+
+function readInboundEmail(env: NodeJS.ProcessEnv, problems: string[]): InboundEmailConfig | null {
+  const portText = env.INBOUND_SMTP_PORT?.trim();
+  if (!portText) return null;
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`INBOUND_SMTP_PORT must be a port number, got "${portText}"`);
+  const address = env.INBOUND_EMAIL_ADDRESS?.trim() ?? '';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address))
+    problems.push('INBOUND_EMAIL_ADDRESS (e.g. lapor@lapor.go.id) is required with INBOUND_SMTP_PORT');
+  const maxBytes = Number(env.INBOUND_SMTP_MAX_BYTES?.trim() || 25 * 1024 * 1024);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1024)
+    problems.push('INBOUND_SMTP_MAX_BYTES must be a whole number of bytes, at least 1024');
+  return { host: env.INBOUND_SMTP_HOST?.trim() || '127.0.0.1', port, address, hostname: address.split('@')[1] ?? 'localhost', maxBytes };
 }
 
 /** Deadline-sweep batches run at once on PostgreSQL, by default. */
@@ -293,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsShortCode: env.SMS_SHORT_CODE?.trim() || '1708',
     kannelIncomingKey: env.KANNEL_INCOMING_KEY?.trim() || null,
     kannelDlrUrl: '',
+    inboundEmail: readInboundEmail(env, problems),
     map: readMapConfig(env, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;

@@ -11,6 +11,7 @@ import { createEmailTransport } from './features/notifications/email.ts';
 import { drainOutbox, startWorker } from './worker.ts';
 import { createKannelTransport } from './features/channels/kannel.ts';
 import { replayPending } from './features/channels/intake.ts';
+import { startInboundSmtp } from './features/channels/email.service.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
 import { createLogger } from './logger.ts';
 
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
     sms
       ? `SMS on through Kannel (${new URL(config.kannelSendsmsUrl!).origin}), sender ${config.smsShortCode}`
       : 'KANNEL_SENDSMS_URL not set: SMS is off (SMS messages wait in the outbox) / SMS nonaktif',
+  );
+  const inboundSmtp = mode !== 'worker' && config.inboundEmail ? await startInboundSmtp(deps) : null;
+  console.log(
+    inboundSmtp
+      ? `Email in: SMTP on ${config.inboundEmail!.host}:${inboundSmtp.port} for ${config.inboundEmail!.address}`
+      : 'INBOUND_SMTP_PORT not set: email into lapor is off / Email masuk nonaktif',
   );
   // Messages stored before a crash, and never handled, are handled now.
   const replayed = await replayPending(deps);
@@ -93,7 +100,9 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping`);
     server.close(() => {
-      (worker ? worker.stop() : Promise.resolve()).finally(() => db.close().finally(() => process.exit(0)));
+      Promise.all([worker ? worker.stop() : Promise.resolve(), inboundSmtp ? inboundSmtp.close() : Promise.resolve()]).finally(() =>
+        db.close().finally(() => process.exit(0)),
+      );
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

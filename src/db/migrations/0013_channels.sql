@@ -51,9 +51,11 @@ ALTER TABLE users ADD CONSTRAINT users_contact_check CHECK (email IS NOT NULL OR
 -- A number is verified when its owner proved it (an SMS came from it, or a code sent to it was used).
 ALTER TABLE users ADD COLUMN phone_verified_at timestamptz;
 
--- A sign-in code sent by SMS proves the number it went to: signing in with it verifies the
--- account's phone, and makes the account the reporter its SMS came from (channel_identities).
+-- A sign-in code proves the address it went to: signing in with one sent by SMS verifies the
+-- account's phone and makes the account the reporter its SMS came from (channel_identities);
+-- one sent by email does the same for mail from that address.
 ALTER TABLE sign_in_codes ADD COLUMN sent_to_phone text;
+ALTER TABLE sign_in_codes ADD COLUMN sent_to_email text;
 -- What was done to an account now includes its phone being verified and channel identities
 -- joined to it or unlinked from it.
 ALTER TABLE account_events DROP CONSTRAINT account_events_action_check;
@@ -86,6 +88,10 @@ INSERT INTO sms_keywords (keyword, command, region_code, body_code, note) VALUES
 -- What the gateway said about each SMS sent: Kannel's delivery reports (1 delivered, 2 failed,
 -- 4 buffered, 8 accepted by the SMSC, 16 rejected by the SMSC), newest last.
 ALTER TABLE outbox ADD COLUMN segments smallint;
+-- The Message-ID an email went out with: a citizen's reply names it (In-Reply-To, References),
+-- and so finds its report.
+ALTER TABLE outbox ADD COLUMN message_id text;
+CREATE INDEX outbox_message_id_idx ON outbox (message_id) WHERE message_id IS NOT NULL;
 ALTER TABLE outbox ADD COLUMN delivery_status text CHECK (delivery_status IN ('accepted', 'buffered', 'delivered', 'failed', 'rejected'));
 ALTER TABLE outbox ADD COLUMN delivered_at timestamptz;
 CREATE TABLE delivery_reports (

@@ -181,11 +181,20 @@ export async function deleteSessionsOf(db: Queryable, userId: number, except: Bu
 
 export async function insertSignInCode(
   db: Queryable,
-  code: { challengeHash: Buffer; userId: number | null; codeHash: Buffer; now: Date; expiresAt: Date; sentToPhone?: string | null },
+  code: {
+    challengeHash: Buffer;
+    userId: number | null;
+    codeHash: Buffer;
+    now: Date;
+    expiresAt: Date;
+    sentToPhone?: string | null;
+    sentToEmail?: string | null;
+  },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO sign_in_codes (challenge_hash, user_id, code_hash, created_at, expires_at, sent_to_phone) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [code.challengeHash, code.userId, code.codeHash, code.now, code.expiresAt, code.sentToPhone ?? null],
+    `INSERT INTO sign_in_codes (challenge_hash, user_id, code_hash, created_at, expires_at, sent_to_phone, sent_to_email)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [code.challengeHash, code.userId, code.codeHash, code.now, code.expiresAt, code.sentToPhone ?? null, code.sentToEmail ?? null],
   );
 }
 
@@ -195,11 +204,17 @@ export async function reserveCodeAttempt(
   challengeHash: Buffer,
   maxAttempts: number,
   now: Date,
-): Promise<{ id: number; user_id: number | null; code_hash: Buffer; sent_to_phone: string | null } | null> {
-  const rows = await db.query<{ id: number; user_id: number | null; code_hash: Buffer; sent_to_phone: string | null }>(
+): Promise<{ id: number; user_id: number | null; code_hash: Buffer; sent_to_phone: string | null; sent_to_email: string | null } | null> {
+  const rows = await db.query<{
+    id: number;
+    user_id: number | null;
+    code_hash: Buffer;
+    sent_to_phone: string | null;
+    sent_to_email: string | null;
+  }>(
     `UPDATE sign_in_codes SET attempts = attempts + 1
      WHERE challenge_hash = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3
-     RETURNING id, user_id, code_hash, sent_to_phone`,
+     RETURNING id, user_id, code_hash, sent_to_phone, sent_to_email`,
     [challengeHash, now, maxAttempts],
   );
   return rows[0] ?? null;
@@ -422,44 +437,51 @@ export async function deleteChannelIdentity(db: Queryable, userId: number, id: n
   return rows[0] ?? null;
 }
 
-/**
- * Marks the account's phone verified (a code sent to it was used) and makes the account the
- * reporter that number is on SMS: its identity moves here, and a password-less reporter that the
- * number's SMS made before — with its reports — becomes this account (disabled, its reports and
- * identities moved). Returns the merged account's id, if one was.
- */
-export async function verifyPhoneAndClaim(
-  db: Queryable,
-  userId: number,
-  phone: string,
-  now: Date,
-): Promise<{ verified: boolean; mergedFrom: number | null }> {
-  const verified = await db.query(
+/** Marks the account's phone verified (a code sent to it by SMS was used). */
+export async function verifyPhone(db: Queryable, userId: number, phone: string, now: Date): Promise<boolean> {
+  const rows = await db.query(
     `UPDATE users SET phone_verified_at = $3 WHERE id = $1 AND phone = $2 AND phone_verified_at IS NULL AND role = 'reporter' RETURNING id`,
     [userId, phone, now],
   );
-  const [holder] = await db.query<{ user_id: number; channel_born: boolean }>(
-    `SELECT ci.user_id, (u.password_hash IS NULL AND u.email IS NULL) AS channel_born
-       FROM channel_identities ci JOIN users u ON u.id = ci.user_id
-      WHERE ci.channel = 'sms' AND ci.handle = $1`,
-    [phone],
-  );
+  return rows.length > 0;
+}
+
+/**
+ * Makes a reporter account the one a channel handle (an SMS number, an email address) is, once
+ * the account proved it holds it: the handle's identity moves here, and a password-less reporter
+ * that the handle's messages made before — with its reports — becomes this account (disabled, its
+ * reports and identities moved). Returns whether the identity is new here, and the merged account.
+ */
+export async function claimChannelIdentity(
+  db: Queryable,
+  userId: number,
+  channel: 'sms' | 'email',
+  handle: string,
+  now: Date,
+): Promise<{ linked: boolean; mergedFrom: number | null }> {
   const [me] = await db.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [userId]);
-  if (me?.role !== 'reporter') return { verified: verified.length > 0, mergedFrom: null };
+  if (me?.role !== 'reporter') return { linked: false, mergedFrom: null };
+  const [holder] = await db.query<{ user_id: number; channel_born: boolean }>(
+    `SELECT ci.user_id, (u.password_hash IS NULL AND u.role = 'reporter') AS channel_born
+       FROM channel_identities ci JOIN users u ON u.id = ci.user_id
+      WHERE ci.channel = $1 AND ci.handle = $2`,
+    [channel, handle],
+  );
   if (!holder) {
-    await db.query(`INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, 'sms', $2, $3)`, [
+    await db.query('INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, $2, $3, $4)', [
       userId,
-      phone,
+      channel,
+      handle,
       now,
     ]);
-    return { verified: verified.length > 0, mergedFrom: null };
+    return { linked: true, mergedFrom: null };
   }
-  if (holder.user_id === userId || !holder.channel_born) return { verified: verified.length > 0, mergedFrom: null };
+  if (holder.user_id === userId || !holder.channel_born) return { linked: false, mergedFrom: null };
   const from = holder.user_id;
   await db.query('UPDATE reports SET reporter_id = $1 WHERE reporter_id = $2', [userId, from]);
   await db.query('UPDATE channel_identities SET user_id = $1 WHERE user_id = $2', [userId, from]);
   await db.query('UPDATE inbound_messages SET user_id = $1 WHERE user_id = $2', [userId, from]);
   await db.query('UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1', [from, now]);
   await db.query('DELETE FROM sessions WHERE user_id = $1', [from]);
-  return { verified: verified.length > 0, mergedFrom: from };
+  return { linked: true, mergedFrom: from };
 }

@@ -433,6 +433,7 @@ export async function requestSignInCode(
       now,
       expiresAt,
       sentToPhone: target?.channel === 'sms' ? target.address : null,
+      sentToEmail: target?.channel === 'email' ? target.address.toLowerCase() : null,
     });
     if (target) {
       await enqueue(tx, {
@@ -466,22 +467,34 @@ export async function authenticateWithCode(
   if (!(await repo.consumeSignInCode(db, row.id, row.user_id, now))) throw new AppError('invalid_credentials', WRONG_CODE);
   const user = await repo.findUserById(db, row.user_id);
   if (!user || user.disabled_at) throw new AppError('invalid_credentials', WRONG_CODE);
-  // A code that went by SMS proves the number: the phone is verified, and the account is the
-  // reporter that number's SMS are (its channel identity, and the reports an SMS account made).
-  if (row.sent_to_phone) {
-    const phone = row.sent_to_phone;
+  // A code proves the address it went to: a number sent an SMS code is verified, and the account
+  // is the reporter that number's SMS (or that address's email) are — its channel identity, and
+  // the reports a channel-only account made.
+  const proven = row.sent_to_phone
+    ? { channel: 'sms' as const, handle: row.sent_to_phone }
+    : row.sent_to_email
+      ? { channel: 'email' as const, handle: row.sent_to_email }
+      : null;
+  if (proven) {
     await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:sms:${phone}`]);
-      const claimed = await repo.verifyPhoneAndClaim(tx, user.id, phone, now);
-      if (claimed.verified)
-        await repo.insertAccountEvent(tx, { userId: user.id, actorId: user.id, action: 'phone_verified', at: now, data: { phone } });
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:${proven.channel}:${proven.handle}`]);
+      if (proven.channel === 'sms' && (await repo.verifyPhone(tx, user.id, proven.handle, now))) {
+        await repo.insertAccountEvent(tx, {
+          userId: user.id,
+          actorId: user.id,
+          action: 'phone_verified',
+          at: now,
+          data: { phone: proven.handle },
+        });
+      }
+      const claimed = await repo.claimChannelIdentity(tx, user.id, proven.channel, proven.handle, now);
       if (claimed.mergedFrom !== null) {
         await repo.insertAccountEvent(tx, {
           userId: user.id,
           actorId: user.id,
           action: 'channel_linked',
           at: now,
-          data: { channel: 'sms', handle: phone, mergedAccountId: claimed.mergedFrom },
+          data: { channel: proven.channel, handle: proven.handle, mergedAccountId: claimed.mergedFrom },
         });
       }
     });

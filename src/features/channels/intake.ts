@@ -1,5 +1,6 @@
 import { joinTransaction, type Queryable } from '../../db/db.ts';
 import type { AppDeps } from '../../deps.ts';
+import { handleEmail } from './email.service.ts';
 import { handleSms } from './sms.service.ts';
 
 /**
@@ -115,6 +116,8 @@ function handlerFor(m: InboundRow): Handler {
   switch (m.channel) {
     case 'sms':
       return handleSms;
+    case 'email':
+      return handleEmail;
     default:
       return async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` });
   }

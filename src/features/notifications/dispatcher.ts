@@ -145,15 +145,22 @@ async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): P
   if (!(await renewOutboxLease(deps.db, row.id, attempt, new Date(deps.now().getTime() + LEASE_MS)))) return 'skipped';
 
   const { title, body } = renderMessage(row.template, row.payload);
+  const messageId = messageIdFor(row.idempotency_key, email.messageIdDomain ?? 'lapor.invalid');
+  const thread = await emailThread(deps, row);
   try {
     const sent = await email.send({
       to: row.recipient_address!,
-      subject: title,
-      text:
-        `${body}\n\n--\nPesan ini dikirim otomatis oleh SP4N-LAPOR!; mohon tidak membalas email ini.\n` +
-        `This message was sent automatically by SP4N-LAPOR!; please do not reply to it.\n`,
-      messageId: messageIdFor(row.idempotency_key, email.messageIdDomain ?? 'lapor.invalid'),
+      subject: thread?.subject ? `Re: ${thread.subject.replace(/^(re|balas):\s*/i, '')} - ${title}`.slice(0, 250) : title,
+      text: thread
+        ? // A report that came by email is answered by email: a reply onto this message reaches it.
+          `${body}\n\n--\nBalas email ini untuk menambahkan keterangan pada laporan Anda.\n` +
+          `Reply to this email to add to your report.\n`
+        : `${body}\n\n--\nPesan ini dikirim otomatis oleh SP4N-LAPOR!; mohon tidak membalas email ini.\n` +
+          `This message was sent automatically by SP4N-LAPOR!; please do not reply to it.\n`,
+      messageId,
+      ...(thread?.inReplyTo ? { inReplyTo: thread.inReplyTo, references: [thread.inReplyTo] } : {}),
     });
+    await deps.db.query('UPDATE outbox SET message_id = $2 WHERE id = $1', [row.id, messageId]);
     // false: the lease ran out mid-send and another sender owns the row now. The message did go
     // out, and that sender's copy will carry the same Message-ID.
     await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
@@ -161,6 +168,23 @@ async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): P
   } catch (err) {
     return retryOrFail(deps, row, attempt, err);
   }
+}
+
+/**
+ * The thread an email belongs in: a message about a report that came by email answers that
+ * email (In-Reply-To, References, "Re:" its subject); a channel's direct reply names its own.
+ */
+async function emailThread(deps: DispatchDeps, row: OutboxRow): Promise<{ inReplyTo: string | null; subject: string | null } | null> {
+  const p = row.payload ?? {};
+  if (typeof p.inReplyTo === 'string') return { inReplyTo: p.inReplyTo, subject: null };
+  if (typeof p.trackingId !== 'string') return null;
+  const [r] = await deps.db.query<{ message_id: string | null; subject: string | null }>(
+    `SELECT channel_message->>'messageId' AS message_id, channel_message->>'subject' AS subject
+       FROM reports WHERE tracking_id = $1 AND channel = 'email'`,
+    [p.trackingId],
+  );
+  if (!r) return null;
+  return { inReplyTo: r.message_id?.startsWith('<') ? r.message_id : null, subject: r.subject };
 }
 
 async function sendSms(deps: DispatchDeps, row: OutboxRow, attempt: number, leasedAt: number): Promise<keyof DispatchResult | 'skipped'> {

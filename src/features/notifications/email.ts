@@ -8,6 +8,9 @@ export interface EmailMessage {
   text: string;
   /** With angle brackets. Stable per outbox row, so a retried send carries the same id. */
   messageId: string;
+  /** The message this one answers (a citizen's email that became the report), so mail clients keep the thread. */
+  inReplyTo?: string;
+  references?: string[];
 }
 
 /** Sends one email. Throws on any failure; the dispatcher decides whether to retry. */
@@ -51,6 +54,7 @@ export class SmtpTransport implements EmailTransport {
       subject: msg.subject,
       text: msg.text,
       messageId: msg.messageId,
+      ...(msg.inReplyTo ? { inReplyTo: msg.inReplyTo, references: msg.references ?? [msg.inReplyTo] } : {}),
       // Automatic mail: no out-of-office replies back to the sender (RFC 3834).
       headers: { 'Auto-Submitted': 'auto-generated' },
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),

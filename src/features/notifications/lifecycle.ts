@@ -238,8 +238,9 @@ async function reportFacts(tx: Queryable, reportId: number): Promise<ReportFacts
 }
 
 // A number an SMS came from (channel_identities) is proven, so it is where SMS go; the account's own
-// phone otherwise.
-const USER_COLUMNS = `id, role, email, email_opt_out,
+// phone otherwise. An email-born reporter whose address another account holds is reached at it.
+const USER_COLUMNS = `id, role, email_opt_out,
+  COALESCE(email, (SELECT ci.handle FROM channel_identities ci WHERE ci.user_id = users.id AND ci.channel = 'email' ORDER BY ci.id LIMIT 1)) AS email,
   COALESCE((SELECT ci.handle FROM channel_identities ci WHERE ci.user_id = users.id AND ci.channel = 'sms' ORDER BY ci.id LIMIT 1),
            phone) AS phone`;
 

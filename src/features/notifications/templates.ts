@@ -58,6 +58,8 @@ export function renderMessage(template: string, payload: Record<string, unknown>
 type Render = (p: Record<string, unknown>) => RenderedMessage;
 
 const TEMPLATES: Record<string, Render> = {
+  // A channel's own answer to a message (an email too short to be a report, say): said as written.
+  'email.reply': (p) => ({ title: textOf(p.subject) ?? 'LAPOR!', body: textOf(p.text) ?? '' }),
   'deadline.reminder': (p) => {
     const { tracking, subject, clock, due } = deadlineParts(p);
     return {
