@@ -831,9 +831,16 @@ interface LearnedModel {
   weights: Record<string, number>;
   /** How much of the model's logit is added to the rules' logit. */
   blend: number;
+  /** How it was fitted (scripts/train-answers.ts), so that cross-validation refits it the same way. */
+  fit?: { l2: number; steps: number; rate: number; minCount: number };
 }
 
 const MODEL = learned as LearnedModel;
+
+/** The learned part's settings: its blend and how it was fitted. */
+export function answerSettings(): { blend: number; fit: { l2: number; steps: number; rate: number; minCount: number } } {
+  return { blend: MODEL.blend, fit: MODEL.fit ?? { l2: 0.02, steps: 400, rate: 0.5, minCount: 2 } };
+}
 
 /** The learned model's logit for the whole text (positive: an answer). */
 export function modelLogit(text: string): number {
