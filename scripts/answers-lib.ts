@@ -117,7 +117,7 @@ export function logitOf(model: Model, features: string[]): number {
 }
 
 /** A stable hash of a string (FNV-1a), for fold assignment that does not depend on file order. */
-function hash(s: string): number {
+export function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

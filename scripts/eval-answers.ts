@@ -14,7 +14,7 @@
  * `--quiet` leaves out the misclassified items; `--no-cv` skips the cross-validation.
  */
 import os from 'node:os';
-import { ANSWER_THRESHOLD, answerSettings, scoreAnswer } from '../src/domain/answer-check.ts';
+import { answerSettings, combine, scoreAnswer } from '../src/domain/answer-check.ts';
 import {
   developmentItems,
   type Figures,
@@ -55,7 +55,8 @@ console.log(
     `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
 );
 console.log(
-  `settings (model.json): blend ${settings.blend}, threshold ${ANSWER_THRESHOLD}, L2 ${settings.fit.l2}, ${settings.fit.steps} steps`,
+  `settings (model.json): rules' logit clipped to ±${settings.clip}, + ${settings.blend} × model logit, threshold ${settings.threshold}; ` +
+    `model L2 ${settings.fit.l2}, min count ${settings.fit.minCount}, ${settings.fit.steps} steps`,
 );
 
 // The classifier as shipped, split by split (holdout3 first when present).
@@ -87,8 +88,7 @@ if (!noCv) {
   const dev = developmentItems(items);
   const { features, rules } = featurize(dev);
   const labels = dev.map((i) => i.label);
-  const threshold = Math.log(ANSWER_THRESHOLD / (1 - ANSWER_THRESHOLD));
-  const verdict = (z: number): Label => (z >= threshold ? 'answer' : 'non_answer');
+  const verdict = (z: number): Label => (z >= 0 ? 'answer' : 'non_answer');
   const rulesAlone = figures(
     labels,
     rules.map((r) => (r >= 0 ? 'answer' : 'non_answer')),
@@ -100,7 +100,7 @@ if (!noCv) {
     const oof = outOfFold(dev, features, folds, settings.fit);
     const combined = figures(
       labels,
-      oof.map((m, n) => verdict(rules[n]! + settings.blend * m)),
+      oof.map((m, n) => verdict(combine(rules[n]!, m, settings))),
     );
     if (name === '10-fold stratified') cvHeadline = combined;
     console.log(`\ncross-validation, ${name}, ${dev.length} development items (rules fixed, model refitted per fold):`);
@@ -118,15 +118,15 @@ if (!noCv) {
       const idx = dev.map((_, n) => n).filter((n) => dev[n]!.split === split);
       const f = figures(
         idx.map((n) => labels[n]!),
-        idx.map((n) => verdict(rules[n]! + settings.blend * oof[n]!)),
+        idx.map((n) => verdict(combine(rules[n]!, oof[n]!, settings))),
       );
       console.log(`    ${split.padEnd(12)} ${formatFigures(f)}`);
     }
     if (!quiet && name === '10-fold stratified') {
-      const wrong = dev.map((_, n) => n).filter((n) => verdict(rules[n]! + settings.blend * oof[n]!) !== labels[n]);
+      const wrong = dev.map((_, n) => n).filter((n) => verdict(combine(rules[n]!, oof[n]!, settings)) !== labels[n]);
       if (wrong.length > 0) console.log('  misclassified out of fold:');
       for (const n of wrong) {
-        const z = rules[n]! + settings.blend * oof[n]!;
+        const z = combine(rules[n]!, oof[n]!, settings);
         console.log(
           `    [${dev[n]!.label}/${dev[n]!.kind}/${dev[n]!.split}] rules ${rules[n]!.toFixed(2)} model ${oof[n]!.toFixed(2)} → ${z.toFixed(2)}: ${dev[n]!.text}`,
         );

@@ -1110,8 +1110,8 @@ const EXAMPLE = 'Contoh / Example: "Lubang di Jl. Gajah Mada sudah ditambal deng
 export function scoreAnswer(text: string): AnswerScore {
   const clauses = readClauses(text ?? '');
   const rules = rulesScore(clauses);
-  const model = modelLogit(text ?? '');
-  const score = clauses.length === 0 ? 0 : Math.round(sigmoid(toLogit(rules) + MODEL.blend * model) * 1000) / 1000;
+  const model = modelLogit(text ?? '', clauses);
+  const score = clauses.length === 0 ? 0 : Math.round(sigmoid(combine(toLogit(rules), model)) * 1000) / 1000;
   const verdict = score >= ANSWER_THRESHOLD ? 'answer' : 'non_answer';
   // Where the learned model outweighs the rules, the clauses say so, so that a refusal always names
   // the clauses it refuses and an answer always has a clause of substance.
@@ -1210,18 +1210,21 @@ export function isPromiseOnly(text: string): boolean {
 // The learned second opinion
 
 /**
- * Features for the learned model (scripts/train-answers.ts): word unigrams and bigrams, and each
- * word's affix shape (di-…-kan, me-…-i, ter-, ber-, pe-…-an, -nya), so that "ditambal" and
- * "dikeruk" share "a:di-" and unseen verbs still count. Numbers and dates are folded into one token.
+ * Features for the learned model (scripts/train-answers.ts), over the text as the rules read it
+ * (lower case, SMS spellings standardised, numbers folded into one token "0"):
+ * - word unigrams and bigrams (`w:`, `b:`);
+ * - each word's affix shape (`a:di-kan`, `a:me-i`, `a:ter-`, `a:pe-an`, `a:-nya`…), so that
+ *   "ditambal" and "dikeruk" share `a:di-` and unseen verbs still count;
+ * - character 4-grams within words, with their edges (`c:<dit`, `c:mbal`, `c:al>`), so that unseen
+ *   spellings and inflections share something with seen ones;
+ * - three features of the clause structure as the rules read it (`k:`, see structureFeatures).
  */
-export function answerFeatures(text: string): string[] {
-  const words = (text ?? '')
-    .toLowerCase()
-    .replace(/[‘’]/g, "'")
+export function answerFeatures(text: string, clauses?: ScoredClause[]): string[] {
+  const words = normalize(text ?? '')
     .replace(/\d+([.,:/-]\d+)*/g, ' 0 ')
     .split(/[^\p{L}0-9'-]+/u)
     .filter((w) => w.length > 0);
-  const out = new Set<string>(structureFeatures(text ?? ''));
+  const out = new Set<string>(structureFeatures(clauses ?? readClauses(text ?? '')));
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     out.add(`w:${w}`);
@@ -1229,6 +1232,8 @@ export function answerFeatures(text: string): string[] {
     const prefix = /^(di|ter|ber|per|ke|meng|meny|mem|men|me|peng|peny|pem|pen|pe)(?=\p{L}{3,})/u.exec(w)?.[1];
     const suffix = /(?<=\p{L}{3,})(kan|nya|an|i)$/u.exec(w)?.[1];
     if (prefix || suffix) out.add(`a:${prefix ?? ''}-${suffix ?? ''}`);
+    const padded = `<${w}>`;
+    for (let k = 0; k + 4 <= padded.length; k++) out.add(`c:${padded.slice(k, k + 4)}`);
   }
   return [...out];
 }
@@ -1237,13 +1242,14 @@ export function answerFeatures(text: string): string[] {
  * The clause structure as the rules read it, for the learned model: a clause of substance followed
  * by one that promises or waits, a first step whose outcome is still promised, a report passed on.
  * Not the rules' verdict itself (which kinds occur, how many clauses of substance): with those the
- * model only copied the rules (5-fold cross-validation: model alone 0.997 = rules), and a second
- * opinion must be a different one.
+ * model only copies the rules, and a second opinion must be a different one (on new text the
+ * model alone is about as good as the rules alone, and their errors differ: docs/answers.md).
  */
-function structureFeatures(text: string): string[] {
-  const clauses = readClauses(text);
+function structureFeatures(clauses: ScoredClause[]): string[] {
   const out = new Set<string>();
-  if (clauses.some((c) => c.reasons.some((r) => r.startsWith('(langkah awal')))) out.add('k:step-then-promise');
+  if (clauses.some((c) => c.reasons.some((r) => r.startsWith('(langkah awal') || r.startsWith('(penjelasan;')))) {
+    out.add('k:step-then-promise');
+  }
   if (clauses.some((c) => FLAGS.get(c)?.moved)) out.add('k:moved');
   const firstSubstance = clauses.findIndex((c) => c.kind === 'substance');
   if (firstSubstance >= 0 && clauses.slice(firstSubstance + 1).some((c) => c.kind === 'promise' || c.kind === 'waiting')) {
@@ -1252,25 +1258,46 @@ function structureFeatures(text: string): string[] {
   return [...out];
 }
 
+/** How the learned part was fitted, so that cross-validation refits it the same way. */
+export interface FitSettings {
+  l2: number;
+  steps: number;
+  rate: number;
+  minCount: number;
+}
+
 interface LearnedModel {
   bias: number;
   weights: Record<string, number>;
-  /** How much of the model's logit is added to the rules' logit. */
+  /** How much of the model's logit is added to the rules' (clipped) logit. */
   blend: number;
-  /** How it was fitted (scripts/train-answers.ts), so that cross-validation refits it the same way. */
-  fit?: { l2: number; steps: number; rate: number; minCount: number };
+  /** The rules' logit is clipped to ±clip before the model's is added: the rules may be sure, never certain. */
+  clip?: number;
+  /** The combined logit at which a text becomes an answer (score 0.5). */
+  threshold?: number;
+  fit?: FitSettings;
 }
 
 const MODEL = learned as LearnedModel;
 
-/** The learned part's settings: its blend and how it was fitted. */
-export function answerSettings(): { blend: number; fit: { l2: number; steps: number; rate: number; minCount: number } } {
-  return { blend: MODEL.blend, fit: MODEL.fit ?? { l2: 0.02, steps: 400, rate: 0.5, minCount: 2 } };
+/** The learned part's settings: its blend, the rules' clip, the threshold, and how it was fitted. */
+export function answerSettings(): { blend: number; clip: number; threshold: number; fit: FitSettings } {
+  return {
+    blend: MODEL.blend,
+    clip: MODEL.clip ?? 7,
+    threshold: MODEL.threshold ?? 0,
+    fit: MODEL.fit ?? { l2: 0.02, steps: 400, rate: 0.5, minCount: 2 },
+  };
+}
+
+/** The combined logit of the rules' logit and the model's, with the settings of model.json, minus the threshold. */
+export function combine(rules: number, model: number, settings = answerSettings()): number {
+  return Math.max(-settings.clip, Math.min(settings.clip, rules)) + settings.blend * model - settings.threshold;
 }
 
 /** The learned model's logit for the whole text (positive: an answer). */
-export function modelLogit(text: string): number {
+export function modelLogit(text: string, clauses?: ScoredClause[]): number {
   let z = MODEL.bias;
-  for (const f of answerFeatures(text)) z += MODEL.weights[f] ?? 0;
+  for (const f of answerFeatures(text, clauses)) z += MODEL.weights[f] ?? 0;
   return z;
 }
