@@ -167,7 +167,7 @@ const FUTURE =
 
 /** Work in hand, not done: "sedang kami pelajari", "masih diproses", "dalam tahap kajian". */
 const ONGOING =
-  /\b((?<!(zona|kategori|tingkat|skala|ukuran|rusak|disiplin|banjir|risiko|resiko|ringan|berat) )sedang(?!\s*$)|tengah(?! (malam|hari|bulan|tahun|kota|jalan|semester))|masih(?! (terdaftar|tercatat|aktif|berlaku|sah|tersedia|bisa|dapat|boleh|memenuhi|termasuk|berhak|menjadi peserta))|sedang berlangsung|masih berjalan|dalam (tahap |proses )?(proses|penanganan|tindak ?lanjut|kajian|pengkajian|pengecekan|koordinasi|verifikasi|pembahasan|penelaahan|penyelesaian|pemantauan|perencanaan|pengadaan|antrean|antrian))\b/;
+  /\b((sedang|tengah)(?= (di|me|ber|ter|ke|per)\p{L}{2,}| (kami|kita|proses|menunggu|cuti|dinas|libur|gangguan|kosong|habis|rusak|sakit|tutup|perbaikan|pemeliharaan|berlangsung|diproses)\b| dalam (proses|tahap|penanganan|perbaikan|pengerjaan|pemeriksaan|perjalanan|pengiriman|antre\w*|verifikasi|kajian|pembahasan)\b)|masih(?! (terdaftar|tercatat|aktif|berlaku|sah|tersedia|bisa|dapat|boleh|memenuhi|termasuk|berhak|menjadi peserta))|sedang berlangsung|masih berjalan|dalam (tahap |proses )?(proses|penanganan|tindak ?lanjut|kajian|pengkajian|pengecekan|koordinasi|verifikasi|pembahasan|penelaahan|penyelesaian|pemantauan|perencanaan|pengadaan|antrean|antrian))\b/u;
 
 /** Handing on or acknowledging: not resolving it, even in the past tense. */
 const HANDING_STEMS = [
@@ -283,6 +283,10 @@ const MOVE_STEMS = [
   'disposisikan',
   'delegasikan',
 ];
+/** Another body, or someone in one: where a report is sent on. */
+const SENT_TO =
+  'dinas|opd|bidang|unit|instansi|up3|ulp|ksop|inspektorat|polsek|polres\\w*|polda|polisi|kepolisian|kementerian|balai|bpjn|bws|camat|lurah|kelurahan|kecamatan|pemprov|pemkot|pemkab|upt|uptd|satpol|satlantas|tim|akun|operator|bpkad|bappeda|bkpsdm|admin|pusat|kantor (pusat|cabang|wilayah|unit)|pt|perusahaan|pengembang|pihak|bagian|kepala|pimpinan|atasan|sekretariat|manajemen|direksi|yayasan|rapat|yang berwenang|pelaksana|kontraktor|vendor|penyedia|kominfo|pln|pdam|bpn|bpjs|dukcapil|disdukcapil|dishub|dlh|dinkes|disdik';
+
 /** The report, its file or the citizen's letter: what is passed on or acknowledged. */
 const REPORT_NOUN =
   '(laporan|aduan|pengaduan|keluhan|masukan|permohonan|berkas (pengaduan|laporan|permohonan|aduan)|berkas|usulan|pesan|surat (bapak|ibu|saudara|saudari|anda|keberatan|pengaduan|permohonan))(nya)?';
@@ -298,7 +302,9 @@ const TIME_REFERENCE =
 const REPORT_ADMIN = new RegExp(
   [
     '\\b(laporan|aduan|pengaduan|keluhan)\\b.*\\b(registrasi|terverifikasi|tercatat di sistem|masuk (ke )?(sistem|antrean|antrian))\\b',
-    '\\b((nomor|no|kode|id) (tiket|registrasi|pengaduan|aduan|agenda|pelacakan|laporan|register)|diberi nomor|lolos verifikasi|diberi label|label prioritas|tanda terima\\w*|daftar tunggu verifikasi)\\b',
+    '\\b((nomor|no|kode|id) (tiket|registrasi|pengaduan|aduan|agenda|pelacakan|laporan|register)|diberi nomor|lolos verifikasi|diberi label|label prioritas|tanda terima\\w*|daftar tunggu verifikasi|ditutup oleh (admin|sistem|operator))\\b',
+    // A report or letter sent to another body, whatever the verb: "sudah dibuatkan laporan ke UP3".
+    `\\b(laporan|surat|nota dinas|memo|rekomendasi)( \\S+){0,2}? (ke|kepada) (${SENT_TO})\\b`,
     // Received, registered, read: "pengaduan Ibu sudah masuk dan tercatat", "surat Bapak sudah diterima bagian umum".
     `\\b${REPORT_NOUN}( (anda|bapak|ibu|saudara|saudari|kakak|kamu|ini|tersebut))?( \\S+){0,4}? (sudah |telah |kini |baru )?(kami |kita )?(di|ter)?(terima|masuk|sampai|catat|tercatat|terdaftar|daftarkan|registrasi|input|verifikasi|verifikasikan|baca|agendakan|rekam|tutup|arsipkan|lengkapi|pindai|scan|unggah)\\b(?! (oleh )?(ahli waris|pelapor|pemohon|yang bersangkutan))`,
     `\\b(kami |kita )?(sudah |telah )?(menerima|mencatat|meregistrasi|menginput|membaca) (\\S+ ){0,2}?${REPORT_NOUN}\\b`,
@@ -309,7 +315,7 @@ const REPORT_ADMIN = new RegExp(
 
 /** Sent on to another body (not to the citizen, not to a court or prosecutor): a handing on. */
 const SENT_ON = new RegExp(
-  `\\b${verbs(['kirim', 'kirimkan', 'teruskan', 'serahkan', 'sampaikan', 'alihkan', 'pindahkan', 'bawa', 'laporkan', 'limpahkan', 'surati', 'forward', 'naikkan', 'ajukan'])}\\b(\\s+\\S+){0,6}?\\s+(ke|kepada|pada)\\s+(dinas|opd|bidang|unit|instansi|inspektorat|polsek|polres\\w*|polda|polisi|kepolisian|kementerian|balai|bpjn|bws|camat|lurah|kelurahan|kecamatan|pemprov|pemkot|pemkab|upt|uptd|satpol|satlantas|tim|akun|operator|bpkad|bappeda|bkpsdm|admin|pusat|kantor (pusat|cabang|wilayah|unit)|pt|perusahaan|pengembang|pihak|bagian|kepala|pimpinan|atasan|sekretariat|manajemen|direksi|yayasan|rapat|yang berwenang|pelaksana|kontraktor|vendor|penyedia|kominfo|pln|pdam|bpn|bpjs|dukcapil|disdukcapil|dishub|dlh|dinkes|disdik)\\b`,
+  `\\b${verbs(['kirim', 'kirimkan', 'teruskan', 'serahkan', 'sampaikan', 'alihkan', 'pindahkan', 'bawa', 'laporkan', 'limpahkan', 'surati', 'forward', 'naikkan', 'ajukan'])}\\b(\\s+\\S+){0,6}?\\s+(ke|kepada|pada)\\s+(${SENT_TO})\\b`,
 );
 
 /** Whose job it is: information about jurisdiction, which belongs to a handing on. */
@@ -328,7 +334,7 @@ const NOT_A_DEED =
 
 /** What a later clause promises is the outcome itself, not only watching over it afterwards. */
 const AFTERCARE =
-  /\b(pantau|memantau|dipantau|pemantauan|awasi|mengawasi|diawasi|pengawasan|patroli|rutin|berkala|terus|evaluasi|tidak terulang|terulang|mencegah|agar tidak|ke depan|kedepannya|jaga|menjaga|dijaga|kabari|mengabari|informasikan)\b/;
+  /\b(pantau|memantau|dipantau|pemantauan|awasi|mengawasi|diawasi|pengawasan|patroli|rutin|berjaga|penjagaan|piket|berkala|terus|evaluasi|tidak terulang|terulang|mencegah|agar tidak|ke depan|kedepannya|jaga|menjaga|dijaga|kabari|mengabari|informasikan)\b/;
 
 /** A handing-on verb under negation is a refusal, not a handing on: "tidak dapat diproses". */
 const NEGATED_VERB = /\b(tidak|tak|belum (dapat|bisa)) (dapat |bisa |akan )?(kami )?\S+/g;
@@ -401,7 +407,7 @@ const WAITING =
 
 /** Words that name the procedure, not the deed. */
 const VAGUE =
-  /\b(sesuai (dengan )?(prosedur|ketentuan|mekanisme|sop|aturan|peraturan)( yang berlaku| yang ada)?|sebagaimana mestinya|sebaik-baiknya|semaksimal mungkin|secara optimal|sudah (di)?tangani|telah (di)?tangani|sudah (di)?proses|telah (di)?proses|sudah (di)?respon|telah ditanggapi|sudah ditanggapi|langkah-langkah|upaya-upaya|tindakan yang diperlukan|langkah yang diperlukan|sudah selesai|telah selesai|sudah beres|sudah clear|sudah dilakukan|telah dilakukan|sudah kami lakukan|telah kami lakukan|(di)?kondisikan|dengan baik|sesuai (dengan )?kewenangan|(sudah|telah) (kami )?(di|meng|men|mem|meny)?(atasi|tangani|kendalikan|balas|jawab|tanggapi|respons?|bereskan)\w*|dinyatakan (selesai|tuntas|clear|ditutup|close)|dianggap (selesai|tuntas|clear)|sudah aman|(masalah|permasalahan|persoalan|kasus|hal|urusan|kendala)( ini| tersebut| itu| bapak| ibu| anda)? (sudah|telah) (kami )?(di|ter)\S+|(sudah|telah) ada (tindakan|tindak lanjut|penanganan|langkah)|upaya penanganan|turun ke (lapangan|lokasi)|ke tkp)\b/;
+  /\b(sesuai (dengan )?(prosedur|ketentuan|mekanisme|sop|aturan|peraturan)( yang berlaku| yang ada)?|sebagaimana mestinya|sebaik-baiknya|semaksimal mungkin|secara optimal|sudah (di)?tangani|telah (di)?tangani|sudah (di)?proses|telah (di)?proses|sudah (di)?respon|telah ditanggapi|sudah ditanggapi|langkah-langkah|upaya-upaya|tindakan yang diperlukan|langkah yang diperlukan|sudah selesai|telah selesai|sudah beres|sudah clear|sudah dilakukan|telah dilakukan|sudah kami lakukan|telah kami lakukan|(di)?kondisikan|dengan baik|sesuai (dengan )?kewenangan|(sudah|telah) (kami )?(di|meng|men|mem|meny)?(atasi|tangani|kendalikan|balas|jawab|tanggapi|respons?|bereskan)\w*|dinyatakan (selesai|tuntas|clear|ditutup|close)|(di|kami )anggap (selesai|tuntas|clear|beres)|sudah aman|(masalah|permasalahan|persoalan|kasus|hal|urusan|kendala)( ini| tersebut| itu| bapak| ibu| anda)? (sudah|telah) (kami )?(di|ter)\S+|(sudah|telah) ada (tindakan|tindak lanjut|penanganan|langkah)|upaya penanganan|turun ke (lapangan|lokasi)|ke tkp)\b/;
 
 const COURTESY = [
   /^(terima ?kasih|terimakasih|makasih|mohon maaf|maaf|kami mohon maaf|salam|selamat (pagi|siang|sore|malam)|yth\.?|kepada yth|hormat kami|wassalam|wassalamu\w*|assalamu\w*|bapak\/ibu|bapak\/ibu\/saudara|bapak|ibu|saudara|saudari|sdr|admin|tim|demikian|semoga|kami (menghargai|mengapresiasi)|apresiasi|atas perhatian)\b/,
