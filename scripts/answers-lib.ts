@@ -195,3 +195,48 @@ export function formatFigures(f: Figures): string {
   const p = (x: number) => x.toFixed(3);
   return `answer P ${p(f.answer.precision)} R ${p(f.answer.recall)} · non_answer P ${p(f.non_answer.precision)} R ${p(f.non_answer.recall)} · accuracy ${p(f.accuracy)} (${f.confusion.an} answers refused, ${f.confusion.na} non-answers accepted)`;
 }
+
+/**
+ * The backtests: rules' logits and structure features recorded once, before the items of the test
+ * splits were written (or before any rule was changed against them), on those items, with a model
+ * fitted on the splits those rules were written against. The only validations in which the rules
+ * meet text they were not tuned on (until holdout3).
+ */
+export const BACKTESTS = [
+  { file: 'round2-rules.json', train: ['train', 'test', 'holdout'], test: ['holdout2', 'dev3'] },
+  { file: 'round3-rules.json', train: ['train', 'test', 'holdout', 'holdout2', 'dev3'], test: ['dev4'] },
+];
+
+export interface Backtest {
+  name: string;
+  labels: Label[];
+  /** The recorded rules' logits. */
+  rules: number[];
+  /** The logits of a model fitted on the training splits. */
+  model: number[];
+}
+
+export function runBacktests(dev: Item[], options: FitOptions): Backtest[] {
+  return BACKTESTS.map((b) => {
+    const recorded = JSON.parse(fs.readFileSync(path.join(ANSWERS_DIR, b.file), 'utf8')) as {
+      rulesCommit: string;
+      items: Record<string, { rules: number; structure: string }>;
+    };
+    const of = (text: string) => recorded.items[hash(text).toString(16).padStart(8, '0')];
+    const feats = (text: string) => [...answerFeatures(text, []), ...(of(text)?.structure.split(' ').filter(Boolean) ?? [])];
+    const trainSet = dev.filter((i) => b.train.includes(i.split) && of(i.text));
+    const testSet = dev.filter((i) => b.test.includes(i.split) && of(i.text));
+    const model = fit(
+      trainSet.map((i) => feats(i.text)),
+      trainSet.map((i) => i.label),
+      trainSet.map((i) => i.split),
+      options,
+    );
+    return {
+      name: `rules of ${recorded.rulesCommit} on ${b.test.join(' + ')} (${testSet.length} items), model fitted on ${b.train.join(' + ')} (${trainSet.length})`,
+      labels: testSet.map((i) => i.label),
+      rules: testSet.map((i) => of(i.text)!.rules),
+      model: testSet.map((i) => logitOf(model, feats(i.text))),
+    };
+  });
+}

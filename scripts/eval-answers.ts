@@ -7,6 +7,9 @@
  * - cross-validation over all development items (every split but holdout3): 10-fold stratified and
  *   leave-one-kind-out, the rules fixed and the learned model refitted on the other folds with the
  *   settings in model.json, for rules + model, the rules alone and the model alone;
+ * - the backtests: rules recorded before the text was written (answers/round2-rules.json,
+ *   round3-rules.json), on that text, with the model refitted without it — the only figures here
+ *   in which the rules meet text they were not tuned on;
  * - the per-answer time.
  *
  * The headline is `holdout3` (the blind held-out set) when present, else the 10-fold figure.
@@ -27,6 +30,7 @@ import {
   type Label,
   loadItems,
   outOfFold,
+  runBacktests,
   stratifiedFolds,
   worst,
 } from './answers-lib.ts';
@@ -132,6 +136,27 @@ if (!noCv) {
         );
       }
     }
+  }
+}
+
+// The backtests: recorded rules on text written after them.
+if (!noCv) {
+  console.log('\nbacktests (rules as recorded before the text was written, model refitted without it; see train-answers.ts):');
+  for (const t of runBacktests(developmentItems(items), settings.fit)) {
+    const f = figures(
+      t.labels,
+      t.rules.map((r, n) => (combine(r, t.model[n]!, settings) >= 0 ? 'answer' : 'non_answer')),
+    );
+    console.log(`  ${t.name}:`);
+    console.log(`    rules + model  ${formatFigures(f)}`);
+    console.log(
+      `    rules alone    ${formatFigures(
+        figures(
+          t.labels,
+          t.rules.map((r) => (r >= 0 ? 'answer' : 'non_answer')),
+        ),
+      )}`,
+    );
   }
 }
 

@@ -315,13 +315,13 @@ describe('the labelled sets (answers/*.jsonl)', () => {
         .filter((l) => l.trim() !== '')
         .map((l) => JSON.parse(l) as { text: string; label: string; kind: string; split: string }),
     );
-  const splits = ['train', 'test', 'holdout', 'holdout2', 'dev3', 'holdout3'];
+  const splits = ['train', 'test', 'holdout', 'holdout2', 'dev3', 'dev4', 'holdout3'];
 
   test('at least 1400 items, about half of each class, at least 200 in each held-out split, every field present, no duplicates', () => {
     assert.ok(items.length >= 1400, `${items.length}`);
     const answers = items.filter((i) => i.label === 'answer').length;
     assert.ok(Math.abs(answers / items.length - 0.5) < 0.05, `${answers} of ${items.length}`);
-    for (const split of ['holdout', 'holdout2', 'dev3', 'holdout3']) {
+    for (const split of ['holdout', 'holdout2', 'dev3', 'dev4', 'holdout3']) {
       const set = items.filter((i) => i.split === split);
       if (split === 'holdout3' && set.length === 0) continue; // merged later, scored once
       assert.ok(set.length >= 200, `${split}: ${set.length}`);
@@ -340,15 +340,22 @@ describe('the labelled sets (answers/*.jsonl)', () => {
     assert.ok(Object.keys(model.weights).length > 100);
   });
 
-  test('the backtest record (round2-rules.json) covers every item of holdout2 and dev3', () => {
-    const recorded = JSON.parse(fs.readFileSync(path.join(dir, 'round2-rules.json'), 'utf8')) as { items: Record<string, unknown> };
+  test('the backtest records cover their test splits (round2-rules.json: holdout2 and dev3; round3-rules.json: dev4), and never holdout3', () => {
     const fnv = (s: string) => {
       let h = 0x811c9dc5;
       for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
       return h.toString(16).padStart(8, '0');
     };
-    const missing = items.filter((i) => (i.split === 'holdout2' || i.split === 'dev3') && recorded.items[fnv(i.text)] === undefined);
-    assert.deepEqual(missing, []);
+    for (const [file, covered] of [
+      ['round2-rules.json', ['holdout2', 'dev3']],
+      ['round3-rules.json', ['dev4']],
+    ] as const) {
+      const recorded = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { items: Record<string, unknown> };
+      const missing = items.filter((i) => (covered as readonly string[]).includes(i.split) && recorded.items[fnv(i.text)] === undefined);
+      assert.deepEqual(missing, [], file);
+      const heldOut = items.filter((i) => i.split === 'holdout3' && recorded.items[fnv(i.text)] !== undefined);
+      assert.deepEqual(heldOut, [], file);
+    }
   });
 
   // A guard against regressions, not the target (npm run eval:answers holds the 0.95 line): the
@@ -356,6 +363,7 @@ describe('the labelled sets (answers/*.jsonl)', () => {
   // blind held-out set, scored once (docs/answers.md), and its floor only catches a broken build.
   for (const [split, floor] of [
     ['holdout3', 0.85],
+    ['dev4', 0.97],
     ['dev3', 0.97],
     ['holdout2', 0.97],
     ['holdout', 0.97],
