@@ -4,9 +4,10 @@
  * Such text may be posted as a follow-up, never as the final answer.
  *
  * `scoreAnswer` is a scored classifier: rules over Indonesian verb forms and markers, plus a small
- * learned second opinion (a logistic regression over words, word pairs and affix shapes, fitted by
- * scripts/train-answers.ts into `answers/model.json`); no I/O at call time. docs/answers.md has the
- * method and its figures on the labelled set in `answers/answers.jsonl`. It splits the text
+ * learned second opinion (a logistic regression over words, word pairs, affix shapes and character
+ * 4-grams, fitted by scripts/train-answers.ts into `answers/model.json`); no I/O at call time.
+ * docs/answers.md has the method and its figures on the labelled sets in `answers/*.jsonl`. The
+ * text is read with SMS and informal spellings standardised ("sdh" → "sudah"). It splits the text
  * into clauses (at sentence ends, commas, semicolons and conjunctions such as "dan", "namun",
  * "karena"), reads each clause's Indonesian verb forms and markers, and sorts it:
  *
@@ -17,12 +18,14 @@
  * - handing_on: passing the report along or acknowledging it (diteruskan, didisposisikan,
  *   dikoordinasikan, ditindaklanjuti, diterima, dicatat…), even in the past tense;
  * - waiting: menunggu, belum, mohon bersabar;
+ * - request: asking the citizen for more data (mohon lengkapi alamat dan foto lokasi…);
  * - vague: "sesuai prosedur yang berlaku", "sudah ditangani", "telah selesai" with nothing named;
  * - courtesy: greetings, thanks, apologies, signatures.
  *
  * One clause of substance makes an answer (courtesy plus a real action is an answer). The rules'
- * score is the strongest clause's; the answer's score, 0..1, is sigmoid(logit(rules) + blend ×
- * model logit); 0.5 and above is an answer.
+ * score is the strongest clause's; the answer's score, 0..1, is sigmoid(clip(logit(rules)) + blend ×
+ * model logit − threshold), with clip, blend and threshold from model.json; 0.5 and above is an
+ * answer.
  */
 
 import learned from './answers/model.json' with { type: 'json' };
@@ -613,7 +616,7 @@ const DEED = new RegExp(`\\b${verbs(DEED_STEMS)}\\b`);
 
 /** Deeds that the stem list cannot carry without false hits ("membangun" is also "constructive"). */
 const DEED_PHRASES =
-  /\b((sudah|telah) (mendapat|mendapatkan|memperoleh)|sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas|(hidup|menyala|berfungsi|normal|lancar|mengalir|beroperasi|aktif|pulih|bersih|terang|buka) (kembali|lagi))\b/;
+  /\b((sudah|telah) (mendapat|mendapatkan|memperoleh)|sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas|(hidup|menyala|berfungsi|normal|lancar|mengalir|beroperasi|aktif|pulih|bersih|terang|buka) (kembali|lagi)|p-?21|(dilimpahkan|diserahkan|dikirim|melimpahkan|menyerahkan) (\S+ ){0,5}?ke (kejaksaan|kejari|kejati|jaksa|penuntut umum|pengadilan))\b/;
 
 /** The deed as a noun (pe-/per-…-an): "perbaikan sudah selesai pada 23 November". */
 const DEED_NOUN =
