@@ -821,6 +821,18 @@ const RECURRENCE = /\b(lagi|kembali|terulang|masih)\b/;
 
 const MODAL = /\b(dapat|bisa|boleh|silakan|silahkan|harus|wajib|cukup)\b/;
 
+const DEED_ALL = new RegExp(DEED.source, 'g');
+
+/** The clause's deed: the first that is not only a step ("sampel yang diuji … sudah diganti"), else the first. */
+function bestDeed(text: string): string | undefined {
+  let first: string | undefined;
+  for (const m of text.matchAll(DEED_ALL)) {
+    first ??= m[0];
+    if (!PRELIMINARY.test(m[0].trim())) return m[0];
+  }
+  return first;
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -897,8 +909,7 @@ export function scoreClause(original: string): ScoredClause {
   // A done verb outside the stem list is a deed, unless the clause is vague ("masalah sudah diatasi").
   const unlistedDeed = donePassive && !vague && !NOT_A_DEED.test(donePassive) && !HANDING_ON.test(donePassive) ? donePassive : undefined;
   const deedMatch =
-    toCitizen ??
-    (reportMoved ? undefined : (firstMatch(DEED, real.replace(NOT_HANDING, ' ')) ?? firstMatch(DEED_PHRASES, real) ?? unlistedDeed));
+    toCitizen ?? (reportMoved ? undefined : (bestDeed(real.replace(NOT_HANDING, ' ')) ?? firstMatch(DEED_PHRASES, real) ?? unlistedDeed));
   const vagueActivity = deedMatch && GENERIC_DEED.test(deedMatch) ? firstMatch(VAGUE_ACTIVITY, c) : undefined;
   const deedNoun = done && !handing ? firstMatch(DEED_NOUN, c) : undefined;
   // "diselesaikan sesuai SOP": a verb of finishing whose object is only the procedure.
