@@ -17,7 +17,7 @@
  * `--quiet` leaves out the misclassified items; `--no-cv` skips the cross-validation.
  */
 import os from 'node:os';
-import { answerSettings, combine, scoreAnswer } from '../src/domain/answer-check.ts';
+import { answerSettings, combine, modelLogit, ruleLogit, scoreAnswer } from '../src/domain/answer-check.ts';
 import {
   developmentItems,
   type Figures,
@@ -87,6 +87,20 @@ for (const split of splits) {
   if (!quiet && wrong.length > 0) {
     console.log('  misclassified:');
     for (const i of wrong) console.log(`    [${i.label}/${i.kind}] score ${shipped.get(i)!.score.toFixed(3)}: ${i.text}`);
+  }
+  if (split === HELD_OUT) {
+    // Ablations on the headline split: each half alone, at its own zero.
+    const labels = set.map((i) => i.label);
+    const alone = (z: (t: string) => number) =>
+      figures(
+        labels,
+        set.map((i): Label => (z(i.text) >= 0 ? 'answer' : 'non_answer')),
+      );
+    printFigures(`${split}, rules alone (ablation)`, alone(ruleLogit));
+    printFigures(
+      `${split}, model alone (ablation)`,
+      alone((t) => modelLogit(t)),
+    );
   }
 }
 
