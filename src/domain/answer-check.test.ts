@@ -6,11 +6,14 @@ import {
   ANSWER_THRESHOLD,
   answerFeatures,
   clausesWithoutSubstance,
+  meForms,
   modelLogit,
   nasalForms,
+  normalize,
   ruleLogit,
   scoreAnswer,
 } from './answer-check.ts';
+import { fit } from '../../scripts/answers-lib.ts';
 
 describe('scoreAnswer', () => {
   // Issue 9 §2: the old check let the first through and refused the second.
@@ -208,52 +211,175 @@ describe('clauses read together (the known failure modes of the first holdout)',
   });
 });
 
-describe('the labelled set (answers/answers.jsonl)', () => {
-  const items = fs
-    .readFileSync(path.join(import.meta.dirname, 'answers/answers.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { text: string; label: string; kind: string; split: string });
+describe('round 3: morphology, spellings, requests, acknowledgements', () => {
+  test('meN- forms follow the first sound of the stem (and menge- for one syllable)', () => {
+    assert.ok(meForms('tambal').includes('menambal'));
+    assert.ok(meForms('sampaikan').includes('menyampaikan'));
+    assert.ok(meForms('kirim').includes('mengirim'));
+    assert.ok(meForms('proses').includes('memproses'));
+    assert.ok(meForms('bayar').includes('membayar'));
+    assert.ok(meForms('cat').includes('mengecat'));
+    assert.ok(meForms('lapor').includes('melapor'));
+    assert.ok(meForms('angkut').includes('mengangkut'));
+    assert.deepEqual(meForms('serahkan kepada'), []);
+  });
 
-  test('at least 300 items, about half of each class, at least 200 in each holdout split, every field present, no duplicates', () => {
-    assert.ok(items.length >= 300, `${items.length}`);
+  test('SMS and informal spellings are read as the standard words', () => {
+    assert.equal(normalize('Sdh blm tdk yg krn dgn utk'), 'sudah belum tidak yang karena dengan untuk');
+    assert.equal(normalize('udah di-follow up'), 'sudah ditindaklanjuti');
+    assert.equal(scoreAnswer('sdh diganti pak lampunya, trims').verdict, 'answer');
+    assert.equal(scoreAnswer('Dana sdh ditrf ke rek ibu tgl 1/12, mohon dicek').verdict, 'answer');
+    assert.equal(scoreAnswer('blm bs bu, msh nunggu material').verdict, 'non_answer');
+    assert.equal(scoreAnswer('sdg dicek pak').verdict, 'non_answer');
+  });
+
+  test('asking the citizen for more data is refused with a clause of kind "request"; telling them how to do something is an answer', () => {
+    for (const text of [
+      'Untuk dapat kami tindaklanjuti, mohon Bapak melengkapi laporan dengan alamat lengkap dan foto lokasi jalan yang rusak.',
+      'Kami memerlukan nomor ID pelanggan PLN Bapak untuk mengecek tagihan tersebut.',
+      'Mohon maaf, laporan Ibu belum memuat nama sekolah dan kelas Ananda. Silakan dilengkapi agar bisa kami teruskan.',
+    ]) {
+      const r = scoreAnswer(text);
+      assert.equal(r.verdict, 'non_answer', `${text}: ${JSON.stringify(r.clauses)}`);
+      assert.ok(
+        clausesWithoutSubstance(r).some((c) => c.kind === 'request'),
+        JSON.stringify(r.clauses),
+      );
+      assert.match(r.advice, /data tambahan/);
+      assert.match(r.advice, /more data/);
+    }
+    assert.equal(
+      scoreAnswer(
+        'Untuk mengganti KTP yang rusak, Bapak cukup datang ke Disdukcapil dengan membawa KTP lama dan fotokopi KK; prosesnya selesai hari itu juga.',
+      ).verdict,
+      'answer',
+    );
+  });
+
+  test('a report received, registered or given a ticket number is acknowledged, not answered', () => {
+    for (const text of [
+      'Laporan Anda telah kami terima dengan nomor tiket LPR-2026-118734.',
+      'Pengaduan Ibu tercatat sebagai laporan nomor 2026/PGD/7781 dan masuk antrean penanganan.',
+      'Berkas pengaduan yang Bapak antar langsung ke kantor kami sudah diterima petugas loket.',
+      'Terima kasih atas laporan Anda. Laporan Anda telah selesai kami tindaklanjuti. Status laporan kami ubah menjadi Selesai.',
+    ]) {
+      const r = scoreAnswer(text);
+      assert.equal(r.verdict, 'non_answer', `${text}: ${JSON.stringify(r.clauses)}`);
+      assert.ok(clausesWithoutSubstance(r).length > 0);
+    }
+  });
+
+  test('a matter "sudah diatasi" or a generic verb with no object names nothing; a refusal in other words, with its ground, is an answer', () => {
+    assert.equal(scoreAnswer('Masalah tersebut sudah diatasi oleh petugas.').verdict, 'non_answer');
+    assert.equal(scoreAnswer('Sudah diselesaikan oleh unit terkait. Terima kasih.').verdict, 'non_answer');
+    assert.equal(
+      scoreAnswer(
+        'Pohon trembesi di depan rumah Bapak tidak akan ditebang, sebab hasil kajian DLH menyatakan pohon masih sehat dan dilindungi Perwa 5/2022.',
+      ).verdict,
+      'answer',
+    );
+  });
+
+  test('a warning letter to a third party with the outcome still conditional is a first step; opening hours cut by commas are information', () => {
+    assert.equal(
+      scoreAnswer(
+        'Kami telah mengirim surat teguran pertama kepada pemilik ruko; bila dalam 7 hari tidak dibongkar, Satpol PP akan melakukan pembongkaran paksa.',
+      ).verdict,
+      'non_answer',
+    );
+    assert.equal(scoreAnswer('Jam layanan Samsat Keliling di halaman Ayani Mega Mall: Senin–Sabtu, 09.00–14.00 WIB.').verdict, 'answer');
+  });
+
+  test('the verdict is the score against the threshold, whatever decided it', () => {
+    for (const text of [
+      'Lubang sudah ditambal.',
+      'Akan kami tindaklanjuti.',
+      'sdg dicek pak',
+      'Gratis, Bu.',
+      'Laporan diterima. Nomor tiket: #88213.',
+    ]) {
+      const r = scoreAnswer(text);
+      assert.equal(r.verdict, r.score >= ANSWER_THRESHOLD ? 'answer' : 'non_answer', text);
+    }
+  });
+});
+
+describe('the labelled sets (answers/*.jsonl)', () => {
+  const dir = path.join(import.meta.dirname, 'answers');
+  const items = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { text: string; label: string; kind: string; split: string }),
+    );
+  const splits = ['train', 'test', 'holdout', 'holdout2', 'dev3', 'dev4', 'holdout3'];
+
+  test('at least 1400 items, about half of each class, at least 200 in each held-out split, every field present, no duplicates', () => {
+    assert.ok(items.length >= 1400, `${items.length}`);
     const answers = items.filter((i) => i.label === 'answer').length;
     assert.ok(Math.abs(answers / items.length - 0.5) < 0.05, `${answers} of ${items.length}`);
-    for (const split of ['holdout', 'holdout2']) {
-      const holdout = items.filter((i) => i.split === split);
-      assert.ok(holdout.length >= 200, `${split}: ${holdout.length}`);
-      const holdoutAnswers = holdout.filter((i) => i.label === 'answer').length;
-      assert.ok(Math.abs(holdoutAnswers / holdout.length - 0.5) < 0.05, `${split}: ${holdoutAnswers} of ${holdout.length}`);
+    for (const split of ['holdout', 'holdout2', 'dev3', 'dev4', 'holdout3']) {
+      const set = items.filter((i) => i.split === split);
+      if (split === 'holdout3' && set.length === 0) continue; // merged later, scored once
+      assert.ok(set.length >= 200, `${split}: ${set.length}`);
+      if (split === 'holdout3') continue; // written by someone else: its balance is theirs
+      const setAnswers = set.filter((i) => i.label === 'answer').length;
+      assert.ok(Math.abs(setAnswers / set.length - 0.5) < 0.05, `${split}: ${setAnswers} of ${set.length}`);
     }
-    assert.ok(
-      items.every(
-        (i) => i.text && ['answer', 'non_answer'].includes(i.label) && i.kind && ['train', 'test', 'holdout', 'holdout2'].includes(i.split),
-      ),
-    );
+    assert.ok(items.every((i) => i.text && ['answer', 'non_answer'].includes(i.label) && i.kind && splits.includes(i.split)));
     assert.equal(new Set(items.map((i) => i.text.toLowerCase())).size, items.length);
   });
 
-  test('the learned model was fitted without holdout2: no feature seen only in holdout2 items has a weight', async () => {
-    const model = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'answers/model.json'), 'utf8')) as {
-      weights: Record<string, number>;
-    };
-    const seen = new Set(items.filter((i) => i.split !== 'holdout2').flatMap((i) => answerFeatures(i.text)));
+  test('the fit refuses the blind held-out split', () => {
+    assert.throws(() => fit([['w:a'], ['w:b']], ['answer', 'non_answer'], ['dev3', 'holdout3']), /holdout3/);
+    assert.doesNotThrow(() => fit([['w:a'], ['w:b']], ['answer', 'non_answer'], ['dev3', 'dev4']));
+  });
+
+  test('the learned model was fitted without holdout3: every weighted feature occurs in a development item', () => {
+    const model = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as { weights: Record<string, number> };
+    const seen = new Set(items.filter((i) => i.split !== 'holdout3').flatMap((i) => answerFeatures(i.text)));
     const leaked = Object.keys(model.weights).filter((f) => !seen.has(f));
     assert.deepEqual(leaked, []);
     assert.ok(Object.keys(model.weights).length > 100);
   });
 
-  // A guard against regressions, not the target: holdout2 measured 0.877–0.945 when first (and
-  // only) scored (docs/answers.md); npm run eval:answers holds the 0.95 line and says it is not
-  // met. holdout, test and train are development data (1.000 each).
+  test('the backtest records cover their test splits (round2-rules.json: holdout2 and dev3; round3-rules.json: dev4), and never holdout3', () => {
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+      return h.toString(16).padStart(8, '0');
+    };
+    for (const [file, covered] of [
+      ['round2-rules.json', ['holdout2', 'dev3']],
+      ['round3-rules.json', ['dev4']],
+    ] as const) {
+      const recorded = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { items: Record<string, unknown> };
+      const missing = items.filter((i) => (covered as readonly string[]).includes(i.split) && recorded.items[fnv(i.text)] === undefined);
+      assert.deepEqual(missing, [], file);
+      const heldOut = items.filter((i) => i.split === 'holdout3' && recorded.items[fnv(i.text)] !== undefined);
+      assert.deepEqual(heldOut, [], file);
+    }
+  });
+
+  // A guard against regressions, not the target (npm run eval:answers holds the 0.95 line): the
+  // development splits were tuned and fitted on (0.99–1.000 each); holdout3, when merged, is the
+  // blind held-out set, scored once (docs/answers.md), and its floor only catches a broken build.
   for (const [split, floor] of [
-    ['holdout2', 0.85],
+    ['holdout3', 0.8],
+    ['dev4', 0.97],
+    ['dev3', 0.97],
+    ['holdout2', 0.97],
     ['holdout', 0.97],
     ['test', 0.97],
     ['train', 0.97],
   ] as const) {
-    test(`the classifier stays at or above ${floor} on both classes of the ${split} split`, () => {
+    test(`the classifier stays at or above ${floor} on both classes of the ${split} split`, (t) => {
       const set = items.filter((i) => i.split === split);
+      if (set.length === 0) return t.skip(`${split} is not merged yet`);
       const verdicts = new Map(set.map((i) => [i, scoreAnswer(i.text).verdict]));
       for (const cls of ['answer', 'non_answer']) {
         const predicted = set.filter((i) => verdicts.get(i) === cls);
@@ -264,4 +390,12 @@ describe('the labelled set (answers/answers.jsonl)', () => {
       }
     });
   }
+
+  test('scoring is fast: well under 1 ms per answer on average', () => {
+    const texts = items.slice(0, 300).map((i) => i.text);
+    const start = process.hrtime.bigint();
+    for (const t of texts) scoreAnswer(t);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6 / texts.length;
+    assert.ok(ms < 1, `${ms} ms per answer`);
+  });
 });

@@ -91,6 +91,7 @@ const CLAUSE_KIND_WORDS: Record<string, Pair> = {
   promise: { id: 'hanya janji', en: 'only a promise' },
   handing_on: { id: 'hanya diteruskan atau diterima', en: 'only handed on or received' },
   waiting: { id: 'masih menunggu', en: 'still waiting' },
+  request: { id: 'meminta data tambahan', en: 'asks for more data' },
   vague: { id: 'tidak menyebut tindakan', en: 'names no deed' },
   courtesy: { id: 'salam', en: 'courtesy' },
   substance: { id: 'isi', en: 'substance' },

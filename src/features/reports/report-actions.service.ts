@@ -231,6 +231,7 @@ const CLAUSE_LABEL: Record<string, string> = {
   promise: 'hanya janji / only a promise',
   handing_on: 'hanya diteruskan atau diterima / only handed on or received',
   waiting: 'masih menunggu / still waiting',
+  request: 'meminta data tambahan / asks for more data',
   vague: 'tidak menyebut tindakan / names no deed',
   courtesy: 'salam / courtesy',
   substance: 'isi / substance',
