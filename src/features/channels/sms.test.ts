@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
+import { pngOfSize } from '../../../test/support/png.ts';
 import { registerReporter } from '../accounts/accounts.service.ts';
 import { dispatchOutbox } from '../notifications/dispatcher.ts';
 import { renderSms } from '../notifications/templates.ts';
@@ -146,7 +147,7 @@ describe('LAPOR files a report and the receipt with its tracking ID goes back by
     assert.equal((await t.deps.db.query('SELECT id FROM report_events')).length, before.length);
   });
 
-  test('the body’s question and the final answer reach the SMS reporter by SMS', async () => {
+  test('the body’s question reaches the SMS reporter by SMS', async () => {
     const hold = await t.request('POST', `/api/v1/reports/${trackingId}/hold`, {
       token: national.token,
       json: { message: 'Mohon sebutkan nomor tiang terdekat.' },
@@ -157,6 +158,52 @@ describe('LAPOR files a report and the receipt with its tracking ID goes back by
     assert.equal(out!.recipient_address, CITIZEN_HANDLE);
     assert.match(textOf(out!), /Mohon sebutkan nomor tiang terdekat/);
     assert.match(textOf(out!), new RegExp(`BALAS ${trackingId}`));
+  });
+});
+
+describe('a whole lifecycle by SMS', () => {
+  test('verified, routed, followed up, answered: each reaches the phone; TERIMA and NILAI close and rate it', async () => {
+    const phone = '081344445555';
+    const agency = await t.user('agency_admin', 'pemkot-61.71');
+    const unit = await t.user('unit_officer', 'pemkot-61.71/dinas-pupr');
+    await mo(phone, 'LAPOR Jembatan penyeberangan di Jl. Tanjungpura karatan dan lantainya berlubang, bahaya untuk pejalan kaki.');
+    const [r] = await t.deps.db.query<{ tracking_id: string }>('SELECT tracking_id FROM reports ORDER BY id DESC LIMIT 1');
+    const id = r!.tracking_id;
+    const act = async (token: string, action: string, body: Record<string, unknown> | FormData) => {
+      const res =
+        body instanceof FormData
+          ? await t.request('POST', `/api/v1/reports/${id}/${action}`, { token, form: body })
+          : await t.request('POST', `/api/v1/reports/${id}/${action}`, { token, json: body });
+      assert.equal(res.status, 200, `${action}: ${res.text}`);
+    };
+    await sentSms();
+    await act(national.token, 'verify', { resolutionClass: 14 });
+    await act(national.token, 'route', { bodyId: await t.bodyId('pemkot-61.71') });
+    await act(agency.token, 'disposition', { unitId: await t.bodyId('pemkot-61.71/dinas-pupr') });
+    await act(unit.token, 'follow-ups', { message: 'Tim sudah memasang pembatas di jembatan pada 25 November.' });
+    const evidence = new FormData();
+    evidence.set('message', 'Lantai jembatan sudah diganti dengan pelat baja baru dan dicat anti karat pada 27 November 2026.');
+    evidence.append('attachments', new File([Buffer.from(pngOfSize(640, 480))], 'foto.png', { type: 'image/png' }));
+    await act(unit.token, 'answer', evidence);
+    const steps = await sentSms();
+    assert.deepEqual(
+      steps.map((o) => o.template),
+      ['report.published', 'report.routed', 'report.followed_up', 'report.answered'],
+    );
+    assert.ok(steps.every((o) => o.recipient_address === '+6281344445555'));
+    const answered = textOf(steps.at(-1)!);
+    assert.match(answered, /pelat baja baru/, 'the answer itself, quoted');
+    assert.match(answered, new RegExp(`TERIMA ${id}`));
+    assert.match(textOf(steps[1]!), /Pontianak/, 'routed: to which body');
+    await mo(phone, `TERIMA ${id}`);
+    await mo(phone, `NILAI ${id} 5 terima kasih cepat sekali`);
+    const [done] = await t.deps.db.query<{ status: string; rating: number }>('SELECT status, rating FROM reports WHERE tracking_id = $1', [
+      id,
+    ]);
+    assert.deepEqual(done, { status: 'closed', rating: 5 });
+    const replies = await sentSms();
+    assert.match(textOf(replies[0]!), /selesai/);
+    assert.match(textOf(replies.at(-1)!), /penilaian 5/);
   });
 });
 
