@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { Principal } from '../domain/principal.ts';
 import type { Role } from '../domain/roles.ts';
 import type { AppEnv } from '../http/context.ts';
-import { type Lang, bi, t } from './i18n.ts';
+import { type Lang, bi, langOf, t } from './i18n.ts';
 import { type Html, respond } from './layout.ts';
 import { ADMIN_PAGES, type OfficeSection, respondOffice } from './office-layout.ts';
 import { half } from './ui.ts';
@@ -77,6 +77,25 @@ export function problemPage(c: Context<AppEnv>, lang: Lang, status: 400 | 404, m
 /** A path id: a positive whole number, or null. */
 export function pathId(text: string): number | null {
   return /^[1-9]\d{0,14}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
+}
+
+/**
+ * The common start of an admin route with an id in its path: the reader's language, the admin
+ * who may use the page (or the response for anyone else) and the id (or a 400 page saying
+ * `invalid`, bilingual, with a link back).
+ */
+export async function adminTarget(
+  c: Context<AppEnv>,
+  section: Section,
+  invalid: string,
+  back: string,
+): Promise<{ lang: Lang; who: Principal; id: number } | Response> {
+  const lang = langOf(c);
+  const who = await allowed(c, lang, section);
+  if (who instanceof Response) return who;
+  const id = pathId(c.req.param('id') ?? '');
+  if (id === null) return problemPage(c, lang, 400, invalid, back);
+  return { lang, who, id };
 }
 
 /** The page number from the query: 1 by default; null when it is not a page. */

@@ -30,6 +30,7 @@ import {
   pager,
   pathId,
   problemPage,
+  adminTarget,
 } from './office-admin-ui.ts';
 import { respondOffice } from './office-layout.ts';
 import { registerOfficeBodyRoutes } from './office-bodies.routes.ts';
@@ -568,11 +569,9 @@ export function registerOfficeAdminRoutes(app: App, deps: AppDeps): void {
   });
 
   app.post('/kantor/kalender/hari/:id/hapus', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'calendar');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor hari tidak valid / Invalid day number', '/kantor/kalender');
+    const target = await adminTarget(c, 'calendar', 'Nomor hari tidak valid / Invalid day number', '/kantor/kalender');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const reason = form.fields.reason?.trim() ?? '';
     const values = { reason: reason.slice(0, 2000) };

@@ -33,6 +33,7 @@ import {
   pager,
   pathId,
   problemPage,
+  adminTarget,
 } from './office-admin-ui.ts';
 import { respondOffice } from './office-layout.ts';
 import { field, formError, select } from './ui.ts';
@@ -370,20 +371,16 @@ export function registerOfficeBodyRoutes(app: App, deps: AppDeps): void {
   });
 
   app.get('/kantor/instansi/:id', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'bodies');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor instansi tidak valid / Invalid body number', '/kantor/instansi');
+    const target = await adminTarget(c, 'bodies', 'Nomor instansi tidak valid / Invalid body number', '/kantor/instansi');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     return renderBody(c, deps, lang, who, id);
   });
 
   app.post('/kantor/instansi/:id/nama', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'bodies');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor instansi tidak valid / Invalid body number', '/kantor/instansi');
+    const target = await adminTarget(c, 'bodies', 'Nomor instansi tidak valid / Invalid body number', '/kantor/instansi');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const values = { name: form.fields.name?.slice(0, 400) };
     try {
@@ -440,11 +437,9 @@ export function registerOfficeBodyRoutes(app: App, deps: AppDeps): void {
   }
 
   app.post('/kantor/instansi/:id/unit', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'bodies');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor instansi tidak valid / Invalid body number', '/kantor/instansi');
+    const target = await adminTarget(c, 'bodies', 'Nomor instansi tidak valid / Invalid body number', '/kantor/instansi');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const values: Values = {
       parent: form.fields.parent?.slice(0, 30),

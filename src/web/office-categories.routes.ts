@@ -29,6 +29,7 @@ import {
   pager,
   pathId,
   problemPage,
+  adminTarget,
 } from './office-admin-ui.ts';
 import { respondOffice } from './office-layout.ts';
 import { field, formError, select } from './ui.ts';
@@ -327,20 +328,16 @@ export function registerOfficeCategoryRoutes(app: App, deps: AppDeps): void {
   });
 
   app.get('/kantor/kategori/:id', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'categories');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor kategori tidak valid / Invalid category number', '/kantor/kategori');
+    const target = await adminTarget(c, 'categories', 'Nomor kategori tidak valid / Invalid category number', '/kantor/kategori');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     return renderCategory(c, deps, lang, who, id);
   });
 
   app.post('/kantor/kategori/:id', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'categories');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor kategori tidak valid / Invalid category number', '/kantor/kategori');
+    const target = await adminTarget(c, 'categories', 'Nomor kategori tidak valid / Invalid category number', '/kantor/kategori');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const values: Values = { name: form.fields.name?.slice(0, 400), nameEn: form.fields.nameEn?.slice(0, 400) };
     try {

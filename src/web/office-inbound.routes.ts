@@ -31,8 +31,8 @@ import {
   pageOf,
   pageUrl,
   pager,
-  pathId,
   problemPage,
+  adminTarget,
 } from './office-admin-ui.ts';
 import { respondOffice } from './office-layout.ts';
 import { field, formError, select } from './ui.ts';
@@ -214,20 +214,16 @@ export function registerOfficeInboundRoutes(app: App, deps: AppDeps): void {
   });
 
   app.get('/kantor/pesan/:id', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'inbound');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor pesan tidak valid / Invalid message number', '/kantor/pesan');
+    const target = await adminTarget(c, 'inbound', 'Nomor pesan tidak valid / Invalid message number', '/kantor/pesan');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     return renderDetail(c, deps, lang, who, id);
   });
 
   app.post('/kantor/pesan/:id/laporan', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'inbound');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor pesan tidak valid / Invalid message number', '/kantor/pesan');
+    const target = await adminTarget(c, 'inbound', 'Nomor pesan tidak valid / Invalid message number', '/kantor/pesan');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const values = Object.fromEntries(['classification', 'title', 'body', 'regionCode'].map((n) => [n, form.fields[n]?.slice(0, 12_000)]));
     try {
@@ -259,11 +255,9 @@ export function registerOfficeInboundRoutes(app: App, deps: AppDeps): void {
   });
 
   app.post('/kantor/pesan/:id/tutup', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'inbound');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor pesan tidak valid / Invalid message number', '/kantor/pesan');
+    const target = await adminTarget(c, 'inbound', 'Nomor pesan tidak valid / Invalid message number', '/kantor/pesan');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const values = { reason: form.fields.reason?.slice(0, 600) };
     try {

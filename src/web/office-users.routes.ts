@@ -36,6 +36,7 @@ import {
   pager,
   pathId,
   problemPage,
+  adminTarget,
 } from './office-admin-ui.ts';
 import { respondOffice } from './office-layout.ts';
 import { type Choice, field, formError, select } from './ui.ts';
@@ -537,20 +538,16 @@ export function registerOfficeUserRoutes(app: App, deps: AppDeps): void {
   });
 
   app.get('/kantor/pengguna/:id', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'users');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor akun tidak valid / Invalid account number', '/kantor/pengguna');
+    const target = await adminTarget(c, 'users', 'Nomor akun tidak valid / Invalid account number', '/kantor/pengguna');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     return renderAccount(c, deps, lang, who, id);
   });
 
   app.post('/kantor/pengguna/:id/peran', async (c) => {
-    const lang = langOf(c);
-    const who = await allowed(c, lang, 'users');
-    if (who instanceof Response) return who;
-    const id = pathId(c.req.param('id'));
-    if (id === null) return problemPage(c, lang, 400, 'Nomor akun tidak valid / Invalid account number', '/kantor/pengguna');
+    const target = await adminTarget(c, 'users', 'Nomor akun tidak valid / Invalid account number', '/kantor/pengguna');
+    if (target instanceof Response) return target;
+    const { lang, who, id } = target;
     const form = await readForm(c);
     const values: Values = { role: form.fields.role?.slice(0, 100), body: form.fields.body?.slice(0, 400) };
     try {

@@ -125,7 +125,7 @@ describe('a number becomes an account’s when the account proves it', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /SMS <strong>\+6281388880001<\/strong>/);
     // the form in the number's own card (an email code used earlier linked the address too)
-    const id = /SMS <strong>\+6281388880001<\/strong>[^]*?\/akun\/saluran\/(\d+)\/lepas/.exec(page.text)![1];
+    const id = /SMS <strong>\+6281388880001<\/strong>[\s\S]*?\/akun\/saluran\/(\d+)\/lepas/.exec(page.text)![1];
     assert.match(page.text, /EMAIL <strong>siti\.pemilik@test\.lapor\.go\.id<\/strong>/, 'an email code proves the address as well');
     const res = await t.request('POST', `/akun/saluran/${id}/lepas`, {
       headers: { cookie, origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
