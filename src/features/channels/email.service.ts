@@ -131,11 +131,23 @@ const isAutomatic = (headers: Map<string, unknown>, from: string | null): string
   return null;
 };
 
+/** A stored email, parsed again from its source; null when the row holds no source. */
+export async function parseStored(raw: Record<string, unknown>) {
+  const r = raw as { source?: string; encoding?: string };
+  if (typeof r.source !== 'string') return null;
+  const source = r.encoding === 'base64' ? Buffer.from(r.source, 'base64') : Buffer.from(r.source, 'utf8');
+  return simpleParser(source, { skipHtmlToText: false, skipTextLinks: true });
+}
+
+/** Who wrote a stored email: its From address, else the envelope sender. */
+export async function emailSenderOf(raw: Record<string, unknown>, envelopeSender: string | null): Promise<string | null> {
+  const mail = await parseStored(raw);
+  return (mail ? firstAddress(mail.from) : null) ?? (envelopeSender ? envelopeSender.toLowerCase() : null);
+}
+
 export async function handleEmail(deps: AppDeps, tx: Queryable, m: InboundRow): Promise<Handled> {
-  const raw = m.raw as { source?: string; encoding?: string };
-  if (typeof raw.source !== 'string') return { status: 'unparsed', outcome: 'rejected', reason: 'no message source' };
-  const source = raw.encoding === 'base64' ? Buffer.from(raw.source, 'base64') : Buffer.from(raw.source, 'utf8');
-  const mail = await simpleParser(source, { skipHtmlToText: false, skipTextLinks: true });
+  const mail = await parseStored(m.raw);
+  if (!mail) return { status: 'unparsed', outcome: 'rejected', reason: 'no message source' };
   const from = firstAddress(mail.from) ?? (m.sender ? m.sender.toLowerCase() : null);
   if (!from) return { status: 'unparsed', outcome: 'rejected', reason: 'no sender address' };
   const automatic = isAutomatic(mail.headers, from);

@@ -194,6 +194,29 @@ describe('email into lapor', () => {
     assert.match(answer.raw, /terlalu singkat/);
   });
 
+  test('a national admin files a message that was not understood as a report for its writer', async () => {
+    const national = await t.user('national_admin');
+    await client.sendMail({
+      from: 'Rina <rina@contoh.co.id>',
+      to: 'lapor@lapor.go.id',
+      subject: 'tolong',
+      text: 'air mati',
+      envelope: { from: 'bounce+rina@contoh.co.id', to: 'lapor@lapor.go.id' },
+    });
+    const m = await lastInbound();
+    assert.equal(m.status, 'unparsed');
+    const res = await t.request('POST', `/api/v1/channels/inbound/${m.id}/report`, {
+      token: national.token,
+      json: { title: 'Air PDAM mati', body: 'Air PDAM mati di rumah pelapor (pesan email singkat, dilengkapi admin).' },
+    });
+    assert.equal(res.status, 201, res.text);
+    const [owner] = await t.deps.db.query<{ handle: string }>(
+      `SELECT ci.handle FROM reports r JOIN channel_identities ci ON ci.user_id = r.reporter_id AND ci.channel = 'email' WHERE r.tracking_id = $1`,
+      [res.body.trackingId],
+    );
+    assert.equal(owner!.handle, 'rina@contoh.co.id', 'the From address, not the envelope’s bounce address');
+  });
+
   test('mail for another address, or too large, is refused by the SMTP server', async () => {
     await assert.rejects(
       client.sendMail({ from: CITIZEN, to: 'orang@lapor.go.id', subject: 'x', text: 'x' }),

@@ -6,6 +6,7 @@ import type { Classification } from '../../domain/report.ts';
 import { AppError } from '../../errors.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import type { InboundChannel, InboundOutcome, InboundStatus } from './intake.ts';
+import { emailReporter, emailSenderOf } from './email.service.ts';
 import { smsHandle, smsReporter } from './sms.service.ts';
 
 /**
@@ -120,10 +121,14 @@ export interface FileByHandInput {
 
 /** Locks an unparsed message for a decision; anything else is a 404 or a 409 that says why. */
 async function lockUnparsed(tx: { query: AppDeps['db']['query'] }, id: number) {
-  const [m] = await tx.query<{ id: number; channel: InboundChannel; sender: string | null; status: InboundStatus; received_at: Date }>(
-    'SELECT id, channel, sender, status, received_at FROM inbound_messages WHERE id = $1 FOR UPDATE',
-    [id],
-  );
+  const [m] = await tx.query<{
+    id: number;
+    channel: InboundChannel;
+    sender: string | null;
+    raw: Record<string, unknown>;
+    status: InboundStatus;
+    received_at: Date;
+  }>('SELECT id, channel, sender, raw, status, received_at FROM inbound_messages WHERE id = $1 FOR UPDATE', [id]);
   if (!m) throw new AppError('not_found', 'Pesan tidak ditemukan / Message not found');
   if (m.status !== 'unparsed') {
     throw new AppError('conflict', 'Pesan ini sudah ditangani / This message has been handled already');
@@ -144,13 +149,19 @@ export async function fileInboundAsReport(
   requireNationalAdmin(principal);
   const trackingId = await deps.db.transaction(async (tx) => {
     const m = await lockUnparsed(tx, id);
-    if (m.channel !== 'sms') {
+    const now = deps.now();
+    let reporter: Principal;
+    if (m.channel === 'sms') {
+      const handle = smsHandle(m.sender);
+      if (!handle) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
+      reporter = await smsReporter(tx, handle, now);
+    } else if (m.channel === 'email') {
+      const address = await emailSenderOf(m.raw, m.sender);
+      if (!address || !address.includes('@')) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
+      reporter = await emailReporter(tx, address, now);
+    } else {
       throw new AppError('conflict', `Pesan ${m.channel} belum dapat dijadikan laporan di sini / Not yet for ${m.channel} messages`);
     }
-    const handle = smsHandle(m.sender);
-    if (!handle) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
-    const now = deps.now();
-    const reporter = await smsReporter(tx, handle, now);
     const joined: AppDeps = { ...deps, db: joinTransaction(deps.db, tx) };
     const filed = await submitReport(
       joined,
