@@ -31,6 +31,7 @@ describeWithBrowser('the back office’s admin pages', () => {
   let pontianakId = 0;
   let officerId = 0;
   let categoryId = 0;
+  let inboundId = 0;
 
   before(async () => {
     web = await startWebServer({ config: { cookieSecure: false } });
@@ -56,6 +57,12 @@ describeWithBrowser('the back office’s admin pages', () => {
     });
     assert.equal(own.status, 201, own.text);
     categoryId = own.body.id as number;
+    // an SMS that was not understood, for the inbound messages page
+    await web.t.request(
+      'GET',
+      `/channels/kannel/incoming?${new URLSearchParams({ id: 'axe-1', from: '081234500001', to: '1708', text: 'jalan rusak di depan rumah saya mohon diperbaiki' })}`,
+    );
+    inboundId = (await web.t.deps.db.query<{ id: number }>('SELECT id FROM inbound_messages ORDER BY id DESC LIMIT 1'))[0]!.id;
     const asked = await web.t.request('POST', '/api/v1/calendar/days', {
       token: agency.user.token,
       json: { scope: 'body', bodyId, date: '2026-12-28', kind: 'regional', name: 'Hari Jadi Kota Pontianak', reason: 'Perwali 2026' },
@@ -78,7 +85,7 @@ describeWithBrowser('the back office’s admin pages', () => {
     await signIn(page.context(), web.baseUrl, tokens[who]!);
   };
 
-  test('axe: calendars, users and accounts, bodies, categories and the audit log, with the errors of their forms, in both languages at 1366 px', async () => {
+  test('axe: calendars, users and accounts, bodies, categories, inbound messages and the audit log, with the errors of their forms, in both languages at 1366 px', async () => {
     const browser = await openBrowser({ device: DESKTOP });
     try {
       const { page } = browser;
@@ -100,6 +107,8 @@ describeWithBrowser('the back office’s admin pages', () => {
         ['agency', `/kantor/kategori/${categoryId}`],
         ['agency', `/kantor/pengguna/${officerId}`],
         ['national', `/kantor/pengguna/${officerId}`],
+        ['national', '/kantor/pesan'],
+        ['national', `/kantor/pesan/${inboundId}`],
       ];
       for (const lang of ['id', 'en'] as const) {
         for (const [who, path] of pages) {

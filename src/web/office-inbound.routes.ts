@@ -112,7 +112,7 @@ ${
     <td><a href="/kantor/pesan/${m.id}${langQuery(lang)}">${instantWords(lang, m.receivedAt)}</a></td>
     <td>${m.channel.toUpperCase()} ${m.sender ?? '—'}</td>
     <td>${(m.text ?? '').slice(0, 160)}${(m.text ?? '').length > 160 ? '…' : ''}</td>
-    <td>${words(lang, STATUS_WORDS[m.status])}<br>${outcomeLine(lang, m)}</td>
+    <td>${words(lang, STATUS_WORDS[m.status])}${outcomeLine(lang, m)}</td>
   </tr>`,
   )}</tbody>
 </table>`
@@ -145,7 +145,9 @@ async function renderDetail(c: Context<AppEnv>, deps: AppDeps, lang: Lang, who: 
   const v = (form: 'report' | 'dismiss', name: string, fallback = '') => (failed?.form === form ? (failed.values[name] ?? '') : fallback);
   const e = (form: 'report' | 'dismiss', name: string) => (failed?.form === form ? failed.errors[name] : undefined);
   const text = m.text ?? '';
-  const title = text.replace(/^\s*\S+\s*/, '').slice(0, 80);
+  // the first words as a title; the admin sees the whole text and edits both
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const title = flat.length <= 80 ? flat : `${flat.slice(0, 80).replace(/\s+\S*$/, '')}…`;
   const open = m.status === 'unparsed';
   const body = html`<h1>${bi(lang, `Pesan masuk #${m.id}`, `Inbound message #${m.id}`)}</h1>
 ${state.notice ?? ''}
