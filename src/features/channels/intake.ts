@@ -1,5 +1,6 @@
-import { joinTransaction, type Queryable } from '../../db/db.ts';
+import { joinTransaction, type Queryable, type Tx } from '../../db/db.ts';
 import type { AppDeps } from '../../deps.ts';
+import { handleOpen311 } from './open311.ts';
 import { handleSms } from './sms.service.ts';
 
 /**
@@ -109,12 +110,14 @@ export async function processInbound(deps: AppDeps, id: number): Promise<Handled
   }
 }
 
-type Handler = (deps: AppDeps, tx: Queryable, m: InboundRow) => Promise<Handled>;
+type Handler = (deps: AppDeps, tx: Tx, m: InboundRow) => Promise<Handled>;
 
 function handlerFor(m: InboundRow): Handler {
   switch (m.channel) {
     case 'sms':
       return handleSms;
+    case 'open311':
+      return handleOpen311;
     default:
       return async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` });
   }
