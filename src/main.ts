@@ -13,6 +13,7 @@ import { createKannelTransport } from './features/channels/kannel.ts';
 import { replayPending } from './features/channels/intake.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
 import { createLogger } from './logger.ts';
+import { checkApiKeyBodies } from './features/open311/open311.service.ts';
 
 assertNodeVersion();
 
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const started = performance.now();
   const db = await openReadyDb(config);
+  // An Open311 key naming a body the directory does not have would file its reports nowhere.
+  const keyProblems = await checkApiKeyBodies(db, config);
+  if (keyProblems.length > 0) {
+    await db.close();
+    throw new ConfigError(keyProblems);
+  }
   const logger = createLogger(config.logLevel);
   const email = createEmailTransport(config);
   const sms = createKannelTransport(config);
@@ -49,6 +56,11 @@ async function main(): Promise<void> {
     sms
       ? `SMS on through Kannel (${new URL(config.kannelSendsmsUrl!).origin}), sender ${config.smsShortCode}`
       : 'KANNEL_SENDSMS_URL not set: SMS is off (SMS messages wait in the outbox) / SMS nonaktif',
+  );
+  console.log(
+    config.open311ApiKeys.length > 0
+      ? `Open311 GeoReport v2 at /open311/v2, posting for ${config.open311ApiKeys.map((k) => k.name).join(', ')}`
+      : 'OPEN311_API_KEYS not set: Open311 is read-only (GET) / Open311 hanya baca',
   );
   // Messages stored before a crash, and never handled, are handled now.
   const replayed = await replayPending(deps);
