@@ -70,6 +70,49 @@ export interface Config {
   inboundEmail: InboundEmailConfig | null;
   /** The report form's optional map: its tiles, and the credit they require; null: no map, the plain fields only. */
   map: MapConfig | null;
+  /** Open311 GeoReport v2: the apps that may post service requests (OPEN311_API_KEYS); none: POST is refused. */
+  open311ApiKeys: Open311ApiKey[];
+}
+
+/** One app's Open311 key: its name (the intake's gateway), the secret it sends as api_key, and the body it belongs to. */
+export interface Open311ApiKey {
+  name: string;
+  secret: string;
+  /** The body whose app this is: the reports it posts are suggested to that body. Null: a national app. */
+  bodyCode: string | null;
+}
+
+/**
+ * OPEN311_API_KEYS: entries `name:secret[:body code]`, separated by commas or white space, e.g.
+ * `gencil:7c1f…e2:pemkot-61.71, metrokita:a9…:pemkot-18.72`. A name is lower-case letters, digits
+ * and hyphens; a secret at least 24 characters of letters, digits and `-._~`; no two alike.
+ * Whether each body exists is checked against the database at start (open311.service.ts).
+ */
+export function readOpen311Keys(env: NodeJS.ProcessEnv, problems: string[]): Open311ApiKey[] {
+  const raw = env.OPEN311_API_KEYS?.trim();
+  if (!raw) return [];
+  const keys: Open311ApiKey[] = [];
+  const entries = raw.split(/[\s,]+/).filter(Boolean);
+  for (const [i, entry] of entries.entries()) {
+    const [name = '', secret = '', bodyCode, ...rest] = entry.split(':');
+    const where = `OPEN311_API_KEYS entry ${i + 1}${/^[a-z0-9-]{1,40}$/.test(name) ? ` ("${name}")` : ''}`;
+    if (rest.length > 0 || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
+      problems.push(`${where} must look like name:secret[:body code], the name lower-case letters, digits and hyphens`);
+      continue;
+    }
+    if (!/^[A-Za-z0-9._~-]{24,200}$/.test(secret)) {
+      problems.push(`${where}: the secret must be 24 to 200 letters, digits or -._~ (e.g. openssl rand -hex 24)`);
+      continue;
+    }
+    if (bodyCode !== undefined && !/^[a-z0-9][a-z0-9./-]{0,99}$/.test(bodyCode)) {
+      problems.push(`${where}: "${bodyCode}" is not a body code (e.g. pemkot-61.71)`);
+      continue;
+    }
+    if (keys.some((k) => k.name === name)) problems.push(`${where}: the name "${name}" is used twice`);
+    else if (keys.some((k) => k.secret === secret)) problems.push(`${where}: its secret is another entry's`);
+    else keys.push({ name, secret, bodyCode: bodyCode ?? null });
+  }
+  return keys;
 }
 
 export interface MapConfig {
@@ -321,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kannelDlrUrl: '',
     inboundEmail: readInboundEmail(env, problems),
     map: readMapConfig(env, problems),
+    open311ApiKeys: readOpen311Keys(env, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
   for (const [name, value] of [

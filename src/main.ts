@@ -14,6 +14,7 @@ import { replayPending } from './features/channels/intake.ts';
 import { startInboundSmtp } from './features/channels/email.service.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
 import { createLogger } from './logger.ts';
+import { checkApiKeyBodies } from './features/open311/open311.service.ts';
 
 assertNodeVersion();
 
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const started = performance.now();
   const db = await openReadyDb(config);
+  // An Open311 key naming a body the directory does not have would file its reports nowhere.
+  const keyProblems = await checkApiKeyBodies(db, config);
+  if (keyProblems.length > 0) {
+    await db.close();
+    throw new ConfigError(keyProblems);
+  }
   const logger = createLogger(config.logLevel);
   const email = createEmailTransport(config);
   const sms = createKannelTransport(config);
@@ -56,6 +63,11 @@ async function main(): Promise<void> {
     inboundSmtp
       ? `Email in: SMTP on ${config.inboundEmail!.host}:${inboundSmtp.port} for ${config.inboundEmail!.address}`
       : 'INBOUND_SMTP_PORT not set: email into lapor is off / Email masuk nonaktif',
+  );
+  console.log(
+    config.open311ApiKeys.length > 0
+      ? `Open311 GeoReport v2 at /open311/v2, posting for ${config.open311ApiKeys.map((k) => k.name).join(', ')}`
+      : 'OPEN311_API_KEYS not set: Open311 is read-only (GET) / Open311 hanya baca',
   );
   // Messages stored before a crash, and never handled, are handled now.
   const replayed = await replayPending(deps);

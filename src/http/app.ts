@@ -15,6 +15,7 @@ import { registerNotificationRoutes } from '../features/notifications/notificati
 import { registerOmbudsmanRoutes } from '../features/ombudsman/ombudsman.routes.ts';
 import { registerReferenceRoutes } from '../features/reference/reference.routes.ts';
 import { registerReportRoutes } from '../features/reports/reports.routes.ts';
+import { isOpen311Path, open311Error, registerOpen311Routes } from '../features/open311/open311.routes.ts';
 import { authenticate } from './auth.ts';
 import type { App, AppDeps, AppEnv } from './context.ts';
 import { errorBody, findNulFields, handleError, validationFailed } from './errors.ts';
@@ -50,7 +51,10 @@ export function createApp(deps: AppDeps): App {
     },
   });
   // The API answers errors as JSON; the portal as a page that says the same in the reader's language.
-  app.onError((err, c) => (isApiPath(c.req.path) ? handleError(err, c) : errorPage(err, c)));
+  // Open311 answers in its own spec's error format.
+  app.onError((err, c) =>
+    isOpen311Path(c.req.path) ? open311Error(c, err) : isApiPath(c.req.path) ? handleError(err, c) : errorPage(err, c),
+  );
   // The API answers JSON; every other address is the portal's, and answers a page.
   app.notFound((c) => (isApiPath(c.req.path) ? c.json(errorBody(c, 'not_found', 'Tidak ditemukan / Not found'), 404) : notFoundPage(c)));
 
@@ -94,6 +98,7 @@ export function createApp(deps: AppDeps): App {
   registerAuditRoutes(app, deps);
   registerKannelRoutes(app, deps);
   registerInboundRoutes(app, deps);
+  registerOpen311Routes(app, deps);
   registerBodyAdminRoutes(app, deps);
   registerCategoryAdminRoutes(app, deps);
   registerAccountPages(app, deps);

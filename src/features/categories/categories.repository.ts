@@ -71,6 +71,12 @@ export async function selectOffered(db: Queryable, bodyId: number | null): Promi
   );
 }
 
+/** A national category a citizen may give a report now, by its code (an Open311 service_code). */
+export async function selectOfferedNationalByCode(db: Queryable, code: string): Promise<CategoryRow | null> {
+  const rows = await query<CategoryRow>(db, sql`SELECT ${COLUMNS} ${FROM} WHERE c.code = ${code} AND ${OFFERED} AND ${NATIONAL_OR(null)}`);
+  return rows[0] ?? null;
+}
+
 export async function selectCategory(db: Queryable, id: number): Promise<CategoryRow | null> {
   const rows = await query<CategoryRow>(db, sql`SELECT ${COLUMNS} ${FROM} WHERE c.id = ${id}`);
   return rows[0] ?? null;

@@ -201,3 +201,17 @@ export async function listOfferedCategories(db: Queryable, bodyId: number | null
   const rows = await repo.selectOffered(db, bodyId);
   return rows.map((r) => ({ id: r.id, code: r.code, name: r.name_id, nameEn: r.name_en, parentId: r.parent_id, bodyId: r.body_id }));
 }
+
+/** A national category a citizen may give a report now, by its code; null when there is none (or it is retired). */
+export async function findOfferedCategoryByCode(db: Queryable, code: string) {
+  const row = await repo.selectOfferedNationalByCode(db, code);
+  return row
+    ? {
+        id: row.id,
+        code: row.code,
+        name: row.name_id,
+        nameEn: row.name_en,
+        parent: row.parent_id === null ? null : { code: row.parent_code!, name: row.parent_name_id!, nameEn: row.parent_name_en! },
+      }
+    : null;
+}

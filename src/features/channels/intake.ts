@@ -1,6 +1,7 @@
-import { joinTransaction, type Queryable } from '../../db/db.ts';
+import { joinTransaction, type Queryable, type Tx } from '../../db/db.ts';
 import type { AppDeps } from '../../deps.ts';
 import { handleEmail } from './email.service.ts';
+import { handleOpen311 } from './open311.ts';
 import { handleSms } from './sms.service.ts';
 
 /**
@@ -110,7 +111,7 @@ export async function processInbound(deps: AppDeps, id: number): Promise<Handled
   }
 }
 
-type Handler = (deps: AppDeps, tx: Queryable, m: InboundRow) => Promise<Handled>;
+type Handler = (deps: AppDeps, tx: Tx, m: InboundRow) => Promise<Handled>;
 
 function handlerFor(m: InboundRow): Handler {
   switch (m.channel) {
@@ -118,6 +119,8 @@ function handlerFor(m: InboundRow): Handler {
       return handleSms;
     case 'email':
       return handleEmail;
+    case 'open311':
+      return handleOpen311;
     default:
       return async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` });
   }

@@ -172,7 +172,7 @@ export function smsHandle(sender: string | null): string | null {
 }
 
 /** A title from the first sentence or the first words, 5 to 80 characters. */
-function titleOf(text: string): string {
+export function titleOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const sentence = /^(.{5,80}?)[.!?](\s|$)/.exec(flat)?.[1];
   if (sentence) return sentence;
