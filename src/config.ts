@@ -66,8 +66,49 @@ export interface Config {
   kannelIncomingKey: string | null;
   /** Where Kannel reaches lapor with delivery reports; by default this server on 127.0.0.1. */
   kannelDlrUrl: string;
+  /**
+   * Gammu SMSD's own PostgreSQL database (issue 11 §3): lapor reads its `inbox`, writes its `outbox`
+   * and reads back `sentitems`. Null turns Gammu off.
+   */
+  gammuDatabaseUrl: string | null;
+  /** The gateway SMS go through: SMS_GATEWAY, else the one configured. Null: SMS is off. */
+  smsGateway: SmsGateway | null;
   /** The report form's optional map: its tiles, and the credit they require; null: no map, the plain fields only. */
   map: MapConfig | null;
+}
+
+export const SMS_GATEWAYS = ['kannel', 'gammu'] as const;
+export type SmsGateway = (typeof SMS_GATEWAYS)[number];
+
+/**
+ * SMS_GATEWAY checked against what is configured: the one named must be configured; unnamed, the
+ * one configured is used, and two configured need a choice.
+ */
+export function readSmsGateway(
+  env: NodeJS.ProcessEnv,
+  configured: { kannel: boolean; gammu: boolean },
+  problems: string[],
+): SmsGateway | null {
+  const named = env.SMS_GATEWAY?.trim().toLowerCase() || null;
+  if (named) {
+    if (!(SMS_GATEWAYS as readonly string[]).includes(named)) {
+      problems.push(`SMS_GATEWAY must be kannel or gammu, got "${env.SMS_GATEWAY}"`);
+      return null;
+    }
+    const gateway = named as SmsGateway;
+    if (!configured[gateway]) {
+      problems.push(gateway === 'kannel' ? 'SMS_GATEWAY=kannel needs KANNEL_SENDSMS_URL' : 'SMS_GATEWAY=gammu needs GAMMU_DATABASE_URL');
+      return null;
+    }
+    return gateway;
+  }
+  if (configured.kannel && configured.gammu) {
+    problems.push(
+      'KANNEL_SENDSMS_URL and GAMMU_DATABASE_URL are both set: choose the SMS gateway with SMS_GATEWAY=kannel or SMS_GATEWAY=gammu',
+    );
+    return null;
+  }
+  return configured.kannel ? 'kannel' : configured.gammu ? 'gammu' : null;
 }
 
 export interface MapConfig {
@@ -293,6 +334,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsShortCode: env.SMS_SHORT_CODE?.trim() || '1708',
     kannelIncomingKey: env.KANNEL_INCOMING_KEY?.trim() || null,
     kannelDlrUrl: '',
+    gammuDatabaseUrl: env.GAMMU_DATABASE_URL?.trim() || null,
+    smsGateway: null,
     map: readMapConfig(env, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
@@ -304,6 +347,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.kannelSendsmsUrl && !config.kannelUsername)
     problems.push('KANNEL_USERNAME is required with KANNEL_SENDSMS_URL (a sendsms-user of the Kannel configuration)');
+  if (config.gammuDatabaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(config.gammuDatabaseUrl))
+      problems.push('GAMMU_DATABASE_URL must start with postgres:// or postgresql://');
+    // Gammu's tables (outbox among them) and lapor's cannot share a schema.
+    else if (config.gammuDatabaseUrl === config.databaseUrl)
+      problems.push("GAMMU_DATABASE_URL must name Gammu SMSD's own database, not lapor's (DATABASE_URL)");
+  }
+  config.smsGateway = readSmsGateway(env, { kannel: config.kannelSendsmsUrl !== null, gammu: config.gammuDatabaseUrl !== null }, problems);
   if (!/^\+?[0-9A-Za-z]{2,15}$/.test(config.smsShortCode))
     problems.push(`SMS_SHORT_CODE must be 2 to 15 digits or letters, got "${config.smsShortCode}"`);
   if (!LOG_LEVELS.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);
