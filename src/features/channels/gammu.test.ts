@@ -334,6 +334,29 @@ describe('SMS through Gammu SMSD', { skip }, () => {
     }
   });
 
+  test('two workers polling at once take each inbox row once', async () => {
+    await poller.stop();
+    try {
+      const senders = Array.from({ length: 6 }, () => newPhone());
+      for (const [i, p] of senders.entries()) {
+        await gammu.db.query(
+          `INSERT INTO inbox ("SenderNumber", "TextDecoded", "Text", "UDH", "RecipientID") VALUES ($1, $2, '', '', $3)`,
+          [p, `LAPOR Laporan uji serentak nomor ${i + 1}: jalan rusak di RT ${i + 1}.`, gammu.phoneId],
+        );
+      }
+      const real = await link.db();
+      const [a, b] = await Promise.all([pollGammuInbox(t.deps, real), pollGammuInbox(t.deps, real)]);
+      assert.equal(a!.taken + b!.taken, senders.length, `${a!.taken} + ${b!.taken}: no row taken by both`);
+      assert.equal(a!.duplicates + b!.duplicates, 0);
+      for (const p of senders) {
+        assert.equal((await reportsFrom(p)).length, 1, `${p}: one report`);
+        assert.ok((await gammu.inbox(p)).every((r) => r.processed));
+      }
+    } finally {
+      poller = startGammuPoller(t.deps, link, { intervalMs: 200 });
+    }
+  });
+
   test('the network reports a receipt not delivered: recorded, and the receipt goes out again through Gammu', async () => {
     const p = newPhone();
     gammu.receive(p, 'LAPOR Pelayanan KTP elektronik di Disdukcapil sangat lambat, antre sejak subuh.');
