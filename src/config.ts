@@ -68,6 +68,13 @@ export interface Config {
   kannelDlrUrl: string;
   /** Email into lapor: an SMTP server for mail to one address; null: off. */
   inboundEmail: InboundEmailConfig | null;
+  /**
+   * Gammu SMSD's own PostgreSQL database (issue 11 §3): lapor reads its `inbox`, writes its `outbox`
+   * and reads back `sentitems`. Null turns Gammu off.
+   */
+  gammuDatabaseUrl: string | null;
+  /** The gateway SMS go through: SMS_GATEWAY, else the one configured. Null: SMS is off. */
+  smsGateway: SmsGateway | null;
   /** The report form's optional map: its tiles, and the credit they require; null: no map, the plain fields only. */
   map: MapConfig | null;
   /** Open311 GeoReport v2: the apps that may post service requests (OPEN311_API_KEYS); none: POST is refused. */
@@ -113,6 +120,40 @@ export function readOpen311Keys(env: NodeJS.ProcessEnv, problems: string[]): Ope
     else keys.push({ name, secret, bodyCode: bodyCode ?? null });
   }
   return keys;
+}
+
+export const SMS_GATEWAYS = ['kannel', 'gammu'] as const;
+export type SmsGateway = (typeof SMS_GATEWAYS)[number];
+
+/**
+ * SMS_GATEWAY checked against what is configured: the one named must be configured; unnamed, the
+ * one configured is used, and two configured need a choice.
+ */
+export function readSmsGateway(
+  env: NodeJS.ProcessEnv,
+  configured: { kannel: boolean; gammu: boolean },
+  problems: string[],
+): SmsGateway | null {
+  const named = env.SMS_GATEWAY?.trim().toLowerCase() || null;
+  if (named) {
+    if (!(SMS_GATEWAYS as readonly string[]).includes(named)) {
+      problems.push(`SMS_GATEWAY must be kannel or gammu, got "${env.SMS_GATEWAY}"`);
+      return null;
+    }
+    const gateway = named as SmsGateway;
+    if (!configured[gateway]) {
+      problems.push(gateway === 'kannel' ? 'SMS_GATEWAY=kannel needs KANNEL_SENDSMS_URL' : 'SMS_GATEWAY=gammu needs GAMMU_DATABASE_URL');
+      return null;
+    }
+    return gateway;
+  }
+  if (configured.kannel && configured.gammu) {
+    problems.push(
+      'KANNEL_SENDSMS_URL and GAMMU_DATABASE_URL are both set: choose the SMS gateway with SMS_GATEWAY=kannel or SMS_GATEWAY=gammu',
+    );
+    return null;
+  }
+  return configured.kannel ? 'kannel' : configured.gammu ? 'gammu' : null;
 }
 
 export interface MapConfig {
@@ -363,6 +404,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kannelIncomingKey: env.KANNEL_INCOMING_KEY?.trim() || null,
     kannelDlrUrl: '',
     inboundEmail: readInboundEmail(env, problems),
+    gammuDatabaseUrl: env.GAMMU_DATABASE_URL?.trim() || null,
+    smsGateway: null,
     map: readMapConfig(env, problems),
     open311ApiKeys: readOpen311Keys(env, problems),
   };
@@ -375,6 +418,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.kannelSendsmsUrl && !config.kannelUsername)
     problems.push('KANNEL_USERNAME is required with KANNEL_SENDSMS_URL (a sendsms-user of the Kannel configuration)');
+  if (config.gammuDatabaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(config.gammuDatabaseUrl))
+      problems.push('GAMMU_DATABASE_URL must start with postgres:// or postgresql://');
+    // Gammu's tables (outbox among them) and lapor's cannot share a schema.
+    else if (config.gammuDatabaseUrl === config.databaseUrl)
+      problems.push("GAMMU_DATABASE_URL must name Gammu SMSD's own database, not lapor's (DATABASE_URL)");
+  }
+  config.smsGateway = readSmsGateway(env, { kannel: config.kannelSendsmsUrl !== null, gammu: config.gammuDatabaseUrl !== null }, problems);
   if (!/^\+?[0-9A-Za-z]{2,15}$/.test(config.smsShortCode))
     problems.push(`SMS_SHORT_CODE must be 2 to 15 digits or letters, got "${config.smsShortCode}"`);
   if (!LOG_LEVELS.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${config.logLevel}"`);

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { openReadyDb } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { DEMO_PASSWORD, seedDemo } from './demo.ts';
 import { LocalDiskStorage } from './features/attachments/storage.ts';
@@ -10,6 +10,14 @@ import { assertNodeVersion } from './runtime.ts';
 import { createEmailTransport } from './features/notifications/email.ts';
 import { drainOutbox, startWorker } from './worker.ts';
 import { createKannelTransport } from './features/channels/kannel.ts';
+import {
+  createGammuLink,
+  createGammuTransport,
+  describeGammuUrl,
+  GAMMU_POLL_MS,
+  type GammuPoller,
+  startGammuPoller,
+} from './features/channels/gammu.ts';
 import { replayPending } from './features/channels/intake.ts';
 import { startInboundSmtp } from './features/channels/email.service.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
@@ -38,7 +46,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const email = createEmailTransport(config);
-  const sms = createKannelTransport(config);
+  // One SMS gateway (config.smsGateway: SMS_GATEWAY, else the one configured).
+  const gammu = config.smsGateway === 'gammu' ? createGammuLink(config.gammuDatabaseUrl!) : null;
+  const sms = config.smsGateway === 'kannel' ? createKannelTransport(config) : gammu ? createGammuTransport(gammu) : null;
   const dispatchDeps = { db, now: () => new Date(), email, sms };
   const pump = createOutboxPump(
     () => drainOutbox(dispatchDeps),
@@ -53,11 +63,7 @@ async function main(): Promise<void> {
     kickOutbox: () => pump.kick(),
   };
   if (mode !== 'api' && !email) console.log('SMTP_URL not set: email notifications are off (in-app notifications still work)');
-  console.log(
-    sms
-      ? `SMS on through Kannel (${new URL(config.kannelSendsmsUrl!).origin}), sender ${config.smsShortCode}`
-      : 'KANNEL_SENDSMS_URL not set: SMS is off (SMS messages wait in the outbox) / SMS nonaktif',
-  );
+  console.log(smsStartLine(config, mode));
   const inboundSmtp = mode !== 'worker' && config.inboundEmail ? await startInboundSmtp(deps) : null;
   console.log(
     inboundSmtp
@@ -83,8 +89,15 @@ async function main(): Promise<void> {
           replayInbound: () => replayPending(deps, { olderThanMs: 60_000 }),
         });
   if (worker) console.log('Worker started: deadline sweeps every minute / Pekerja latar berjalan');
+  // Gammu's inbox and sentitems are read by the worker (FOR UPDATE SKIP LOCKED: several may run).
+  const gammuPoller: GammuPoller | null = gammu && mode !== 'api' ? startGammuPoller(deps, gammu) : null;
+  const stopGammu = async () => {
+    await gammuPoller?.stop();
+    await gammu?.close();
+  };
   if (mode === 'worker') {
     const stopWorker = async () => {
+      await stopGammu();
       await worker!.stop();
       await db.close();
       process.exit(0);
@@ -112,7 +125,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping`);
     server.close(() => {
-      Promise.all([worker ? worker.stop() : Promise.resolve(), inboundSmtp ? inboundSmtp.close() : Promise.resolve()]).finally(() =>
+      Promise.all([stopGammu().then(() => worker?.stop()), inboundSmtp ? inboundSmtp.close() : Promise.resolve()]).finally(() =>
         db.close().finally(() => process.exit(0)),
       );
     });
@@ -120,6 +133,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** What the start says about SMS: which gateway, or why none. */
+function smsStartLine(config: Config, mode: Mode): string {
+  if (config.smsGateway === 'kannel') {
+    const line = `SMS on through Kannel (${new URL(config.kannelSendsmsUrl!).origin}), sender ${config.smsShortCode}`;
+    return `${line}; Gammu SMSD is off (${config.gammuDatabaseUrl ? 'SMS_GATEWAY=kannel' : 'GAMMU_DATABASE_URL not set'})`;
+  }
+  if (config.smsGateway === 'gammu') {
+    const reading =
+      mode === 'api'
+        ? 'its inbox and delivery statuses are read by the worker process'
+        : `its inbox and sentitems read every ${GAMMU_POLL_MS / 1000} s`;
+    const line = `SMS on through Gammu SMSD (database ${describeGammuUrl(config.gammuDatabaseUrl!)}): ${reading}`;
+    return config.kannelSendsmsUrl ? `${line}; Kannel is off (SMS_GATEWAY=gammu)` : line;
+  }
+  return 'KANNEL_SENDSMS_URL and GAMMU_DATABASE_URL not set: SMS is off, through Kannel and Gammu SMSD alike (SMS messages wait in the outbox) / SMS nonaktif';
 }
 
 main().catch((err) => {

@@ -150,3 +150,37 @@ export function concatInfo(udhHex: string | null | undefined): ConcatInfo | null
 function checked(c: ConcatInfo): ConcatInfo | null {
   return c.total >= 1 && c.sequence >= 1 && c.sequence <= c.total ? c : null;
 }
+
+export interface SmsParts {
+  coding: SmsCoding;
+  /** The text of each segment, in order: one when it fits in a single SMS. */
+  parts: string[];
+}
+
+/**
+ * A text cut into the segments that carry it, for a gateway that sends each segment itself (Gammu
+ * SMSD's outbox takes one row per part, each with its concatenation header). Up to 160 GSM-7
+ * septets or 70 UCS-2 units is one SMS; longer, each part holds at most 153 or 67, and a part never
+ * ends inside an extension character's two septets or an emoji's two UTF-16 units, so a part may
+ * hold one unit less and the count can exceed `smsSize`'s by one.
+ */
+export function splitSegments(text: string): SmsParts {
+  const coding = smsCoding(text);
+  const { single, part } = LIMITS[coding];
+  if (unitsOf(text, coding) <= single) return { coding, parts: [text] };
+  const parts: string[] = [];
+  let current = '';
+  let used = 0;
+  for (const ch of text) {
+    const u = unitsOf(ch, coding);
+    if (used + u > part) {
+      parts.push(current);
+      current = '';
+      used = 0;
+    }
+    current += ch;
+    used += u;
+  }
+  if (current !== '') parts.push(current);
+  return { coding, parts };
+}

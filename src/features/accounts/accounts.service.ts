@@ -358,7 +358,7 @@ const SMS_SECRET: SecretChannel = { channel: 'sms', addressOf: (user) => user.ph
  * (a code used from it verifies the number), else by email, else by SMS to a phone-only account.
  */
 function codeChannels(config: Config, login: string): readonly SecretChannel[] {
-  if (!config.kannelSendsmsUrl) return SECRET_CHANNELS;
+  if (!config.smsGateway) return SECRET_CHANNELS;
   return login.startsWith('+') ? [SMS_SECRET, ...SECRET_CHANNELS] : [...SECRET_CHANNELS, SMS_SECRET];
 }
 

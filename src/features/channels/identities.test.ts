@@ -33,7 +33,7 @@ async function codeFor(userId: number): Promise<{ code: string; channel: string;
 
 before(async () => {
   // SMS on: codes for a phone login go by SMS.
-  t = await startTestApp({ kannelSendsmsUrl: 'http://127.0.0.1:9/cgi-bin/sendsms', kannelUsername: 'lapor' });
+  t = await startTestApp({ kannelSendsmsUrl: 'http://127.0.0.1:9/cgi-bin/sendsms', kannelUsername: 'lapor', smsGateway: 'kannel' });
 });
 after(() => t.close());
 

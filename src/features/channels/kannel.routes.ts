@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { clientAddress } from '../../http/client-address.ts';
 import type { App, AppDeps, AppEnv } from '../../http/context.ts';
+import { SMS_DELIVERY_ATTEMPTS } from '../notifications/outbox.ts';
 import { DLR_STATUS, dlrSignatureValid } from './kannel.ts';
 import { receiveInbound } from './intake.ts';
 
@@ -17,9 +18,6 @@ import { receiveInbound } from './intake.ts';
  * through the outbox and sendsms, with a delivery report of its own); a 503 when it could not be
  * stored, so that Kannel tries again. Without KANNEL_INCOMING_KEY, only this machine may call.
  */
-
-/** An SMS the network reports as not delivered is sent again, up to this many sends in all. */
-export const SMS_DELIVERY_ATTEMPTS = 3;
 
 /** Longer than any SMS joined from 255 parts; a longer text is not an SMS. */
 const MAX_TEXT = 40_000;

@@ -19,7 +19,7 @@ export interface DispatchDeps {
   now: () => Date;
   /** null: no SMTP server is configured, and email delivery is switched off. */
   email: EmailTransport | null;
-  /** null or absent: SMS is off (no KANNEL_SENDSMS_URL), and SMS rows wait in the outbox until it is on. */
+  /** null or absent: SMS is off (no gateway configured), and SMS rows wait in the outbox until it is on. */
   sms?: SmsTransport | null;
 }
 

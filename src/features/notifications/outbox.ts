@@ -2,13 +2,19 @@ import type { Queryable } from '../../db/db.ts';
 
 export type OutboxChannel = 'in_app' | 'email' | 'sms' | 'chat' | 'webhook';
 
-/** One SMS as the outbox hands it to a gateway (Kannel's sendsms: features/channels/kannel.ts). */
+/** One SMS as the outbox hands it to a gateway (Kannel's sendsms: features/channels/kannel.ts; Gammu's outbox table: gammu.ts). */
 export interface SmsMessage {
   outboxId: number;
   attempt: number;
   to: string;
   text: string;
 }
+
+/**
+ * An SMS the network reports as not delivered (failed, or rejected by the SMSC) is sent again, up
+ * to this many sends in all, whichever gateway reported it.
+ */
+export const SMS_DELIVERY_ATTEMPTS = 3;
 
 export interface SmsTransport {
   readonly name: string;
