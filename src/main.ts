@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { assertNodeVersion } from './runtime.ts';
 import { createEmailTransport } from './features/notifications/email.ts';
 import { drainOutbox, startWorker } from './worker.ts';
+import { chatStatusLines, createChatTransport } from './features/channels/chat-senders.ts';
 import { createKannelTransport } from './features/channels/kannel.ts';
 import { replayPending } from './features/channels/intake.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const email = createEmailTransport(config);
   const sms = createKannelTransport(config);
-  const dispatchDeps = { db, now: () => new Date(), email, sms };
+  const chat = createChatTransport(config);
+  const dispatchDeps = { db, now: () => new Date(), email, sms, chat };
   const pump = createOutboxPump(
     () => drainOutbox(dispatchDeps),
     (err) => logger.error({ err: { message: (err as Error).message } }, 'outbox run failed'),
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       ? `SMS on through Kannel (${new URL(config.kannelSendsmsUrl!).origin}), sender ${config.smsShortCode}`
       : 'KANNEL_SENDSMS_URL not set: SMS is off (SMS messages wait in the outbox) / SMS nonaktif',
   );
+  for (const line of chatStatusLines(config)) console.log(line);
   // Messages stored before a crash, and never handled, are handled now.
   const replayed = await replayPending(deps);
   if (replayed > 0) console.log(`Inbound messages replayed at start: ${replayed}`);

@@ -6,6 +6,8 @@ import type { Classification } from '../../domain/report.ts';
 import { AppError } from '../../errors.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import type { InboundChannel, InboundOutcome, InboundStatus } from './intake.ts';
+import { CHAT_PLATFORMS, type ChatPlatform } from '../notifications/outbox.ts';
+import { chatReporter } from './chat.service.ts';
 import { smsHandle, smsReporter } from './sms.service.ts';
 
 /**
@@ -120,8 +122,18 @@ export interface FileByHandInput {
 
 /** Locks an unparsed message for a decision; anything else is a 404 or a 409 that says why. */
 async function lockUnparsed(tx: { query: AppDeps['db']['query'] }, id: number) {
-  const [m] = await tx.query<{ id: number; channel: InboundChannel; sender: string | null; status: InboundStatus; received_at: Date }>(
-    'SELECT id, channel, sender, status, received_at FROM inbound_messages WHERE id = $1 FOR UPDATE',
+  const [m] = await tx.query<{
+    id: number;
+    channel: InboundChannel;
+    gateway: string;
+    message_id: string;
+    sender: string | null;
+    receiver: string | null;
+    text: string | null;
+    status: InboundStatus;
+    received_at: Date;
+  }>(
+    'SELECT id, channel, gateway, message_id, sender, receiver, text, status, received_at FROM inbound_messages WHERE id = $1 FOR UPDATE',
     [id],
   );
   if (!m) throw new AppError('not_found', 'Pesan tidak ditemukan / Message not found');
@@ -144,13 +156,16 @@ export async function fileInboundAsReport(
   requireNationalAdmin(principal);
   const trackingId = await deps.db.transaction(async (tx) => {
     const m = await lockUnparsed(tx, id);
-    if (m.channel !== 'sms') {
+    const chat = CHAT_PLATFORMS.includes(m.channel as ChatPlatform) ? (m.channel as ChatPlatform) : null;
+    if (m.channel !== 'sms' && !chat) {
       throw new AppError('conflict', `Pesan ${m.channel} belum dapat dijadikan laporan di sini / Not yet for ${m.channel} messages`);
     }
-    const handle = smsHandle(m.sender);
+    const handle = chat ? m.sender : smsHandle(m.sender);
     if (!handle) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
     const now = deps.now();
-    const reporter = await smsReporter(tx, handle, now);
+    const reporter = chat ? await chatReporter(tx, chat, handle, null, now) : await smsReporter(tx, handle, now);
+    if (!reporter)
+      throw new AppError('conflict', 'Pengirim pesan adalah akun staf atau akun nonaktif / The sender is a staff or disabled account');
     const joined: AppDeps = { ...deps, db: joinTransaction(deps.db, tx) };
     const filed = await submitReport(
       joined,
@@ -166,14 +181,19 @@ export async function fileInboundAsReport(
         anonymous: false,
         secret: false,
         channel: m.channel,
+        channelMessage: {
+          inboundId: m.id,
+          gateway: m.gateway,
+          messageId: m.message_id,
+          from: m.sender,
+          to: m.receiver,
+          text: m.text,
+          receivedAt: m.received_at,
+          // the receipt goes back on the chat it came from; on X, under the tweet
+          ...(chat ? { chat: { platform: chat, chatId: handle, ...(chat === 'x' ? { replyTo: m.message_id } : {}) } } : {}),
+        },
       },
       [],
-    );
-    await tx.query(
-      `UPDATE reports SET channel_message = (SELECT jsonb_build_object('inboundId', id, 'gateway', gateway, 'messageId', message_id,
-              'from', sender, 'to', receiver, 'text', text, 'receivedAt', received_at) FROM inbound_messages WHERE id = $2)
-        WHERE id = $1`,
-      [filed.reportId, id],
     );
     await tx.query(
       `UPDATE inbound_messages SET status = 'processed', outcome = 'report', report_id = $2, user_id = $3, handled_by = $4,

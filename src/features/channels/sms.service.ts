@@ -172,7 +172,7 @@ export function smsHandle(sender: string | null): string | null {
 }
 
 /** A title from the first sentence or the first words, 5 to 80 characters. */
-function titleOf(text: string): string {
+export function titleOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const sentence = /^(.{5,80}?)[.!?](\s|$)/.exec(flat)?.[1];
   if (sentence) return sentence;
@@ -188,7 +188,7 @@ function exampleFor(command: KeywordRow['command']): string {
   return '<nomor>';
 }
 
-async function statusText(deps: AppDeps, reporter: Principal | null, trackingId: string): Promise<string> {
+export async function statusText(deps: AppDeps, reporter: Principal | null, trackingId: string): Promise<string> {
   // The sender's own report in full; anyone else's only as the public sees it (a secret or
   // unverified report is "not found" to them, exactly as on the portal).
   const report = await getReportWithClocks(deps, reporter, trackingId);
