@@ -79,6 +79,12 @@ export interface Config {
   map: MapConfig | null;
   /** Open311 GeoReport v2: the apps that may post service requests (OPEN311_API_KEYS); none: POST is refused. */
   open311ApiKeys: Open311ApiKey[];
+  /** X (Account Activity API webhooks, replies through API v2); null: X is off. */
+  x: XConfig | null;
+  /** WhatsApp Business Cloud API; null: WhatsApp is off. */
+  whatsapp: WhatsAppConfig | null;
+  /** A Telegram bot; null: Telegram is off. */
+  telegram: TelegramConfig | null;
 }
 
 /** One app's Open311 key: its name (the intake's gateway), the secret it sends as api_key, and the body it belongs to. */
@@ -154,6 +160,112 @@ export function readSmsGateway(
     return null;
   }
   return configured.kannel ? 'kannel' : configured.gammu ? 'gammu' : null;
+}
+
+export interface XConfig {
+  /** The app's consumer secret (API secret key): the key of the CRC answer and of every webhook signature. */
+  consumerSecret: string;
+  /** The national account's numeric user id: a tweet that mentions it with #lapor is a report. */
+  accountId: string;
+  /** Its screen name without the @, when known; the mention is found by id either way. */
+  screenName: string | null;
+  /** The API's origin (https://api.x.com); tests point it at a local server. */
+  apiUrl: string;
+  /** A user-context access token of the national account (OAuth 2.0, tweet.write), for the reply tweets. */
+  bearerToken: string;
+}
+
+export interface WhatsAppConfig {
+  /** The Meta app's secret: X-Hub-Signature-256 is the HMAC-SHA256 of each webhook's body with it. */
+  appSecret: string;
+  /** The token typed into the webhook's settings, echoed back by the GET verification. */
+  verifyToken: string;
+  /** A system user's access token, for sending and for downloading media. */
+  token: string;
+  /** The business phone number's id: messages go out through /{id}/messages. */
+  phoneNumberId: string;
+  /** The Graph API with its version (https://graph.facebook.com/v23.0); tests point it at a local server. */
+  apiUrl: string;
+}
+
+export interface TelegramConfig {
+  /** The token @BotFather gave: it names the bot in every Bot API address. */
+  botToken: string;
+  /** The secret_token given to setWebhook, sent back in X-Telegram-Bot-Api-Secret-Token. */
+  secretToken: string;
+  /** The Bot API's origin (https://api.telegram.org); tests point it at a local server. */
+  apiUrl: string;
+}
+
+const env1 = (env: NodeJS.ProcessEnv, name: string) => env[name]?.trim() || null;
+
+function readApiUrl(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): string {
+  const value = env1(env, name) ?? fallback;
+  if (!/^https?:\/\/[^/]+/.test(value)) problems.push(`${name} must be an http:// or https:// URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
+/** Names every variable a platform needs that is missing, once any of its variables is set. */
+function requireAll(platform: string, values: Record<string, string | null>, problems: string[]): boolean {
+  const set = Object.values(values).some((v) => v !== null);
+  if (!set) return false;
+  const missing = Object.entries(values)
+    .filter(([, v]) => v === null)
+    .map(([k]) => k);
+  if (missing.length > 0)
+    problems.push(`${platform} needs ${missing.join(', ')} as well (set all of ${Object.keys(values).join(', ')}, or none)`);
+  return missing.length === 0;
+}
+
+/** X, WhatsApp and Telegram: each is on when all of its variables are set, and off when none is. */
+export function readChatConfig(env: NodeJS.ProcessEnv, problems: string[]): Pick<Config, 'x' | 'whatsapp' | 'telegram'> {
+  const x = {
+    X_CONSUMER_SECRET: env1(env, 'X_CONSUMER_SECRET'),
+    X_ACCOUNT_ID: env1(env, 'X_ACCOUNT_ID'),
+    X_BEARER_TOKEN: env1(env, 'X_BEARER_TOKEN'),
+  };
+  const xApi = readApiUrl(env, 'X_API_URL', 'https://api.x.com', problems);
+  if (x.X_ACCOUNT_ID && !/^\d{1,20}$/.test(x.X_ACCOUNT_ID))
+    problems.push(`X_ACCOUNT_ID must be the account's numeric user id, got "${x.X_ACCOUNT_ID}"`);
+  const screenName = env1(env, 'X_SCREEN_NAME')?.replace(/^@/, '') ?? null;
+  if (screenName && !/^\w{1,15}$/.test(screenName))
+    problems.push(`X_SCREEN_NAME must be 1 to 15 letters, digits or _, got "${screenName}"`);
+  const wa = {
+    WHATSAPP_APP_SECRET: env1(env, 'WHATSAPP_APP_SECRET'),
+    WHATSAPP_VERIFY_TOKEN: env1(env, 'WHATSAPP_VERIFY_TOKEN'),
+    WHATSAPP_TOKEN: env1(env, 'WHATSAPP_TOKEN'),
+    WHATSAPP_PHONE_NUMBER_ID: env1(env, 'WHATSAPP_PHONE_NUMBER_ID'),
+  };
+  const waApi = readApiUrl(env, 'WHATSAPP_API_URL', 'https://graph.facebook.com/v23.0', problems);
+  if (wa.WHATSAPP_PHONE_NUMBER_ID && !/^\d{1,30}$/.test(wa.WHATSAPP_PHONE_NUMBER_ID))
+    problems.push(`WHATSAPP_PHONE_NUMBER_ID must be the phone number's numeric id, got "${wa.WHATSAPP_PHONE_NUMBER_ID}"`);
+  const tg = { TELEGRAM_BOT_TOKEN: env1(env, 'TELEGRAM_BOT_TOKEN'), TELEGRAM_SECRET_TOKEN: env1(env, 'TELEGRAM_SECRET_TOKEN') };
+  const tgApi = readApiUrl(env, 'TELEGRAM_API_URL', 'https://api.telegram.org', problems);
+  if (tg.TELEGRAM_BOT_TOKEN && !/^\d+:[\w-]+$/.test(tg.TELEGRAM_BOT_TOKEN))
+    problems.push('TELEGRAM_BOT_TOKEN must look like the token @BotFather gives (123456:ABC-…)');
+  // Telegram's own rule for setWebhook's secret_token
+  if (tg.TELEGRAM_SECRET_TOKEN && !/^[A-Za-z0-9_-]{1,256}$/.test(tg.TELEGRAM_SECRET_TOKEN))
+    problems.push('TELEGRAM_SECRET_TOKEN must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -');
+  const before = problems.length;
+  const xOn = requireAll('X', x, problems);
+  const waOn = requireAll('WhatsApp', wa, problems);
+  const tgOn = requireAll('Telegram', tg, problems);
+  if (problems.length > before) return { x: null, whatsapp: null, telegram: null };
+  return {
+    x: xOn
+      ? { consumerSecret: x.X_CONSUMER_SECRET!, accountId: x.X_ACCOUNT_ID!, screenName, apiUrl: xApi, bearerToken: x.X_BEARER_TOKEN! }
+      : null,
+    whatsapp: waOn
+      ? {
+          appSecret: wa.WHATSAPP_APP_SECRET!,
+          verifyToken: wa.WHATSAPP_VERIFY_TOKEN!,
+          token: wa.WHATSAPP_TOKEN!,
+          phoneNumberId: wa.WHATSAPP_PHONE_NUMBER_ID!,
+          apiUrl: waApi,
+        }
+      : null,
+    telegram: tgOn ? { botToken: tg.TELEGRAM_BOT_TOKEN!, secretToken: tg.TELEGRAM_SECRET_TOKEN!, apiUrl: tgApi } : null,
+  };
 }
 
 export interface MapConfig {
@@ -408,6 +520,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsGateway: null,
     map: readMapConfig(env, problems),
     open311ApiKeys: readOpen311Keys(env, problems),
+    ...readChatConfig(env, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
   for (const [name, value] of [

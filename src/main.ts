@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.ts';
 import { assertNodeVersion } from './runtime.ts';
 import { createEmailTransport } from './features/notifications/email.ts';
 import { drainOutbox, startWorker } from './worker.ts';
+import { chatStatusLines, createChatTransport } from './features/channels/chat-senders.ts';
 import { createKannelTransport } from './features/channels/kannel.ts';
 import {
   createGammuLink,
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   // One SMS gateway (config.smsGateway: SMS_GATEWAY, else the one configured).
   const gammu = config.smsGateway === 'gammu' ? createGammuLink(config.gammuDatabaseUrl!) : null;
   const sms = config.smsGateway === 'kannel' ? createKannelTransport(config) : gammu ? createGammuTransport(gammu) : null;
-  const dispatchDeps = { db, now: () => new Date(), email, sms };
+  const chat = createChatTransport(config);
+  const dispatchDeps = { db, now: () => new Date(), email, sms, chat };
   const pump = createOutboxPump(
     () => drainOutbox(dispatchDeps),
     (err) => logger.error({ err: { message: (err as Error).message } }, 'outbox run failed'),
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       ? `Open311 GeoReport v2 at /open311/v2, posting for ${config.open311ApiKeys.map((k) => k.name).join(', ')}`
       : 'OPEN311_API_KEYS not set: Open311 is read-only (GET) / Open311 hanya baca',
   );
+  for (const line of chatStatusLines(config)) console.log(line);
   // Messages stored before a crash, and never handled, are handled now.
   const replayed = await replayPending(deps);
   if (replayed > 0) console.log(`Inbound messages replayed at start: ${replayed}`);

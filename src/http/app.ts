@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
+import { registerChatRoutes } from '../features/channels/chat.routes.ts';
 import { registerInboundRoutes } from '../features/channels/inbound.routes.ts';
 import { registerKannelRoutes } from '../features/channels/kannel.routes.ts';
 import { registerBodyAdminRoutes } from '../features/bodies/bodies.routes.ts';
@@ -76,7 +77,9 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/api/*', idempotency(deps));
-  // Gateways post one message at a time: text bodies only, and nothing a message could not hold.
+  // Gateways and chat platforms post a few messages at a time: an SMS's text, a webhook's JSON
+  // (WhatsApp batches a few messages, X a tweet with its user objects: tens of kilobytes at most;
+  // photos are fetched by reference, never posted). Nothing a message could not hold.
   app.use('/channels/*', bodyLimit({ maxSize: TEXT_BODY_LIMIT, onError: (c) => c.text('request body too large', 413) }));
 
   app.get('/healthz', async (c) => {
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): App {
   registerOmbudsmanRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerKannelRoutes(app, deps);
+  registerChatRoutes(app, deps);
   registerInboundRoutes(app, deps);
   registerOpen311Routes(app, deps);
   registerBodyAdminRoutes(app, deps);

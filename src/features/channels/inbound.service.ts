@@ -7,6 +7,8 @@ import { AppError } from '../../errors.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import type { InboundChannel, InboundOutcome, InboundStatus } from './intake.ts';
 import { emailReporter, emailSenderOf } from './email.service.ts';
+import { CHAT_PLATFORMS, type ChatPlatform } from '../notifications/outbox.ts';
+import { chatReporter } from './chat.service.ts';
 import { smsHandle, smsReporter } from './sms.service.ts';
 
 /**
@@ -124,11 +126,18 @@ async function lockUnparsed(tx: { query: AppDeps['db']['query'] }, id: number) {
   const [m] = await tx.query<{
     id: number;
     channel: InboundChannel;
+    gateway: string;
+    message_id: string;
     sender: string | null;
+    receiver: string | null;
+    text: string | null;
     raw: Record<string, unknown>;
     status: InboundStatus;
     received_at: Date;
-  }>('SELECT id, channel, sender, raw, status, received_at FROM inbound_messages WHERE id = $1 FOR UPDATE', [id]);
+  }>(
+    'SELECT id, channel, gateway, message_id, sender, receiver, text, raw, status, received_at FROM inbound_messages WHERE id = $1 FOR UPDATE',
+    [id],
+  );
   if (!m) throw new AppError('not_found', 'Pesan tidak ditemukan / Message not found');
   if (m.status !== 'unparsed') {
     throw new AppError('conflict', 'Pesan ini sudah ditangani / This message has been handled already');
@@ -150,7 +159,8 @@ export async function fileInboundAsReport(
   const trackingId = await deps.db.transaction(async (tx) => {
     const m = await lockUnparsed(tx, id);
     const now = deps.now();
-    let reporter: Principal;
+    const chat = CHAT_PLATFORMS.includes(m.channel as ChatPlatform) ? (m.channel as ChatPlatform) : null;
+    let reporter: Principal | null;
     if (m.channel === 'sms') {
       const handle = smsHandle(m.sender);
       if (!handle) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
@@ -159,9 +169,14 @@ export async function fileInboundAsReport(
       const address = await emailSenderOf(m.raw, m.sender);
       if (!address || !address.includes('@')) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
       reporter = await emailReporter(tx, address, now);
+    } else if (chat) {
+      if (!m.sender) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
+      reporter = await chatReporter(tx, chat, m.sender, null, now);
     } else {
       throw new AppError('conflict', `Pesan ${m.channel} belum dapat dijadikan laporan di sini / Not yet for ${m.channel} messages`);
     }
+    if (!reporter)
+      throw new AppError('conflict', 'Pengirim pesan adalah akun staf atau akun nonaktif / The sender is a staff or disabled account');
     const joined: AppDeps = { ...deps, db: joinTransaction(deps.db, tx) };
     const filed = await submitReport(
       joined,
@@ -177,14 +192,19 @@ export async function fileInboundAsReport(
         anonymous: false,
         secret: false,
         channel: m.channel,
+        channelMessage: {
+          inboundId: m.id,
+          gateway: m.gateway,
+          messageId: m.message_id,
+          from: m.sender,
+          to: m.receiver,
+          text: m.text,
+          receivedAt: m.received_at,
+          // the receipt goes back on the chat it came from; on X, under the tweet
+          ...(chat ? { chat: { platform: chat, chatId: m.sender, ...(chat === 'x' ? { replyTo: m.message_id } : {}) } } : {}),
+        },
       },
       [],
-    );
-    await tx.query(
-      `UPDATE reports SET channel_message = (SELECT jsonb_build_object('inboundId', id, 'gateway', gateway, 'messageId', message_id,
-              'from', sender, 'to', receiver, 'text', text, 'receivedAt', received_at) FROM inbound_messages WHERE id = $2)
-        WHERE id = $1`,
-      [filed.reportId, id],
     );
     await tx.query(
       `UPDATE inbound_messages SET status = 'processed', outcome = 'report', report_id = $2, user_id = $3, handled_by = $4,

@@ -2,7 +2,9 @@ import { joinTransaction, type Queryable, type Tx } from '../../db/db.ts';
 import type { AppDeps } from '../../deps.ts';
 import { handleEmail } from './email.service.ts';
 import { handleOpen311 } from './open311.ts';
+import { handleChat, prepareChat } from './chat.service.ts';
 import { handleSms } from './sms.service.ts';
+import { handleX } from './x.service.ts';
 
 /**
  * One intake for every channel (issue 11 §1). A message is stored raw and committed before
@@ -75,6 +77,16 @@ export async function storeInbound(db: Queryable, input: InboundInput): Promise<
 /** Handles one stored message, once. Returns what it came to, or null when it was handled already (or failed, and stays pending). */
 export async function processInbound(deps: AppDeps, id: number): Promise<Handled | null> {
   try {
+    // What a handler fetches from elsewhere (a chat's photo) is fetched before its transaction
+    // opens: no transaction waits on the network.
+    const [pending] = await deps.db.query<InboundRow>(
+      `SELECT id, channel, gateway, message_id, sender, receiver, text, raw, received_at, status, attempts
+         FROM inbound_messages WHERE id = $1 AND status = 'pending'`,
+      [id],
+    );
+    if (!pending) return null;
+    const channelHandler = handlerFor(pending);
+    const prepared = channelHandler.prepare ? await channelHandler.prepare(deps, pending) : undefined;
     const handled = await deps.db.transaction(async (tx) => {
       const [m] = await tx.query<InboundRow>(
         `SELECT id, channel, gateway, message_id, sender, receiver, text, raw, received_at, status, attempts
@@ -85,7 +97,7 @@ export async function processInbound(deps: AppDeps, id: number): Promise<Handled
       // The services file reports and replies in their own transactions: here those become
       // savepoints of this one, so the message's status commits with what it caused.
       const joined: AppDeps = { ...deps, db: joinTransaction(deps.db, tx) };
-      const result = await handlerFor(m)(joined, tx, m);
+      const result = await channelHandler.handle(joined, tx, m, prepared);
       await tx.query(
         `UPDATE inbound_messages
             SET status = $2, outcome = $3, reason = $4, report_id = COALESCE($5, report_id), user_id = COALESCE($6, user_id),
@@ -111,18 +123,30 @@ export async function processInbound(deps: AppDeps, id: number): Promise<Handled
   }
 }
 
-type Handler = (deps: AppDeps, tx: Tx, m: InboundRow) => Promise<Handled>;
+interface ChannelHandler {
+  /** Outside any transaction: what the handling needs from elsewhere; a throw leaves the message pending. */
+  prepare?: (deps: AppDeps, m: InboundRow) => Promise<unknown>;
+  handle: (deps: AppDeps, tx: Tx, m: InboundRow, prepared: unknown) => Promise<Handled>;
+}
 
-function handlerFor(m: InboundRow): Handler {
+function handlerFor(m: InboundRow): ChannelHandler {
   switch (m.channel) {
     case 'sms':
-      return handleSms;
+      return { handle: handleSms };
     case 'email':
-      return handleEmail;
+      return { handle: handleEmail };
     case 'open311':
-      return handleOpen311;
+      return { handle: handleOpen311 };
+    case 'whatsapp':
+    case 'telegram':
+      return {
+        prepare: prepareChat,
+        handle: (deps, tx, row, prepared) => handleChat(deps, tx, row, prepared as Awaited<ReturnType<typeof prepareChat>>),
+      };
+    case 'x':
+      return { handle: handleX };
     default:
-      return async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` });
+      return { handle: async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` }) };
   }
 }
 
@@ -163,6 +187,32 @@ export async function receiveInbound(
     return { ...stored, handled: null };
   }
   return { ...stored, handled: await bounded(() => processInbound(deps, stored.id)) };
+}
+
+/**
+ * A webhook that carries several messages (WhatsApp batches them): every one is stored before any
+ * is handled, then the new ones are handled in the order they came, so a photo sent just before
+ * its words is waiting when the words are read.
+ */
+export async function receiveInboundBatch(
+  deps: AppDeps,
+  inputs: InboundInput[],
+): Promise<{ id: number; duplicate: boolean; handled: Handled | null }[]> {
+  const stored: { id: number; duplicate: boolean }[] = [];
+  for (const input of inputs) stored.push(await storeInbound(deps.db, input));
+  const results: { id: number; duplicate: boolean; handled: Handled | null }[] = [];
+  for (const [i, s] of stored.entries()) {
+    if (s.duplicate) {
+      deps.logger?.info(
+        { inboundId: s.id, channel: inputs[i]!.channel, gateway: inputs[i]!.gateway },
+        'inbound message delivered again; kept once',
+      );
+      results.push({ ...s, handled: null });
+    } else {
+      results.push({ ...s, handled: await bounded(() => processInbound(deps, s.id)) });
+    }
+  }
+  return results;
 }
 
 /**

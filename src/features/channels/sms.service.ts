@@ -188,7 +188,7 @@ function exampleFor(command: KeywordRow['command']): string {
   return '<nomor>';
 }
 
-async function statusText(deps: AppDeps, reporter: Principal | null, trackingId: string): Promise<string> {
+export async function statusText(deps: AppDeps, reporter: Principal | null, trackingId: string): Promise<string> {
   // The sender's own report in full; anyone else's only as the public sees it (a secret or
   // unverified report is "not found" to them, exactly as on the portal).
   const report = await getReportWithClocks(deps, reporter, trackingId);

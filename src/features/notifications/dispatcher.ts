@@ -11,8 +11,9 @@ import {
   renewOutboxLease,
   rescheduleOutbox,
 } from './notifications.repository.ts';
-import type { OutboxChannel, SmsTransport } from './outbox.ts';
-import { renderMessage, renderSms } from './templates.ts';
+import { chatAddressOf } from './lifecycle.ts';
+import type { ChatTransport, OutboxChannel, SmsTransport } from './outbox.ts';
+import { renderChat, renderMessage, renderSms } from './templates.ts';
 
 export interface DispatchDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface DispatchDeps {
   email: EmailTransport | null;
   /** null or absent: SMS is off (no gateway configured), and SMS rows wait in the outbox until it is on. */
   sms?: SmsTransport | null;
+  /** null or absent: X, WhatsApp and Telegram are all off; chat rows of a platform that is off wait for it. */
+  chat?: ChatTransport | null;
 }
 
 export interface DispatchResult {
@@ -43,16 +46,25 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 
 export const SMTP_NOT_CONFIGURED = 'smtp not configured';
 
-// The channels this dispatcher delivers: SMS once a gateway is configured. Chat and webhook rows
-// stay pending for their own senders.
-const channelsOf = (deps: DispatchDeps): OutboxChannel[] => (deps.sms ? ['in_app', 'email', 'sms'] : ['in_app', 'email']);
+// The channels this dispatcher delivers: SMS once a gateway is configured, chat once a platform
+// is. Webhook rows stay pending for their own sender.
+function channelsOf(deps: DispatchDeps): OutboxChannel[] {
+  const channels: OutboxChannel[] = ['in_app', 'email'];
+  if (deps.sms) channels.push('sms');
+  if (deps.chat && deps.chat.platforms.length > 0) channels.push('chat');
+  return channels;
+}
+
+/** SMS and chat messages are awaited on a phone; they are sent several at a time and retried within seconds. */
+const isConversational = (channel: OutboxChannel) => channel === 'sms' || channel === 'chat';
 
 /**
  * The wait before the next try after a failed attempt: 1, 2, 4 … minutes, at most an hour. Eight
  * attempts span about two hours, long enough to ride out a mail server restart or a short outage.
+ * SMS and chat start at 5 seconds: a gateway or platform that hiccups is tried again at once.
  */
 export function retryDelayMs(attempt: number, channel: OutboxChannel = 'email'): number {
-  return Math.min((channel === 'sms' ? FIRST_SMS_RETRY_MS : FIRST_RETRY_MS) * 2 ** Math.max(0, attempt - 1), LONGEST_RETRY_MS);
+  return Math.min((isConversational(channel) ? FIRST_SMS_RETRY_MS : FIRST_RETRY_MS) * 2 ** Math.max(0, attempt - 1), LONGEST_RETRY_MS);
 }
 
 /**
@@ -74,7 +86,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
 
   const leased = await deps.db.transaction(async (tx) => {
     const now = deps.now();
-    const rows = await lockDueOutbox(tx, channelsOf(deps), now, batchSize);
+    const rows = await lockDueOutbox(tx, channelsOf(deps), now, batchSize, deps.chat?.platforms ?? []);
     const inApp: NewNotification[] = [];
     const toSend: OutboxRow[] = [];
     const failures = new Map<string, number[]>();
@@ -91,6 +103,8 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
         inApp.push({ outboxId: row.id, userId: row.recipient_user_id, template: row.template, title, body, trackingId });
       } else if (row.channel === 'email' && !deps.email) {
         fail(row, SMTP_NOT_CONFIGURED);
+      } else if (row.channel === 'chat' && !chatAddressOf(row.payload?.chat)) {
+        fail(row, 'chat message without a platform and chat id in its payload');
       } else if (!row.recipient_address) {
         fail(row, `${row.channel} message without a recipient address`);
       } else if (row.attempts >= MAX_ATTEMPTS) {
@@ -116,22 +130,22 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
   const count = (outcome: keyof DispatchResult | 'skipped') => {
     if (outcome !== 'skipped') result[outcome] += 1;
   };
-  // SMS go to the gateway several at a time (a gateway takes thousands a second; one at a time,
-  // the round trips would cap a burst of replies well below the rate citizens send). Email stays
-  // one at a time, as SMTP servers prefer.
-  const sms = leased.filter((l) => l.row.channel === 'sms');
+  // SMS and chat messages go out several at a time (a gateway takes thousands a second; one at a
+  // time, the round trips would cap a burst of replies well below the rate citizens send). Email
+  // stays one at a time, as SMTP servers prefer.
+  const quick = leased.filter((l) => isConversational(l.row.channel));
   let next = 0;
   const worker = async () => {
-    while (next < sms.length) {
-      const { row, attempt } = sms[next++]!;
-      count(await sendSms(deps, row, attempt, leasedAt));
+    while (next < quick.length) {
+      const { row, attempt } = quick[next++]!;
+      count(await (row.channel === 'sms' ? sendSms(deps, row, attempt, leasedAt) : sendChat(deps, row, attempt, leasedAt)));
     }
   };
-  const smsDone = Promise.all(Array.from({ length: Math.min(SMS_CONCURRENCY, sms.length) }, worker));
+  const quickDone = Promise.all(Array.from({ length: Math.min(SMS_CONCURRENCY, quick.length) }, worker));
   for (const { row, attempt } of leased) {
-    if (row.channel !== 'sms') count(await sendEmail(deps, row, attempt));
+    if (!isConversational(row.channel)) count(await sendEmail(deps, row, attempt));
   }
-  await smsDone;
+  await quickDone;
   return result;
 }
 
@@ -205,9 +219,30 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow, attempt: number, leas
   }
 }
 
+async function sendChat(deps: DispatchDeps, row: OutboxRow, attempt: number, leasedAt: number): Promise<keyof DispatchResult | 'skipped'> {
+  if (
+    Date.now() - leasedAt > LEASE_MS / 2 &&
+    !(await renewOutboxLease(deps.db, row.id, attempt, new Date(deps.now().getTime() + LEASE_MS)))
+  ) {
+    return 'skipped';
+  }
+  const to = chatAddressOf(row.payload.chat)!;
+  const text = renderChat(row.template, row.payload, to.platform);
+  try {
+    const sent = await deps.chat!.send({ outboxId: row.id, attempt, to, text });
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
+    return 'delivered';
+  } catch (err) {
+    return retryOrFail(deps, row, attempt, err);
+  }
+}
+
 async function retryOrFail(deps: DispatchDeps, row: OutboxRow, attempt: number, err: unknown): Promise<keyof DispatchResult | 'skipped'> {
   const error = describeError(err, attempt);
-  if (attempt >= MAX_ATTEMPTS) {
+  // A chat platform said no for good (the user blocked the bot, the chat does not exist): another
+  // try changes nothing. Email keeps its retries whatever nodemailer calls permanent (issue 6).
+  const refusedForGood = row.channel === 'chat' && (err as { permanent?: unknown })?.permanent === true;
+  if (attempt >= MAX_ATTEMPTS || refusedForGood) {
     return (await failOutbox(deps.db, [row.id], error, attempt)) > 0 ? 'failed' : 'skipped';
   }
   const retryAt = new Date(deps.now().getTime() + retryDelayMs(attempt, row.channel));

@@ -1,6 +1,14 @@
 import type { Queryable } from '../../db/db.ts';
 import { formatInstant } from '../../domain/calendar.ts';
-import { type Recipient, type UserMessage, emailGroupOf, messagesFor } from './outbox.ts';
+import {
+  CHAT_PLATFORMS,
+  type ChatAddress,
+  type ChatPlatform,
+  type Recipient,
+  type UserMessage,
+  emailGroupOf,
+  messagesFor,
+} from './outbox.ts';
 
 /**
  * Who hears about each event on a report's timeline, and what they are told: one table, so that
@@ -8,7 +16,8 @@ import { type Recipient, type UserMessage, emailGroupOf, messagesFor } from './o
  * (a user's action, the sweep, the Ombudsman).
  *
  * Two kinds of message come out of it. The reporter's go on the channel the report came by (SMS
- * for a report sent by SMS, email otherwise, and always in-app) and may carry the body's words
+ * for a report sent by SMS; back on X, WhatsApp or Telegram for a report from there; email
+ * otherwise, and always in-app) and may carry the body's words
  * (the question, the follow-up, the answer). Staff messages carry only what a staff reader of the
  * report may see and never anything of the reporter: not a name, a contact or the reporter's own
  * words, so an anonim reporter is never named to a body by a message.
@@ -126,11 +135,15 @@ export interface ReportFacts {
   appealed_at: Date | null;
   reply_due_at: Date | null;
   reply_time_zone: string | null;
+  /** For a report from X, WhatsApp or Telegram: the chat it came from (reports.channel_message.chat). */
+  channel_chat: ChatAddress | null;
 }
 
 interface UserRow extends Recipient {
   role: string;
   phone: string | null;
+  /** The reporter's chat on the report's platform, while the identity is still theirs (only read for the reporter). */
+  chat?: ChatAddress | null;
 }
 
 /** Where a report lives for its reporter (the citizen portal) and for staff (the back office). */
@@ -169,7 +182,7 @@ export async function notifyEvent(
           user_id: user.id,
           address: m.recipientAddress,
           template: notice.template,
-          payload,
+          payload: m.chat ? { ...payload, chat: m.chat } : payload,
           key: m.idempotencyKey,
         });
       }
@@ -197,7 +210,14 @@ interface OutboxRow {
 }
 
 /** The facts of a report just filed, from what its filer holds: nobody handles it yet. */
-export function filedReportFacts(r: { id: number; trackingId: string; title: string; reporterId: number; channel: string }): ReportFacts {
+export function filedReportFacts(r: {
+  id: number;
+  trackingId: string;
+  title: string;
+  reporterId: number;
+  channel: string;
+  channelMessage?: Record<string, unknown> | null;
+}): ReportFacts {
   return {
     id: r.id,
     tracking_id: r.trackingId,
@@ -215,14 +235,26 @@ export function filedReportFacts(r: { id: number; trackingId: string; title: str
     appealed_at: null,
     reply_due_at: null,
     reply_time_zone: null,
+    channel_chat: chatAddressOf(r.channelMessage?.chat),
   };
 }
 
+/** A chat address read back from a report's channel_message (jsonb written by any version): checked, never trusted. */
+export function chatAddressOf(value: unknown): ChatAddress | null {
+  if (value === null || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  if (!CHAT_PLATFORMS.includes(v.platform as ChatPlatform) || typeof v.chatId !== 'string' || v.chatId === '') return null;
+  return { platform: v.platform as ChatPlatform, chatId: v.chatId, replyTo: typeof v.replyTo === 'string' ? v.replyTo : null };
+}
+
+const isChatChannel = (channel: string): channel is ChatPlatform => CHAT_PLATFORMS.includes(channel as ChatPlatform);
+
 async function reportFacts(tx: Queryable, reportId: number): Promise<ReportFacts | null> {
-  const rows = await tx.query<ReportFacts>(
+  const rows = await tx.query<ReportFacts & { channel_chat: unknown }>(
     `SELECT r.id, r.tracking_id, r.title, r.reporter_id, r.channel, r.body_id, b.name AS body_name,
             r.unit_id, un.name AS unit_name, r.ombudsman_body_id, ob.name AS ombudsman_name,
-            r.archive_reason, r.is_public, r.appealed_at, rw.due_at AS reply_due_at, rw.time_zone AS reply_time_zone
+            r.archive_reason, r.is_public, r.appealed_at, rw.due_at AS reply_due_at, rw.time_zone AS reply_time_zone,
+            r.channel_message->'chat' AS channel_chat
        FROM reports r
        LEFT JOIN bodies b ON b.id = r.body_id
        LEFT JOIN bodies un ON un.id = r.unit_id
@@ -234,7 +266,8 @@ async function reportFacts(tx: Queryable, reportId: number): Promise<ReportFacts
       WHERE r.id = $1`,
     [reportId],
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  return row ? { ...row, channel_chat: chatAddressOf(row.channel_chat) } : null;
 }
 
 // A number an SMS came from (channel_identities) is proven, so it is where SMS go; the account's own
@@ -260,10 +293,37 @@ async function unitOfficersOr(tx: Queryable, facts: ReportFacts): Promise<UserRo
   return adminsOfBody(tx, facts.body_id);
 }
 
+/**
+ * The reporter, and for a report from a chat platform the chat to answer on: the one the report
+ * came from while that identity is still the reporter's (an unlinked identity hears nothing more),
+ * else another of theirs on the same platform. On X, a reply hangs under the report's own tweet.
+ */
+async function reporterOf(tx: Queryable, facts: ReportFacts): Promise<UserRow[]> {
+  if (!isChatChannel(facts.channel)) return usersWhere(tx, 'id = $1', [facts.reporter_id]);
+  const from = facts.channel_chat?.platform === facts.channel ? facts.channel_chat : null;
+  const rows = await tx.query<UserRow & { chat_handle: string | null }>(
+    `SELECT ${USER_COLUMNS},
+            (SELECT ci.handle FROM channel_identities ci WHERE ci.user_id = users.id AND ci.channel = $2
+              ORDER BY (ci.handle IS NOT DISTINCT FROM $3::text) DESC, ci.id LIMIT 1) AS chat_handle
+       FROM users WHERE disabled_at IS NULL AND id = $1`,
+    [facts.reporter_id, facts.channel, from?.chatId ?? null],
+  );
+  return rows.map(({ chat_handle, ...user }) => ({
+    ...user,
+    chat: chat_handle
+      ? {
+          platform: facts.channel as ChatPlatform,
+          chatId: chat_handle,
+          replyTo: chat_handle === from?.chatId ? (from.replyTo ?? null) : null,
+        }
+      : null,
+  }));
+}
+
 async function audience(tx: Queryable, to: Audience, facts: ReportFacts, event: TimelineEventNotice): Promise<UserRow[]> {
   switch (to) {
     case 'reporter':
-      return usersWhere(tx, 'id = $1', [facts.reporter_id]);
+      return reporterOf(tx, facts);
     case 'body_admins':
       return adminsOfBody(tx, facts.body_id);
     case 'holder':
@@ -282,12 +342,13 @@ async function audience(tx: Queryable, to: Audience, facts: ReportFacts, event: 
 
 /**
  * The reporter's messages: in-app always, and on the channel the report came by: an SMS to the
- * account's number for a report sent by SMS, else an email (unless they opted out of that group).
- * A reporter without that contact gets the other one, so nobody who gave a way to reach them is
- * left unheard. SMS and chat rows wait in the outbox for their senders (the channels issue).
+ * account's number for a report sent by SMS, a chat message back on X, WhatsApp or Telegram for a
+ * report from there, else an email (unless they opted out of that group). A reporter without that
+ * contact gets the other one, so nobody who gave a way to reach them is left unheard. SMS and chat
+ * rows wait in the outbox until their sender is configured.
  */
 export function reporterMessages(
-  user: Recipient & { phone: string | null },
+  user: Recipient & { phone: string | null; chat?: ChatAddress | null },
   key: string,
   template: string,
   channel: string,
@@ -302,16 +363,19 @@ export function reporterMessages(
   const emailOk = user.email !== null && !(group !== null && (user.email_opt_out ?? []).includes(group));
   const sms = user.phone ? { channel: 'sms' as const, address: user.phone } : null;
   const email = emailOk ? { channel: 'email' as const, address: user.email! } : null;
-  const preferred = channel === 'sms' ? (sms ?? email) : (email ?? (user.email === null ? sms : null));
+  const chat = user.chat && user.chat.platform === channel ? { channel: 'chat' as const, address: `${channel}:${user.chat.chatId}` } : null;
+  const fallback = email ?? (user.email === null ? sms : null);
+  const preferred = channel === 'sms' ? (sms ?? email) : isChatChannel(channel) ? (chat ?? fallback) : fallback;
   if (!preferred) return [inApp];
   return [
     inApp,
-    // the row type allows sms: the outbox keeps every channel, and each sender takes its own
+    // the row type allows sms and chat: the outbox keeps every channel, and each sender takes its own
     {
       channel: preferred.channel as UserMessage['channel'],
       recipientUserId: user.id,
       recipientAddress: preferred.address,
       idempotencyKey: `${key}:${preferred.channel}:${user.id}`,
+      ...(preferred.channel === 'chat' && user.chat ? { chat: user.chat } : {}),
     },
   ];
 }

@@ -26,16 +26,24 @@ const OUTBOX_COLUMNS =
  * SKIP LOCKED lets several dispatchers claim side by side, each getting different rows.
  * A claimed row's available_at is never in the future, so both cases use the pending index.
  */
-export async function lockDueOutbox(tx: Queryable, channels: OutboxChannel[], now: Date, limit: number): Promise<OutboxRow[]> {
+export async function lockDueOutbox(
+  tx: Queryable,
+  channels: OutboxChannel[],
+  now: Date,
+  limit: number,
+  /** Chat rows only for these platforms (the configured ones); the others wait. */
+  chatPlatforms: readonly string[] = [],
+): Promise<OutboxRow[]> {
   return tx.query<OutboxRow>(
     `SELECT ${OUTBOX_COLUMNS} FROM outbox
      WHERE status IN ('pending', 'sending') AND available_at <= $2
        AND (status = 'pending' OR locked_until < $2)
        AND channel = ANY($1::text[])
+       AND (channel <> 'chat' OR payload->'chat'->>'platform' = ANY($4::text[]))
      ORDER BY available_at, id
      LIMIT $3
      FOR UPDATE SKIP LOCKED`,
-    [channels, now, limit],
+    [channels, now, limit, chatPlatforms],
   );
 }
 

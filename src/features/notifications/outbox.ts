@@ -22,6 +22,39 @@ export interface SmsTransport {
   send(message: SmsMessage): Promise<{ id: string; segments: number }>;
 }
 
+export type ChatPlatform = 'x' | 'whatsapp' | 'telegram';
+export const CHAT_PLATFORMS: readonly ChatPlatform[] = ['x', 'whatsapp', 'telegram'];
+
+/**
+ * Where a chat message goes, kept in the outbox row's payload (`payload.chat`): the platform, the
+ * chat on it (an X user id, a WhatsApp wa_id, a Telegram chat id), and the message it answers
+ * (the tweet a reply tweet hangs under; the message a WhatsApp or Telegram reply quotes).
+ */
+export interface ChatAddress {
+  platform: ChatPlatform;
+  chatId: string;
+  replyTo?: string | null;
+}
+
+/** One chat message as the outbox hands it to its platform (features/channels/chat-senders.ts). */
+export interface ChatMessage {
+  outboxId: number;
+  attempt: number;
+  to: ChatAddress;
+  text: string;
+}
+
+export interface ChatTransport {
+  /** The platforms configured: rows for another wait in the outbox until it is on. */
+  readonly platforms: readonly ChatPlatform[];
+  /**
+   * Hands one message to its platform; resolves with the platform's id for it. Throws when it was
+   * not taken; an error with `permanent: true` (the user blocked the bot, the text is refused) is
+   * not tried again.
+   */
+  send(message: ChatMessage): Promise<{ id: string }>;
+}
+
 export interface OutboundMessage {
   channel: OutboxChannel;
   recipientUserId?: number | null;
@@ -70,6 +103,8 @@ export interface UserMessage {
   recipientUserId: number;
   recipientAddress: string | null;
   idempotencyKey: string;
+  /** For a chat message: where on the platform it goes (added to the row's payload). */
+  chat?: ChatAddress;
 }
 
 /** The groups of messages a user may choose not to get by email (in-app ones always arrive). */

@@ -726,3 +726,56 @@ export function renderSms(template: string, payload: Record<string, unknown>): s
   const hint = tracking && SMS_HINTS[template] ? ` ${SMS_HINTS[template](tracking)}.` : '';
   return fitSegments(toGsmFriendly(`${indonesian}${hint}${english ? ` / ${english}` : ''}`), SMS_MAX_SEGMENTS);
 }
+
+/** What a chat reporter can send back to each message, as the chat flow reads it (channels/chat.service.ts). */
+const CHAT_HINTS: Record<string, string> = {
+  'report.received':
+    'Foto dan lokasi boleh dikirim menyusul; pesan berikutnya di sini ditambahkan ke laporan ini. ' +
+    'Kirim CEK untuk status, LAPOR <isi> untuk laporan baru.',
+  'report.on_hold': 'Balas di sini dengan keterangan yang diminta.',
+  'report.answered': 'Kirim TERIMA bila selesai, atau BALAS <pesan> bila belum.',
+  'report.auto_closed': 'Beri nilai: NILAI <1-5>.',
+};
+
+/** The longest text each platform takes in one message. */
+export const CHAT_TEXT_LIMITS = { x: 280, whatsapp: 4096, telegram: 4096 } as const;
+/** X counts every link as this many characters, whatever its length (t.co). */
+const X_LINK_LENGTH = 23;
+
+/**
+ * The same message for a chat: on WhatsApp and Telegram the Indonesian text, what to send back,
+ * the English text and the link, in one message of at most 4096 characters. On X every reply is
+ * public, so it carries the message's bilingual title and the link only — never the body's words
+ * (the question, the answer), which the reporter reads on the portal. A command's own reply
+ * (`chat.reply`) is sent as written.
+ */
+export function renderChat(template: string, payload: Record<string, unknown>, platform: keyof typeof CHAT_TEXT_LIMITS): string {
+  const p: Record<string, unknown> = payload !== null && typeof payload === 'object' ? payload : {};
+  const limit = CHAT_TEXT_LIMITS[platform];
+  if (template === 'chat.reply') {
+    const text = typeof p.text === 'string' && p.text.trim() !== '' ? p.text.trim() : 'LAPOR!';
+    return platform === 'x' ? fitTweet(text, null) : cutAt(text, limit);
+  }
+  const { title, body } = renderMessage(template, p);
+  const link = textOf(p.link);
+  if (platform === 'x') return fitTweet(title, link);
+  const [indonesian = '', ...rest] = body.split('\n\n');
+  const hint = CHAT_HINTS[template] ? ` ${CHAT_HINTS[template]}` : '';
+  return cutAt([`${indonesian.trim()}${hint}`, ...rest].join('\n\n'), limit);
+}
+
+/** At most `limit` characters (code points), cut at a word with "…". */
+function cutAt(text: string, limit: number): string {
+  const chars = [...text];
+  if (chars.length <= limit) return text;
+  const cut = chars.slice(0, limit - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${space > limit / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+/** A tweet of the text and the link, within X's 280 characters (a link counts as 23). */
+function fitTweet(text: string, link: string | null): string {
+  const room = CHAT_TEXT_LIMITS.x - (link ? X_LINK_LENGTH + 1 : 0);
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return link ? `${cutAt(flat, room)} ${link}` : cutAt(flat, room);
+}

@@ -32,6 +32,12 @@ export interface SubmitInput {
   secret: boolean;
   /** web and mobile from the API; the channel intake files the others (sms, …). */
   channel: (typeof CHANNELS)[number];
+  /**
+   * The raw message a channel report came from (its sender, the gateway's id…), readable by the
+   * reporter and national admins only. Written with the report, so its receipt can answer in the
+   * same chat (`chat`: the platform and chat id, and on X the tweet to reply under).
+   */
+  channelMessage?: Record<string, unknown> | null;
 }
 
 export interface ListFilters {
@@ -117,6 +123,7 @@ export async function submitReport(
           title: input.title,
           reporterId: principal.userId,
           channel: input.channel,
+          channelMessage: input.channelMessage ?? null,
         }),
       );
       return { reportId: report.id, trackingId: report.tracking_id };
@@ -138,8 +145,8 @@ async function insertWithFreshTrackingId(
     const rows = await db.query<{ id: number; tracking_id: string }>(
       `INSERT INTO reports (tracking_id, classification, title, body, incident_date, region_code, latitude, longitude,
                             category_id, suggested_body_id, is_anonymous, is_secret, status, reporter_id, channel,
-                            created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', $13, $14, $15, $15)
+                            channel_message, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', $13, $14, $16, $15, $15)
        ON CONFLICT (tracking_id) DO NOTHING
        RETURNING id, tracking_id`,
       [
@@ -158,6 +165,7 @@ async function insertWithFreshTrackingId(
         principal.userId,
         input.channel,
         now,
+        input.channelMessage ? JSON.stringify(input.channelMessage) : null,
       ],
     );
     if (rows[0]) return rows[0];
