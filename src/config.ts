@@ -68,6 +68,11 @@ export interface Config {
   kannelDlrUrl: string;
   /** The report form's optional map: its tiles, and the credit they require; null: no map, the plain fields only. */
   map: MapConfig | null;
+  /**
+   * Local apps' webhooks may point at private, loopback and link-local addresses (tests, a lab).
+   * Off in production: a webhook URL must not reach the server's own network (SSRF).
+   */
+  webhookAllowPrivate: boolean;
 }
 
 export interface MapConfig {
@@ -294,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kannelIncomingKey: env.KANNEL_INCOMING_KEY?.trim() || null,
     kannelDlrUrl: '',
     map: readMapConfig(env, problems),
+    webhookAllowPrivate: readBool(env, 'WEBHOOK_ALLOW_PRIVATE', false, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
   for (const [name, value] of [

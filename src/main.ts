@@ -10,6 +10,7 @@ import { assertNodeVersion } from './runtime.ts';
 import { createEmailTransport } from './features/notifications/email.ts';
 import { drainOutbox, startWorker } from './worker.ts';
 import { createKannelTransport } from './features/channels/kannel.ts';
+import { createWebhookTransport } from './features/integration/webhook-sender.ts';
 import { replayPending } from './features/channels/intake.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
 import { createLogger } from './logger.ts';
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const email = createEmailTransport(config);
   const sms = createKannelTransport(config);
-  const dispatchDeps = { db, now: () => new Date(), email, sms };
+  const webhook = createWebhookTransport({ db, config, now: () => new Date() });
+  const dispatchDeps = { db, now: () => new Date(), email, sms, webhook };
   const pump = createOutboxPump(
     () => drainOutbox(dispatchDeps),
     (err) => logger.error({ err: { message: (err as Error).message } }, 'outbox run failed'),

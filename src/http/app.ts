@@ -8,6 +8,8 @@ import { registerAccountRoutes } from '../features/accounts/accounts.routes.ts';
 import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
 import { registerInboundRoutes } from '../features/channels/inbound.routes.ts';
 import { registerKannelRoutes } from '../features/channels/kannel.routes.ts';
+import { registerIntegrationAdminRoutes } from '../features/integration/integration-admin.routes.ts';
+import { registerIntegrationRoutes } from '../features/integration/integration.routes.ts';
 import { registerBodyAdminRoutes } from '../features/bodies/bodies.routes.ts';
 import { registerCategoryAdminRoutes } from '../features/categories/categories.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
@@ -30,6 +32,7 @@ import { registerReporterPages } from '../web/reporter.routes.ts';
 import { registerOfficeRoutes } from '../web/office.routes.ts';
 import { registerOfficeAdminRoutes } from '../web/office-admin.routes.ts';
 import { registerOfficeInboundRoutes } from '../web/office-inbound.routes.ts';
+import { registerOfficeIntegrationRoutes } from '../web/office-integration.routes.ts';
 import { registerScriptRoutes } from '../web/script.routes.ts';
 import { isApiPath } from './paths.ts';
 
@@ -94,6 +97,8 @@ export function createApp(deps: AppDeps): App {
   registerAuditRoutes(app, deps);
   registerKannelRoutes(app, deps);
   registerInboundRoutes(app, deps);
+  registerIntegrationRoutes(app, deps);
+  registerIntegrationAdminRoutes(app, deps);
   registerBodyAdminRoutes(app, deps);
   registerCategoryAdminRoutes(app, deps);
   registerAccountPages(app, deps);
@@ -102,6 +107,7 @@ export function createApp(deps: AppDeps): App {
   registerOfficeRoutes(app, deps);
   registerOfficeAdminRoutes(app, deps);
   registerOfficeInboundRoutes(app, deps);
+  registerOfficeIntegrationRoutes(app, deps);
   registerScriptRoutes(app);
   registerPortalRoutes(app, deps);
 

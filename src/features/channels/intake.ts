@@ -1,5 +1,6 @@
 import { joinTransaction, type Queryable } from '../../db/db.ts';
 import type { AppDeps } from '../../deps.ts';
+import { handleIntegrationPush } from './integration.service.ts';
 import { handleSms } from './sms.service.ts';
 
 /**
@@ -115,6 +116,8 @@ function handlerFor(m: InboundRow): Handler {
   switch (m.channel) {
     case 'sms':
       return handleSms;
+    case 'integration':
+      return handleIntegrationPush;
     default:
       return async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` });
   }
@@ -141,6 +144,15 @@ async function bounded<T>(fn: () => Promise<T>): Promise<T> {
     if (next) next();
     else handling -= 1;
   }
+}
+
+/**
+ * Handles one stored message within the bound, and waits for it: a message another request is
+ * handling is answered once that one is done (its row is locked until then), and one still
+ * pending is handled here. Returns null when it was handled already.
+ */
+export function processStored(deps: AppDeps, id: number): Promise<Handled | null> {
+  return bounded(() => processInbound(deps, id));
 }
 
 /** Stores a message, then handles it. A duplicate is not handled again. */

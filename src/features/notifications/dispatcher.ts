@@ -11,7 +11,7 @@ import {
   renewOutboxLease,
   rescheduleOutbox,
 } from './notifications.repository.ts';
-import type { OutboxChannel, SmsTransport } from './outbox.ts';
+import type { OutboxChannel, SmsTransport, WebhookTransport } from './outbox.ts';
 import { renderMessage, renderSms } from './templates.ts';
 
 export interface DispatchDeps {
@@ -21,6 +21,8 @@ export interface DispatchDeps {
   email: EmailTransport | null;
   /** null or absent: SMS is off (no KANNEL_SENDSMS_URL), and SMS rows wait in the outbox until it is on. */
   sms?: SmsTransport | null;
+  /** null or absent: webhook rows wait in the outbox (a process without the integration sender). */
+  webhook?: WebhookTransport | null;
 }
 
 export interface DispatchResult {
@@ -43,9 +45,14 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 
 export const SMTP_NOT_CONFIGURED = 'smtp not configured';
 
-// The channels this dispatcher delivers: SMS once a gateway is configured. Chat and webhook rows
-// stay pending for their own senders.
-const channelsOf = (deps: DispatchDeps): OutboxChannel[] => (deps.sms ? ['in_app', 'email', 'sms'] : ['in_app', 'email']);
+// The channels this dispatcher delivers: SMS once a gateway is configured, webhooks once their
+// sender is given. Chat rows stay pending for their own sender.
+const channelsOf = (deps: DispatchDeps): OutboxChannel[] => [
+  'in_app',
+  'email',
+  ...(deps.sms ? (['sms'] as const) : []),
+  ...(deps.webhook ? (['webhook'] as const) : []),
+];
 
 /**
  * The wait before the next try after a failed attempt: 1, 2, 4 … minutes, at most an hour. Eight
@@ -128,15 +135,50 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
     }
   };
   const smsDone = Promise.all(Array.from({ length: Math.min(SMS_CONCURRENCY, sms.length) }, worker));
+  // Webhooks go to many receivers, some slow (each has WEBHOOK_TIMEOUT_MS): a few at a time, so
+  // one slow app does not hold up the others.
+  const hooks = leased.filter((l) => l.row.channel === 'webhook');
+  let nextHook = 0;
+  const hookWorker = async () => {
+    while (nextHook < hooks.length) {
+      const { row, attempt } = hooks[nextHook++]!;
+      count(await sendWebhook(deps, row, attempt));
+    }
+  };
+  const hooksDone = Promise.all(Array.from({ length: Math.min(WEBHOOK_CONCURRENCY, hooks.length) }, hookWorker));
   for (const { row, attempt } of leased) {
-    if (row.channel !== 'sms') count(await sendEmail(deps, row, attempt));
+    if (row.channel === 'email') count(await sendEmail(deps, row, attempt));
   }
   await smsDone;
+  await hooksDone;
   return result;
 }
 
 /** SMS handed to the gateway at once by one dispatcher run. */
 export const SMS_CONCURRENCY = 16;
+/** Webhooks delivered at once by one dispatcher run. */
+export const WEBHOOK_CONCURRENCY = 8;
+
+async function sendWebhook(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
+  // A delivery may wait for a slow receiver: the lease is renewed before each one, as for email.
+  if (!(await renewOutboxLease(deps.db, row.id, attempt, new Date(deps.now().getTime() + LEASE_MS)))) return 'skipped';
+  try {
+    const sent = await deps.webhook!.send({
+      outboxId: row.id,
+      attempt,
+      integratorId: row.recipient_user_id!,
+      url: row.recipient_address!,
+      payload: row.payload,
+    });
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
+    return 'delivered';
+  } catch (err) {
+    if ((err as { permanent?: unknown }).permanent === true) {
+      return (await failOutbox(deps.db, [row.id], describeError(err, attempt), attempt)) > 0 ? 'failed' : 'skipped';
+    }
+    return retryOrFail(deps, row, attempt, err);
+  }
+}
 
 async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
   const email = deps.email!;
