@@ -143,9 +143,9 @@ export async function upsertWebhook(
 ): Promise<WebhookRow> {
   const [row] = await db.query<WebhookRow>(
     `INSERT INTO integration_webhooks (integrator_id, url, secret, active, created_at, updated_at, updated_by)
-     VALUES ($1, $2, $3, true, $5, $5, $4)
+     VALUES ($1, $2, COALESCE($3::text, ''), true, $5, $5, $4)
      ON CONFLICT (integrator_id) DO UPDATE
-       SET url = EXCLUDED.url, secret = COALESCE($3, integration_webhooks.secret), active = true,
+       SET url = EXCLUDED.url, secret = COALESCE($3::text, integration_webhooks.secret), active = true,
            updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
      RETURNING integrator_id, url, secret, active, created_at, updated_at`,
     [w.integratorId, w.url, w.secret, w.by, w.at],

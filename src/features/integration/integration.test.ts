@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, type TestUser, startTestApp } from '../../../test/support/app.ts';
+import { describeOn } from '../../../test/support/engine.ts';
 import { PHOTO_IDENTITY, assertCleanJpeg, fixtureBytes, includesText } from '../../../test/support/files.ts';
 
 const PONTIANAK = 'pemkot-61.71';
@@ -52,7 +53,8 @@ async function makeKey(who: TestUser, appId: number, name = 'server produksi'): 
   return res.body.token as string;
 }
 
-const inboundCount = async () => (await t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages WHERE channel = 'integration'`))[0]!.n;
+const inboundCount = async () =>
+  (await t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages WHERE channel = 'integration'`))[0]!.n;
 
 before(async () => {
   t = await startTestApp();
@@ -156,7 +158,9 @@ describe('API keys: made, shown once, stored hashed, rotated and revoked by the 
 
   test('another body’s admin cannot see or manage the app (404); other roles are 403; a national admin manages any', async () => {
     const appId = gencil.principal.userId;
-    const keys = await t.deps.db.query<{ id: number }>('SELECT id FROM integration_keys WHERE integrator_id = $1 ORDER BY id LIMIT 1', [appId]);
+    const keys = await t.deps.db.query<{ id: number }>('SELECT id FROM integration_keys WHERE integrator_id = $1 ORDER BY id LIMIT 1', [
+      appId,
+    ]);
     for (const [method, path, json] of [
       ['GET', `/${appId}`, undefined],
       ['POST', `/${appId}/keys`, { name: 'x' }],
@@ -203,10 +207,15 @@ describe('pushing a report: stored raw through the intake, one report per extern
     assert.equal(res.body.status, 'submitted');
     assert.equal(res.headers.get('idempotent-replayed'), null);
 
-    const [m] = await t.deps.db.query<{ gateway: string; message_id: string; status: string; outcome: string; raw: Record<string, unknown> }>(
-      `SELECT gateway, message_id, status, outcome, raw FROM inbound_messages WHERE channel = 'integration' AND message_id = $1`,
-      [input.externalId],
-    );
+    const [m] = await t.deps.db.query<{
+      gateway: string;
+      message_id: string;
+      status: string;
+      outcome: string;
+      raw: Record<string, unknown>;
+    }>(`SELECT gateway, message_id, status, outcome, raw FROM inbound_messages WHERE channel = 'integration' AND message_id = $1`, [
+      input.externalId,
+    ]);
     assert.equal(m!.gateway, String(gencil.principal.userId));
     assert.equal(m!.status, 'processed');
     assert.equal(m!.outcome, 'report');
@@ -222,10 +231,13 @@ describe('pushing a report: stored raw through the intake, one report per extern
     assert.equal(r!.suggested_body_id, pontianak, 'by default the app’s own body');
     assert.equal(r!.channel_message.externalId, input.externalId);
     assert.ok(!JSON.stringify(r!.channel_message).includes('Siti'), 'the citizen is not on the report');
-    const [u] = await t.deps.db.query<{ role: string; name: string; email: string | null; phone: string | null; password_hash: string | null }>(
-      'SELECT role, name, email, phone, password_hash FROM users WHERE id = $1',
-      [r!.reporter_id],
-    );
+    const [u] = await t.deps.db.query<{
+      role: string;
+      name: string;
+      email: string | null;
+      phone: string | null;
+      password_hash: string | null;
+    }>('SELECT role, name, email, phone, password_hash FROM users WHERE id = $1', [r!.reporter_id]);
     assert.deepEqual(u, { role: 'reporter', name: CITIZEN.name, email: null, phone: null, password_hash: null });
     const [ci] = await t.deps.db.query<{ handle: string; details: Record<string, unknown> }>(
       `SELECT handle, details FROM channel_identities WHERE user_id = $1 AND channel = 'integration'`,
@@ -265,10 +277,10 @@ describe('pushing a report: stored raw through the intake, one report per extern
     const answers = await Promise.all(Array.from({ length: 6 }, () => push(gencilKey, input)));
     assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 201], answers.map((a) => a.text).join('\n'));
     assert.equal(new Set(answers.map((a) => a.body.trackingId)).size, 1);
-    const reports = await t.deps.db.query(
-      'SELECT 1 FROM integration_reports WHERE integrator_id = $1 AND external_id = $2',
-      [gencil.principal.userId, input.externalId],
-    );
+    const reports = await t.deps.db.query('SELECT 1 FROM integration_reports WHERE integrator_id = $1 AND external_id = $2', [
+      gencil.principal.userId,
+      input.externalId,
+    ]);
     assert.equal(reports.length, 1);
   });
 
@@ -308,7 +320,9 @@ describe('replies and attachments', () => {
     assert.equal(again.status, 200);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     const parallel = await Promise.all(
-      Array.from({ length: 4 }, () => t.request('POST', path, { token: gencilKey, json: { replyId: 'msg-2', message: 'Tambahan keterangan.' } })),
+      Array.from({ length: 4 }, () =>
+        t.request('POST', path, { token: gencilKey, json: { replyId: 'msg-2', message: 'Tambahan keterangan.' } }),
+      ),
     );
     assert.deepEqual(parallel.map((p) => p.status).sort(), [200, 200, 200, 201]);
     const events = await t.deps.db.query<{ message: string }>(
@@ -369,14 +383,20 @@ describe('replies and attachments', () => {
     const replyForm = new FormData();
     replyForm.set('reply', JSON.stringify({ replyId: 'foto-1', message: 'Ini foto terbaru.' }));
     replyForm.append('attachments', new File([fixtureBytes('document.pdf')], 'surat.pdf', { type: 'application/pdf' }));
-    const replied = await t.request('POST', `/api/v1/integration/reports/${input.externalId}/replies`, { token: gencilKey, form: replyForm });
+    const replied = await t.request('POST', `/api/v1/integration/reports/${input.externalId}/replies`, {
+      token: gencilKey,
+      form: replyForm,
+    });
     assert.equal(replied.status, 201, replied.text);
     assert.equal(replied.body.report.attachments, 2);
     // the same multipart reply again: one file, not two
     const replyAgain = new FormData();
     replyAgain.set('reply', JSON.stringify({ replyId: 'foto-1', message: 'Ini foto terbaru.' }));
     replyAgain.append('attachments', new File([fixtureBytes('document.pdf')], 'surat.pdf', { type: 'application/pdf' }));
-    const again = await t.request('POST', `/api/v1/integration/reports/${input.externalId}/replies`, { token: gencilKey, form: replyAgain });
+    const again = await t.request('POST', `/api/v1/integration/reports/${input.externalId}/replies`, {
+      token: gencilKey,
+      form: replyAgain,
+    });
     assert.equal(again.status, 200);
     assert.equal(again.body.report.attachments, 2);
   });
@@ -498,7 +518,10 @@ describe('pulling changes with a cursor', () => {
       if (!res.body.hasMore) break;
     }
     const types = seen.map((s) => s.event.type);
-    assert.ok(types.includes('submitted') && types.includes('verified') && types.includes('routed') && types.includes('followed_up'), types.join());
+    assert.ok(
+      types.includes('submitted') && types.includes('verified') && types.includes('routed') && types.includes('followed_up'),
+      types.join(),
+    );
     assert.ok(!seen.some((s) => s.event.message?.includes('internal')), 'staff-only notes are not changes');
     assert.equal(new Set(seen.map((s) => s.event.id)).size, seen.length, 'nothing twice');
     assert.deepEqual(
@@ -517,6 +540,57 @@ describe('pulling changes with a cursor', () => {
     assert.deepEqual(
       next.body.items.map((i: { event: { type: string } }) => i.event.type),
       ['followed_up'],
+    );
+  });
+});
+
+describeOn('postgres', 'the cursor and slow transactions', 'needs two transactions open at once (PostgreSQL)', () => {
+  test('a change committed late by a transaction that wrote it early is not passed over by the cursor', async () => {
+    const app = await t.user('integrator', PONTIANAK);
+    const key = await makeKey(agency, app.principal.userId);
+    const slow = await push(key, pushInput());
+    const fast = await push(key, pushInput());
+    const start = await t.request('GET', '/api/v1/integration/changes?limit=500', { token: key });
+    const cursor = start.body.nextCursor as string;
+    const [slowReport] = await t.deps.db.query<{ id: number }>('SELECT id FROM reports WHERE tracking_id = $1', [slow.body.trackingId]);
+
+    // A transaction writes an event of the first report and stays open; meanwhile another one
+    // writes an event of the second and commits. An event id cursor would hand out the second
+    // and move past the first for good.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const open = t.deps.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO report_events (report_id, at, type, actor_role, visibility, data) VALUES ($1, $2, 'slow_event', 'system', 'reporter', '{}')`,
+        [slowReport!.id, t.deps.now()],
+      );
+      written();
+      await held;
+    });
+    await wrote;
+    try {
+      const verified = await t.request('POST', `/api/v1/reports/${fast.body.trackingId}/verify`, {
+        token: agency.token,
+        json: { resolutionClass: 5 },
+      });
+      assert.equal(verified.status, 200, verified.text);
+      const during = await t.request('GET', `/api/v1/integration/changes?cursor=${cursor}`, { token: key });
+      assert.deepEqual(during.body.items, [], 'held back while an older transaction is open');
+      assert.equal(during.body.nextCursor, cursor);
+    } finally {
+      release();
+      await open;
+    }
+    const afterwards = await t.request('GET', `/api/v1/integration/changes?cursor=${cursor}`, { token: key });
+    assert.deepEqual(
+      afterwards.body.items.map((i: { event: { type: string } }) => i.event.type),
+      ['slow_event', 'verified'],
     );
   });
 });

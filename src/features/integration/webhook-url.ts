@@ -33,10 +33,10 @@ for (const [net, bits] of [
   BLOCKED.addSubnet(net, bits, 'ipv4');
 }
 for (const [net, bits] of [
-  ['::', 128],
+  // unspecified, loopback, and the old IPv4-compatible ::a.b.c.d
+  ['::', 96],
   ['::1', 128],
-  // IPv4-mapped and -translated addresses reach IPv4 hosts: refused whatever they map to
-  ['::ffff:0:0', 96],
+  // NAT64 addresses reach IPv4 hosts: refused whatever they map to (IPv4-mapped ones below)
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -53,6 +53,12 @@ for (const [net, bits] of [
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
+  // ::ffff:a.b.c.d (or ::ffff:7f00:1) is an IPv4 host: refused whatever it maps to. (A BlockList
+  // rule for ::ffff:0:0/96 would also match every plain IPv4 address.)
+  if (family === 6) {
+    const normal = URL.parse(`http://[${address}]/`)?.hostname.slice(1, -1);
+    if (normal === undefined || /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(normal)) return true;
+  }
   return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
