@@ -237,8 +237,6 @@ ${
 }
 ${pager(lang, `${BASE}/${app.id}`, params, page, deliveries.total)}
 <p><a href="${BASE}${langQuery(lang)}">${bi(lang, 'Kembali ke daftar aplikasi', 'Back to the apps')}</a></p>`;
-  // A key or a secret on the page: never kept by any cache, nor shown again by the back button.
-  c.header('Cache-Control', 'no-store');
   return respondOffice(c, state.status ?? 200, {
     lang,
     title: app.name,
