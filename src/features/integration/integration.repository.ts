@@ -126,11 +126,15 @@ export interface WebhookRow {
   active: boolean;
   created_at: Date;
   updated_at: Date;
+  /** The app's account is an integrator's and not disabled: a disabled app hears nothing. */
+  app_active?: boolean;
 }
 
 export async function selectWebhook(db: Queryable, integratorId: number): Promise<WebhookRow | null> {
   const rows = await db.query<WebhookRow>(
-    'SELECT integrator_id, url, secret, active, created_at, updated_at FROM integration_webhooks WHERE integrator_id = $1',
+    `SELECT w.integrator_id, w.url, w.secret, w.active, w.created_at, w.updated_at,
+            (u.role = 'integrator' AND u.disabled_at IS NULL) AS app_active
+       FROM integration_webhooks w JOIN users u ON u.id = w.integrator_id WHERE w.integrator_id = $1`,
     [integratorId],
   );
   return rows[0] ?? null;

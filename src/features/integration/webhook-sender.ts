@@ -72,8 +72,8 @@ export function createWebhookTransport(deps: WebhookSenderDeps): WebhookTranspor
 
       // The app's webhook as it is now: a URL changed since the event goes to the new one.
       const webhook = await selectWebhook(deps.db, message.integratorId);
-      if (!webhook?.active) {
-        const failure = new WebhookFailure('webhook removed', { permanent: true });
+      if (!webhook?.active || !webhook.app_active) {
+        const failure = new WebhookFailure(webhook?.active ? 'app account disabled' : 'webhook removed', { permanent: true });
         await log(message.url, { error: failure.message });
         throw failure;
       }

@@ -357,4 +357,32 @@ describe('deliveries: signed, one per event, retried with backoff, logged', () =
     assert.notEqual(again.body.secret, secret);
     secret = again.body.secret;
   });
+
+  test('a disabled app hears nothing more: its waiting deliveries are given up', async () => {
+    const app = await t.user('integrator', PONTIANAK);
+    const made = await t.request('POST', `/api/v1/admin/integrations/${app.principal.userId}/keys`, {
+      token: agency.token,
+      json: { name: 'x' },
+    });
+    const appKey = made.body.token as string;
+    assert.equal((await t.request('POST', '/api/v1/integration/webhook', { token: appKey, json: { url: hookUrl } })).status, 200);
+    const filed = await t.request('POST', '/api/v1/integration/reports', {
+      token: appKey,
+      json: {
+        externalId: 'OFF-1',
+        citizen: { id: 'c1' },
+        title: 'Trotoar rusak di depan sekolah',
+        body: 'Trotoar di depan SDN 3 berlubang dan membahayakan anak-anak yang berjalan kaki.',
+        incidentDate: '2026-11-21',
+      },
+    });
+    assert.equal(filed.status, 201, filed.text);
+    assert.equal((await t.request('POST', `/api/v1/users/${app.principal.userId}/disable`, { token: agency.token })).status, 200);
+    const before = received.length;
+    await deliver();
+    assert.equal(received.length, before);
+    const [row] = await webhookRows('submitted', filed.body.trackingId);
+    assert.equal(row!.status, 'failed');
+    assert.match(row!.last_error!, /app account disabled/);
+  });
 });
