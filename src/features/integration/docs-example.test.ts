@@ -64,13 +64,23 @@ test('the push example files a report, the same again answers the same report, a
   const [status, trackingId] = first.stdout.split('\n')[0]!.split(' ');
   assert.equal(status, '201', first.stdout + first.stderr);
   assert.match(trackingId!, /^[0-9A-Z]{8}$/);
-  assert.match(first.stdout, /^submitted GNC-2026-000123 submitted$/m);
-  const cursor = /^next cursor (\S+)$/m.exec(first.stdout)?.[1];
-  assert.ok(cursor && cursor !== '0.0', first.stdout);
+  assert.match(first.stdout, /^next cursor \S+$/m);
+  // A change is listed once every older transaction on the server has finished (at once on the
+  // embedded database; on a PostgreSQL server other test files write to, a moment later).
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+    const changes = await t.request('GET', '/api/v1/integration/changes', { token: key });
+    if (changes.body.items.length > 0) break;
+    assert.ok(Date.now() - started < 10_000, 'the change is listed');
+  }
 
-  const second = await run(process.execPath, [PUSH], { env: { ...env, LAPOR_CURSOR: cursor } });
+  const second = await run(process.execPath, [PUSH], { env });
   assert.equal(second.stdout.split('\n')[0], `200 ${trackingId} Not yet verified`, 'the same report');
-  assert.doesNotMatch(second.stdout, /^submitted/m, 'nothing new after the cursor');
+  assert.match(second.stdout, /^submitted GNC-2026-000123 submitted$/m);
+  const cursor = /^next cursor (\S+)$/m.exec(second.stdout)?.[1];
+  assert.ok(cursor && cursor !== '0.0', second.stdout);
+  const third = await run(process.execPath, [PUSH], { env: { ...env, LAPOR_CURSOR: cursor } });
+  assert.equal(third.stdout.split('\n')[0], `200 ${trackingId} Not yet verified`);
+  assert.doesNotMatch(third.stdout, /^submitted/m, 'nothing new after the cursor');
   const filed = await t.deps.db.query(`SELECT 1 FROM integration_reports WHERE external_id = 'GNC-2026-000123'`);
   assert.equal(filed.length, 1);
 });

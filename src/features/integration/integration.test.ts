@@ -53,6 +53,20 @@ async function makeKey(who: TestUser, appId: number, name = 'server produksi'): 
   return res.body.token as string;
 }
 
+/**
+ * The changes after a cursor once `until` holds of them. A change is listed once every older
+ * transaction on the server has finished: at once on the embedded database, a moment later on a
+ * PostgreSQL server that other test files write to at the same time.
+ */
+async function changesOnce(key: string, cursor: string, until: (types: string[]) => boolean) {
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+    const res = await t.request('GET', `/api/v1/integration/changes?limit=500&cursor=${cursor}`, { token: key });
+    assert.equal(res.status, 200, res.text);
+    if (until(res.body.items.map((i: { event: { type: string } }) => i.event.type))) return res;
+    if (Date.now() - started > 10_000) assert.fail(`changes never came: ${res.text}`);
+  }
+}
+
 const inboundCount = async () =>
   (await t.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_messages WHERE channel = 'integration'`))[0]!.n;
 
@@ -507,6 +521,7 @@ describe('pulling changes with a cursor', () => {
     await act('follow-ups', { message: 'Catatan internal: cek anggaran.', internal: true });
     await act('follow-ups', { message: 'Petugas kebersihan dijadwalkan membersihkan saluran besok pagi.' });
 
+    await changesOnce(key, '', (types) => types.includes('followed_up'));
     const seen: { cursor: string; event: { id: number; type: string; message: string | null }; report: { externalId: string } }[] = [];
     let cursor = '';
     for (let i = 0; i < 10; i++) {
@@ -536,7 +551,7 @@ describe('pulling changes with a cursor', () => {
     assert.deepEqual(rest.body.items, []);
     assert.equal(rest.body.nextCursor, cursor);
     await act('follow-ups', { message: 'Saluran sudah dibersihkan pagi ini.' });
-    const next = await t.request('GET', `/api/v1/integration/changes?cursor=${cursor}`, { token: key });
+    const next = await changesOnce(key, cursor, (types) => types.length > 0);
     assert.deepEqual(
       next.body.items.map((i: { event: { type: string } }) => i.event.type),
       ['followed_up'],
@@ -550,7 +565,7 @@ describeOn('postgres', 'the cursor and slow transactions', 'needs two transactio
     const key = await makeKey(agency, app.principal.userId);
     const slow = await push(key, pushInput());
     const fast = await push(key, pushInput());
-    const start = await t.request('GET', '/api/v1/integration/changes?limit=500', { token: key });
+    const start = await changesOnce(key, '', (types) => types.length === 2);
     const cursor = start.body.nextCursor as string;
     const [slowReport] = await t.deps.db.query<{ id: number }>('SELECT id FROM reports WHERE tracking_id = $1', [slow.body.trackingId]);
 
@@ -587,7 +602,7 @@ describeOn('postgres', 'the cursor and slow transactions', 'needs two transactio
       release();
       await open;
     }
-    const afterwards = await t.request('GET', `/api/v1/integration/changes?cursor=${cursor}`, { token: key });
+    const afterwards = await changesOnce(key, cursor, (types) => types.length >= 2);
     assert.deepEqual(
       afterwards.body.items.map((i: { event: { type: string } }) => i.event.type),
       ['slow_event', 'verified'],

@@ -135,17 +135,21 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
     }
   };
   const smsDone = Promise.all(Array.from({ length: Math.min(SMS_CONCURRENCY, sms.length) }, worker));
-  // Webhooks go to many receivers, some slow (each has WEBHOOK_TIMEOUT_MS): a few at a time, so
-  // one slow app does not hold up the others.
-  const hooks = leased.filter((l) => l.row.channel === 'webhook');
-  let nextHook = 0;
+  // Webhooks go to many receivers, some slow: several apps at a time, so one slow app does not
+  // hold up the others, but each app's one at a time and in order, so its server is not flooded
+  // and a report's events arrive as they happened (a retry can still overtake: apps order by event id).
+  const byApp = new Map<number | null, typeof leased>();
+  for (const l of leased) {
+    if (l.row.channel === 'webhook') byApp.set(l.row.recipient_user_id, [...(byApp.get(l.row.recipient_user_id) ?? []), l]);
+  }
+  const apps = [...byApp.values()];
+  let nextApp = 0;
   const hookWorker = async () => {
-    while (nextHook < hooks.length) {
-      const { row, attempt } = hooks[nextHook++]!;
-      count(await sendWebhook(deps, row, attempt));
+    while (nextApp < apps.length) {
+      for (const { row, attempt } of apps[nextApp++]!) count(await sendWebhook(deps, row, attempt));
     }
   };
-  const hooksDone = Promise.all(Array.from({ length: Math.min(WEBHOOK_CONCURRENCY, hooks.length) }, hookWorker));
+  const hooksDone = Promise.all(Array.from({ length: Math.min(WEBHOOK_CONCURRENCY, apps.length) }, hookWorker));
   for (const { row, attempt } of leased) {
     if (row.channel === 'email') count(await sendEmail(deps, row, attempt));
   }
@@ -156,7 +160,7 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
 
 /** SMS handed to the gateway at once by one dispatcher run. */
 export const SMS_CONCURRENCY = 16;
-/** Webhooks delivered at once by one dispatcher run. */
+/** Apps whose webhooks one dispatcher run delivers at once (each app's one after the other). */
 export const WEBHOOK_CONCURRENCY = 8;
 
 async function sendWebhook(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
