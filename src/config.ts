@@ -85,6 +85,11 @@ export interface Config {
   whatsapp: WhatsAppConfig | null;
   /** A Telegram bot; null: Telegram is off. */
   telegram: TelegramConfig | null;
+  /**
+   * Local apps' webhooks may point at private, loopback and link-local addresses (tests, a lab).
+   * Off in production: a webhook URL must not reach the server's own network (SSRF).
+   */
+  webhookAllowPrivate: boolean;
 }
 
 /** One app's Open311 key: its name (the intake's gateway), the secret it sends as api_key, and the body it belongs to. */
@@ -521,6 +526,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     map: readMapConfig(env, problems),
     open311ApiKeys: readOpen311Keys(env, problems),
     ...readChatConfig(env, problems),
+    webhookAllowPrivate: readBool(env, 'WEBHOOK_ALLOW_PRIVATE', false, problems),
   };
   config.kannelDlrUrl = env.KANNEL_DLR_URL?.trim() || `http://127.0.0.1:${config.port}/channels/kannel/dlr`;
   for (const [name, value] of [

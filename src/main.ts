@@ -19,6 +19,7 @@ import {
   type GammuPoller,
   startGammuPoller,
 } from './features/channels/gammu.ts';
+import { createWebhookTransport } from './features/integration/webhook-sender.ts';
 import { replayPending } from './features/channels/intake.ts';
 import { startInboundSmtp } from './features/channels/email.service.ts';
 import { createOutboxPump } from './features/notifications/pump.ts';
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
   const gammu = config.smsGateway === 'gammu' ? createGammuLink(config.gammuDatabaseUrl!) : null;
   const sms = config.smsGateway === 'kannel' ? createKannelTransport(config) : gammu ? createGammuTransport(gammu) : null;
   const chat = createChatTransport(config);
-  const dispatchDeps = { db, now: () => new Date(), email, sms, chat };
+  const webhook = createWebhookTransport({ db, config, now: () => new Date() });
+  const dispatchDeps = { db, now: () => new Date(), email, sms, chat, webhook };
   const pump = createOutboxPump(
     () => drainOutbox(dispatchDeps),
     (err) => logger.error({ err: { message: (err as Error).message } }, 'outbox run failed'),

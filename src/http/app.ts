@@ -9,6 +9,8 @@ import { registerAuditRoutes } from '../features/audit/audit.routes.ts';
 import { registerChatRoutes } from '../features/channels/chat.routes.ts';
 import { registerInboundRoutes } from '../features/channels/inbound.routes.ts';
 import { registerKannelRoutes } from '../features/channels/kannel.routes.ts';
+import { registerIntegrationAdminRoutes } from '../features/integration/integration-admin.routes.ts';
+import { registerIntegrationRoutes } from '../features/integration/integration.routes.ts';
 import { registerBodyAdminRoutes } from '../features/bodies/bodies.routes.ts';
 import { registerCategoryAdminRoutes } from '../features/categories/categories.routes.ts';
 import { registerCalendarRoutes } from '../features/calendars/calendars.routes.ts';
@@ -32,6 +34,7 @@ import { registerReporterPages } from '../web/reporter.routes.ts';
 import { registerOfficeRoutes } from '../web/office.routes.ts';
 import { registerOfficeAdminRoutes } from '../web/office-admin.routes.ts';
 import { registerOfficeInboundRoutes } from '../web/office-inbound.routes.ts';
+import { registerOfficeIntegrationRoutes } from '../web/office-integration.routes.ts';
 import { registerScriptRoutes } from '../web/script.routes.ts';
 import { isApiPath } from './paths.ts';
 
@@ -103,6 +106,8 @@ export function createApp(deps: AppDeps): App {
   registerChatRoutes(app, deps);
   registerInboundRoutes(app, deps);
   registerOpen311Routes(app, deps);
+  registerIntegrationRoutes(app, deps);
+  registerIntegrationAdminRoutes(app, deps);
   registerBodyAdminRoutes(app, deps);
   registerCategoryAdminRoutes(app, deps);
   registerAccountPages(app, deps);
@@ -111,6 +116,7 @@ export function createApp(deps: AppDeps): App {
   registerOfficeRoutes(app, deps);
   registerOfficeAdminRoutes(app, deps);
   registerOfficeInboundRoutes(app, deps);
+  registerOfficeIntegrationRoutes(app, deps);
   registerScriptRoutes(app);
   registerPortalRoutes(app, deps);
 

@@ -9,7 +9,7 @@ export type { Principal } from '../domain/principal.ts';
 export interface AppEnv {
   Variables: {
     principal: Principal | null;
-    authVia: 'bearer' | 'cookie' | null;
+    authVia: 'bearer' | 'cookie' | 'api_key' | null;
     /** Given to every request, returned in `X-Request-Id` and in every error body, and in the log line. */
     requestId: string;
     /** The logger bound to this request's ID. */

@@ -22,6 +22,8 @@ before(async () => {
   callers.unit = await t.user('unit_officer', 'pemkot-61.71/dinas-pupr');
   callers.ombudsman = await t.user('ombudsman', 'ombudsman-61');
   callers.monitor = await t.user('monitor');
+  // a local government app (its session here; its API key resolves to the same principal)
+  callers.integrator = await t.user('integrator', 'pemkot-61.71');
   const filed = await t.request('POST', '/api/v1/reports', { token: callers.reporter!.token, json: reportInput() });
   assert.equal(filed.status, 201, filed.text);
   trackingId = filed.body.trackingId;

@@ -22,7 +22,17 @@ const asset = (name: string) => {
 export const OFFICE_CSS = asset('office.css');
 export const OFFICE_JS = asset('office.js');
 
-export type OfficeSection = 'inbox' | 'report' | 'calendar' | 'users' | 'bodies' | 'categories' | 'inbound' | 'audit' | null;
+export type OfficeSection =
+  | 'inbox'
+  | 'report'
+  | 'calendar'
+  | 'users'
+  | 'bodies'
+  | 'categories'
+  | 'inbound'
+  | 'integration'
+  | 'audit'
+  | null;
 
 /** The admin pages and the roles that may use them (as their services allow). */
 export const ADMIN_PAGES = {
@@ -31,6 +41,7 @@ export const ADMIN_PAGES = {
   bodies: { path: '/kantor/instansi', roles: ['national_admin', 'agency_admin'], label: { id: 'Instansi', en: 'Bodies' } },
   categories: { path: '/kantor/kategori', roles: ['national_admin', 'agency_admin'], label: { id: 'Kategori', en: 'Categories' } },
   inbound: { path: '/kantor/pesan', roles: ['national_admin'], label: { id: 'Pesan masuk', en: 'Inbound messages' } },
+  integration: { path: '/kantor/integrasi', roles: ['national_admin', 'agency_admin'], label: { id: 'Integrasi', en: 'Integrations' } },
   audit: { path: '/kantor/audit', roles: ['national_admin', 'monitor'], label: { id: 'Audit identitas', en: 'Identity audit' } },
 } as const satisfies Record<string, { path: string; roles: readonly string[]; label: { id: string; en: string } }>;
 

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../deps.ts';
 import { handleEmail } from './email.service.ts';
 import { handleOpen311 } from './open311.ts';
 import { handleChat, prepareChat } from './chat.service.ts';
+import { handleIntegrationPush } from './integration.service.ts';
 import { handleSms } from './sms.service.ts';
 import { handleX } from './x.service.ts';
 
@@ -145,6 +146,8 @@ function handlerFor(m: InboundRow): ChannelHandler {
       };
     case 'x':
       return { handle: handleX };
+    case 'integration':
+      return { handle: handleIntegrationPush };
     default:
       return { handle: async () => ({ status: 'unparsed', outcome: null, reason: `no handler for channel ${m.channel} yet` }) };
   }
@@ -171,6 +174,15 @@ async function bounded<T>(fn: () => Promise<T>): Promise<T> {
     if (next) next();
     else handling -= 1;
   }
+}
+
+/**
+ * Handles one stored message within the bound, and waits for it: a message another request is
+ * handling is answered once that one is done (its row is locked until then), and one still
+ * pending is handled here. Returns null when it was handled already.
+ */
+export function processStored(deps: AppDeps, id: number): Promise<Handled | null> {
+  return bounded(() => processInbound(deps, id));
 }
 
 /** Stores a message, then handles it. A duplicate is not handled again. */

@@ -12,7 +12,7 @@ import {
   rescheduleOutbox,
 } from './notifications.repository.ts';
 import { chatAddressOf } from './lifecycle.ts';
-import type { ChatTransport, OutboxChannel, SmsTransport } from './outbox.ts';
+import type { ChatTransport, OutboxChannel, SmsTransport, WebhookTransport } from './outbox.ts';
 import { renderChat, renderMessage, renderSms } from './templates.ts';
 
 export interface DispatchDeps {
@@ -24,6 +24,8 @@ export interface DispatchDeps {
   sms?: SmsTransport | null;
   /** null or absent: X, WhatsApp and Telegram are all off; chat rows of a platform that is off wait for it. */
   chat?: ChatTransport | null;
+  /** null or absent: webhook rows wait in the outbox (a process without the integration sender). */
+  webhook?: WebhookTransport | null;
 }
 
 export interface DispatchResult {
@@ -47,11 +49,12 @@ const LONGEST_RETRY_MS = 60 * 60_000;
 export const SMTP_NOT_CONFIGURED = 'smtp not configured';
 
 // The channels this dispatcher delivers: SMS once a gateway is configured, chat once a platform
-// is. Webhook rows stay pending for their own sender.
+// is, webhooks once their sender is given.
 function channelsOf(deps: DispatchDeps): OutboxChannel[] {
   const channels: OutboxChannel[] = ['in_app', 'email'];
   if (deps.sms) channels.push('sms');
   if (deps.chat && deps.chat.platforms.length > 0) channels.push('chat');
+  if (deps.webhook) channels.push('webhook');
   return channels;
 }
 
@@ -142,15 +145,54 @@ export async function dispatchOutbox(deps: DispatchDeps, options: { batchSize?: 
     }
   };
   const quickDone = Promise.all(Array.from({ length: Math.min(SMS_CONCURRENCY, quick.length) }, worker));
+  // Webhooks go to many receivers, some slow: several apps at a time, so one slow app does not
+  // hold up the others, but each app's one at a time and in order, so its server is not flooded
+  // and a report's events arrive as they happened (a retry can still overtake: apps order by event id).
+  const byApp = new Map<number | null, typeof leased>();
+  for (const l of leased) {
+    if (l.row.channel === 'webhook') byApp.set(l.row.recipient_user_id, [...(byApp.get(l.row.recipient_user_id) ?? []), l]);
+  }
+  const apps = [...byApp.values()];
+  let nextApp = 0;
+  const hookWorker = async () => {
+    while (nextApp < apps.length) {
+      for (const { row, attempt } of apps[nextApp++]!) count(await sendWebhook(deps, row, attempt));
+    }
+  };
+  const hooksDone = Promise.all(Array.from({ length: Math.min(WEBHOOK_CONCURRENCY, apps.length) }, hookWorker));
   for (const { row, attempt } of leased) {
-    if (!isConversational(row.channel)) count(await sendEmail(deps, row, attempt));
+    if (row.channel === 'email') count(await sendEmail(deps, row, attempt));
   }
   await quickDone;
+  await hooksDone;
   return result;
 }
 
 /** SMS handed to the gateway at once by one dispatcher run. */
 export const SMS_CONCURRENCY = 16;
+/** Apps whose webhooks one dispatcher run delivers at once (each app's one after the other). */
+export const WEBHOOK_CONCURRENCY = 8;
+
+async function sendWebhook(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
+  // A delivery may wait for a slow receiver: the lease is renewed before each one, as for email.
+  if (!(await renewOutboxLease(deps.db, row.id, attempt, new Date(deps.now().getTime() + LEASE_MS)))) return 'skipped';
+  try {
+    const sent = await deps.webhook!.send({
+      outboxId: row.id,
+      attempt,
+      integratorId: row.recipient_user_id!,
+      url: row.recipient_address!,
+      payload: row.payload,
+    });
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
+    return 'delivered';
+  } catch (err) {
+    if ((err as { permanent?: unknown }).permanent === true) {
+      return (await failOutbox(deps.db, [row.id], describeError(err, attempt), attempt)) > 0 ? 'failed' : 'skipped';
+    }
+    return retryOrFail(deps, row, attempt, err);
+  }
+}
 
 async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): Promise<keyof DispatchResult | 'skipped'> {
   const email = deps.email!;

@@ -55,6 +55,26 @@ export interface ChatTransport {
   send(message: ChatMessage): Promise<{ id: string }>;
 }
 
+/** One webhook delivery as the outbox hands it to its sender (features/integration/webhook-sender.ts). */
+export interface WebhookMessage {
+  outboxId: number;
+  attempt: number;
+  /** The app (integrator account) the webhook belongs to. */
+  integratorId: number;
+  /** The URL when the event was written; the sender posts to the app's URL as it is now. */
+  url: string;
+  payload: Record<string, unknown>;
+}
+
+export interface WebhookTransport {
+  readonly name: string;
+  /**
+   * Delivers one webhook. Resolves once the receiver answered 2xx; throws otherwise. An error
+   * with `permanent: true` (the webhook removed, an address refused) is not tried again.
+   */
+  send(message: WebhookMessage): Promise<{ id: string }>;
+}
+
 export interface OutboundMessage {
   channel: OutboxChannel;
   recipientUserId?: number | null;

@@ -14,7 +14,7 @@ import { CalendarCache, applyClockPlan } from '../sla/clocks.service.ts';
 import { insertEvent } from '../timeline/timeline.repository.ts';
 import { notifyEvent } from '../notifications/lifecycle.ts';
 import { type ArchiveRequest, type ReportPatch, updateReport } from './reports.repository.ts';
-import { type ReportJson, resolveReader, viewReport } from './reports.service.ts';
+import { type PreparedFiles, type ReportJson, resolveReader, viewReport } from './reports.service.ts';
 import { isCategoryOffered } from '../categories/categories.service.ts';
 
 /** What each action may carry; the route schemas validate the shapes, this file the rules. */
@@ -101,13 +101,14 @@ export async function performAction(
   rawTrackingId: string,
   action: Action,
   input: ActionInput,
-  files: File[] = [],
+  files: File[] | PreparedFiles = [],
 ): Promise<ReportJson> {
   const trackingId = normalizeTrackingId(rawTrackingId);
   // Visibility first: a caller who cannot even read the report learns nothing about it.
   await resolveReader(deps.db, principal, rawTrackingId);
   const now = deps.now();
-  const stored: StoredFile[] = files.length > 0 ? await prepareFiles(files, deps.config, deps.storage, now) : [];
+  const ours = Array.isArray(files);
+  const stored: StoredFile[] = !ours ? files.prepared : files.length > 0 ? await prepareFiles(files, deps.config, deps.storage, now) : [];
   try {
     const reportId = await deps.db.transaction(async (tx) => {
       const rows = await query<LockedReport>(
@@ -188,7 +189,7 @@ export async function performAction(
     const reader = principal.role === 'reporter' ? 'reporter' : staffReaderKind(principal);
     return await viewReport(deps.db, reader, principal, reportId);
   } catch (err) {
-    await discardFiles(stored, deps.storage);
+    if (ours) await discardFiles(stored, deps.storage);
     if (err instanceof RefusedAnswer) await recordRefusedAnswer(deps, principal, err, now);
     throw err;
   }

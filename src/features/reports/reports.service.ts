@@ -8,7 +8,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { type Sql, sql } from '../../db/sql.ts';
 import { type ReaderKind, staffReaderKind, staffScope } from './access.ts';
-import { discardFiles, prepareFiles, recordFiles } from './report-files.ts';
+import { type StoredFile, discardFiles, prepareFiles, recordFiles } from './report-files.ts';
 import { CLOCK_LABELS, type ClockKind, clockPlan } from '../../domain/sla.ts';
 import { formatInstant } from '../../domain/calendar.ts';
 import { CalendarCache, applyClockPlan, clockViews } from '../sla/clocks.service.ts';
@@ -76,18 +76,33 @@ async function checkReferences(db: Queryable, input: SubmitInput): Promise<void>
   if (Object.keys(fields).length > 0) throw invalidInput(fields);
 }
 
+/**
+ * What submission refuses before anything is written: an incident date in the future, a region,
+ * category or suggested body that does not exist. A channel that stores a message before
+ * handling it (the integration API) asks first, so a bad push is refused, not stored.
+ */
+export async function checkSubmission(db: Queryable, input: SubmitInput, now: Date): Promise<void> {
+  if (input.incidentDate > latestIndonesianDate(now)) {
+    throw invalidInput({ incidentDate: 'Tanggal kejadian tidak boleh di masa depan / The incident date cannot be in the future' });
+  }
+  await checkReferences(db, input);
+}
+
+/** Files already checked, stripped and stored by the caller (a channel that stored them with its raw message), kept on failure. */
+export interface PreparedFiles {
+  prepared: StoredFile[];
+}
+
 export async function submitReport(
   deps: AppDeps,
   principal: Principal,
   input: SubmitInput,
-  files: File[],
+  files: File[] | PreparedFiles,
 ): Promise<{ reportId: number; trackingId: string }> {
   const now = deps.now();
-  if (input.incidentDate > latestIndonesianDate(now)) {
-    throw invalidInput({ incidentDate: 'Tanggal kejadian tidak boleh di masa depan / The incident date cannot be in the future' });
-  }
-  await checkReferences(deps.db, input);
-  const stored = await prepareFiles(files, deps.config, deps.storage, now);
+  await checkSubmission(deps.db, input, now);
+  const ours = Array.isArray(files);
+  const stored = ours ? await prepareFiles(files, deps.config, deps.storage, now) : files.prepared;
   try {
     return await deps.db.transaction(async (tx) => {
       const report = await insertWithFreshTrackingId(tx, principal, input, now);
@@ -129,7 +144,7 @@ export async function submitReport(
       return { reportId: report.id, trackingId: report.tracking_id };
     });
   } catch (err) {
-    await discardFiles(stored, deps.storage);
+    if (ours) await discardFiles(stored, deps.storage);
     throw err;
   }
 }
