@@ -167,7 +167,7 @@ export async function fileInboundAsReport(
       reporter = await smsReporter(tx, handle, now);
     } else if (m.channel === 'email') {
       const address = await emailSenderOf(m.raw, m.sender);
-      if (!address || !address.includes('@')) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
+      if (!address?.includes('@')) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
       reporter = await emailReporter(tx, address, now);
     } else if (chat) {
       if (!m.sender) throw new AppError('conflict', 'Pengirim pesan tidak diketahui / The sender is unknown');
