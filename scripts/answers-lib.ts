@@ -2,8 +2,9 @@
  * Shared by scripts/train-answers.ts and scripts/eval-answers.ts: the labelled answer sets, the
  * logistic-regression fit of the answer classifier's learned part, and cross-validation.
  *
- * Every `*.jsonl` in src/domain/answers/ is read. The split `holdout3` is the blind held-out set:
+ * Every `*.jsonl` in src/domain/answers/ is read. The split `holdout4` is the blind held-out set:
  * it is never fitted on, never used to choose a setting, and only scored by eval-answers.ts.
+ * (holdout3, the blind set of round 3, was scored once and is development data since round 4.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +22,7 @@ export interface Item {
 }
 
 /** The blind held-out split: scored once, never fitted or tuned on. */
-export const HELD_OUT = 'holdout3';
+export const HELD_OUT = 'holdout4';
 
 export const ANSWERS_DIR = path.resolve(import.meta.dirname, '../src/domain/answers');
 
@@ -200,11 +201,16 @@ export function formatFigures(f: Figures): string {
  * The backtests: rules' logits and structure features recorded once, before the items of the test
  * splits were written (or before any rule was changed against them), on those items, with a model
  * fitted on the splits those rules were written against. The only validations in which the rules
- * meet text they were not tuned on (until holdout3).
+ * meet text they were not tuned on (until holdout4).
  */
 export const BACKTESTS = [
   { file: 'round2-rules.json', train: ['train', 'test', 'holdout'], test: ['holdout2', 'dev3'] },
   { file: 'round3-rules.json', train: ['train', 'test', 'holdout', 'holdout2', 'dev3'], test: ['dev4'] },
+  {
+    file: 'round3-final-rules.json',
+    train: ['train', 'test', 'holdout', 'holdout2', 'dev3', 'dev4'],
+    test: ['holdout3', 'dev5'],
+  },
 ];
 
 export interface Backtest {

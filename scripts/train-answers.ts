@@ -2,7 +2,7 @@
  * `npm run train:answers`: fits the learned part of the answer classifier, a logistic regression
  * over words, word pairs, affix shapes, character 4-grams and three features of the clause structure
  * (`answerFeatures` in src/domain/answer-check.ts), on every development item of
- * src/domain/answers/*.jsonl — every split but `holdout3`, the blind held-out set, which is never
+ * src/domain/answers/*.jsonl — every split but `holdout4`, the blind held-out set, which is never
  * fitted on (`fit` refuses it) — and writes src/domain/answers/model.json.
  *
  * Settings chosen by cross-validation (10-fold stratified over the development items, the rules
@@ -19,7 +19,8 @@
  *   - backtests on text the rules had not seen: rules' logits and structure features recorded once
  *     (answers/round2-rules.json: the round-2 rules, on holdout2 + dev3, written after them;
  *     answers/round3-rules.json: the round-3 rules as first committed, on dev4, written after
- *     them), with a model fitted, by the same settings, on the splits those rules were written
+ *     them; answers/round3-final-rules.json: the round-3 rules as merged, on holdout3, blind to
+ *     them, and dev5, written after them), with a model fitted, by the same settings, on the splits those rules were written
  *     against. These are the only validations here in which the rules meet new text.
  *
  * Deterministic: features seen in at least minCount items, sorted; weights start at zero; full-batch

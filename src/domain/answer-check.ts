@@ -243,7 +243,7 @@ const GENERIC_OUTCOME = new RegExp(`\\b${verbs(['selesaikan', 'tuntaskan', 'kerj
 const GENERIC_DEED = new RegExp(`\\b${verbs(['laksanakan', 'lakukan', 'adakan', 'gelar', 'berikan', 'beri'], '')}\\b`);
 
 /** Not a handing on: "yang dilaporkan" (what was reported), "terima kasih" (thanks). */
-const NOT_HANDING = /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\b(ber)?terima ?kasih\b/g;
+const NOT_HANDING = /\byang (saudara |bapak |ibu |anda )?(di)?laporkan\b|\b(ber)?terima ?kasih\b|\b(daya|kapasitas) tampung\b/g;
 
 /** What the citizen did, in a relative clause, is not the body's deed: "berkas yang Bapak antar". */
 const CITIZEN_DID = /\byang (bapak|ibu|saudara|saudari|anda|kakak|kak|pelapor|warga|pemohon) ((sudah|telah) )?\S+/g;
@@ -365,6 +365,17 @@ const TO_US =
 const SCHEDULE =
   /\b(jadwal\S*|dijadwalkan|dilaksanakan|digelar|diadakan|dibuka|ditetapkan|berlangsung)\b.*\b\d{1,2} (januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\b.*\b(pukul|jam|di (aula|kantor|loket|posyandu|puskesmas|halaman|gedung|poli|ruang))\b/;
 
+/**
+ * An appointment or event the citizen attends (an exam, an interview, a hearing, a training), read
+ * as information when it has a day or date and a time or place: "dapat diikuti Senin … pukul 08.00".
+ */
+const EVENT =
+  /\b((dapat|bisa|harap|wajib) (diikuti|dihadiri|hadir|mengikuti|menghadiri)|diundang|undangan|wawancara|ujian|ujian praktik|tes|seleksi|sidang|mediasi|pelatihan|vaksinasi|pembagian|penyerahan|pengambilan)\b/;
+const EVENT_DATE =
+  /\b((senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b|(tgl|tanggal) \d|\d{1,2} (jan|feb|mar|apr|mei|jun|jul|agu|agt|agus|sep|sept|okt|nov|des)\w*\b)/;
+const EVENT_WHERE =
+  /\b(pukul|jam) \d|\bdi (aula|kantor|loket|gedung|ruang|balai|satpas|pengadilan|puskesmas|posyandu|blk|lapangan|halaman|masjid|sekolah|kampus)\b/;
+
 /** Steps towards an outcome, not the outcome: inspecting, measuring, summoning, asking. */
 const PRELIMINARY = new RegExp(
   `^${verbs(['periksa', 'ukur', 'uji', 'input', 'validasi', 'verifikasikan', 'tinjau', 'panggil', 'minta', 'undang', 'survei', 'survey', 'data', 'cek', 'kumpulkan', 'identifikasi', 'temukan', 'tandai', 'foto', 'ambil sampel'])}$`,
@@ -450,6 +461,7 @@ const DEED_STEMS = [
   'betonisasi',
   'bongkar',
   'tertibkan',
+  'bekukan',
   'tebang',
   'pangkas',
   'potong',
@@ -616,7 +628,7 @@ const DEED = new RegExp(`\\b${verbs(DEED_STEMS)}\\b`);
 
 /** Deeds that the stem list cannot carry without false hits ("membangun" is also "constructive"). */
 const DEED_PHRASES =
-  /\b((sudah|telah) (mendapat|mendapatkan|memperoleh)|sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas|(hidup|menyala|berfungsi|normal|lancar|mengalir|beroperasi|aktif|pulih|bersih|terang|buka) (kembali|lagi)|p-?21|(dilimpahkan|diserahkan|dikirim|melimpahkan|menyerahkan) (\S+ ){0,5}?ke (kejaksaan|kejari|kejati|jaksa|penuntut umum|pengadilan))\b/;
+  /\b((sudah|telah) (mendapat|mendapatkan|memperoleh)|(sudah|telah) (menerima|diberi|dijatuhi|dikenai) (surat peringatan|sp ?[123]|sanksi|denda|teguran tertulis)|(dijatuhi|dikenai) (sanksi|denda|hukuman)|sudah jadi|telah jadi|dibangun|dibangun kembali|terlampir|kami lampirkan|dilampirkan|bebas tugas|(hidup|menyala|berfungsi|normal|lancar|mengalir|beroperasi|aktif|pulih|bersih|terang|buka) (kembali|lagi)|p-?21|(dilimpahkan|diserahkan|dikirim|melimpahkan|menyerahkan) (\S+ ){0,5}?ke (kejaksaan|kejari|kejati|jaksa|penuntut umum|pengadilan))\b/;
 
 /** The deed as a noun (pe-/per-…-an): "perbaikan sudah selesai pada 23 November". */
 const DEED_NOUN =
@@ -653,8 +665,14 @@ const GROUND =
 
 /** A rule, not merely a reason: what makes "belum dapat disetujui karena …" a refusal, not a wait. */
 const RULE =
-  /\b(pasal|ayat|undang-undang|uu|pp|perpres|permen\w*|perda|perwa|perwali|perbup|pergub|perka|peraturan|mensyaratkan|disyaratkan|ketentuan|dilarang|melarang|membatasi|tidak (membolehkan|memperbolehkan|mengizinkan|mengizinkan)|hanya (diberikan|dapat|untuk|bagi|memberi\w*))\b/;
+  /\b(pasal|ayat|undang-undang|uu|pp|perpres|permen\w*|perda|perwa|perwali|perbup|pergub|perka|peraturan|mensyaratkan|disyaratkan|ketentuan|dilarang|melarang|membatasi|tidak (membolehkan|memperbolehkan|mengizinkan|mengizinkan)|hanya (diberikan|dapat|untuk|bagi|memberi\w*)|syarat\w*|(usia|umur) (minimal|maksimal|paling)|(minimal|maksimal|paling lama|paling lambat) \d|baru (boleh|bisa|dapat) (di)?\p{L}+)\b/u;
 const NOT_YET_REFUSAL = /\bbelum (dapat|bisa) (kami )?(di|me|mem|men|meng|meny)?\S+/;
+/** The SMS-short refusal, "Blm bisa Bu, …", "Tdk bisa Pak, …": its ground is what follows. */
+const BARE_REFUSAL =
+  /^(maaf,? )?((bapak|ibu|pak|bu|kak|mas|mbak|saudara) )?(belum|tidak|tak) (bisa|dapat)( (bapak|ibu|pak|bu|kak|mas|mbak|ya|nggih))?\b/;
+
+/** A record changed "dari <old> menjadi <new>": the old value is not the clause's state ("dari belum kawin"). */
+const FROM_TO = /\bdari\b.{1,60}?\bmenjadi\b/g;
 
 /** A date or amount after "pada", "sejak", "mulai", "sebesar": the mark of a reported fact. */
 const COMPLETED_TIME = /\b(pada|sejak|tanggal|tgl|per) (\d|hari|tanggal|pagi|siang|sore|malam|kemarin)/;
@@ -734,6 +752,9 @@ function mergeGrounds(raw: string[]): ScoredClause[] {
     }
     if (prev !== undefined && GROUND_START.test(prev) && RULE_START.test(clause) && RULE.test(clause.toLowerCase())) {
       clauses[clauses.length - 1] = `${prev} ${clause}`;
+    } else if (prev !== undefined && prev.split(/\s+/).length <= 4 && BARE_REFUSAL.test(normalize(prev)) && RULE.test(normalize(clause))) {
+      // "Blm bisa, KIP Kuliah hanya untuk lulusan 2 tahun terakhir": the refusal and its ground.
+      clauses[clauses.length - 1] = `${prev}, ${clause}`;
     } else clauses.push(clause);
   }
   if (intro !== undefined) clauses.push(intro);
@@ -800,7 +821,7 @@ const FLAGS = new WeakMap<ScoredClause, ClauseFlags>();
 
 /** Deeds that settle the matter whatever follows (an arrest, a payment, a permit issued, a seal). */
 const SETTLING =
-  /(tangkap|tahan|bayar|cair|terbit|kembalikan|transfer|lunas|segel|cabut|berhentikan|pecat|bebastugaskan|batalkan|hapus|tilang|sita|bubarkan|jatuhkan|kabulkan|setujui|sahkan)/;
+  /(tangkap|tahan|bayar|cair|terbit|kembalikan|transfer|lunas|segel|cabut|bekukan|dijatuhi|dikenai|denda|berhentikan|pecat|bebastugaskan|batalkan|hapus|tilang|sita|bubarkan|jatuhkan|kabulkan|setujui|sahkan)/;
 
 /** A finding reported as the first step ("titik kebocoran sudah ditemukan"). */
 const FINDING = /\b(ditemukan|menemukan|terdeteksi|terbukti|ternyata|diketahui)\b/;
@@ -860,7 +881,10 @@ export function scoreClause(original: string): ScoredClause {
   // Markers of tense and handing on are read without relative clauses ("honor yang belum diterima
   // sudah dibayarkan", "anak yang belum memiliki akta tetap dapat didaftarkan") when the clause itself
   // is done or says what can be done; "biaya … yang belum tersedia" alone is still a wait.
-  const main = DONE.test(c) || MODAL.test(c) || /\btetap\b/.test(c) ? c.replace(RELATIVE_STATE, ' ') : c.replace(CONCESSIVE, ' ');
+  const main = (DONE.test(c) || MODAL.test(c) || /\btetap\b/.test(c) ? c.replace(RELATIVE_STATE, ' ') : c.replace(CONCESSIVE, ' ')).replace(
+    FROM_TO,
+    ' menjadi ',
+  );
   // What the citizen did ("berkas yang Bapak antar langsung") is not the body's deed.
   const own = c.replace(CITIZEN_DID, ' ');
   const schedule = firstMatch(SCHEDULE, main);
@@ -869,8 +893,9 @@ export function scoreClause(original: string): ScoredClause {
     /\b(datang|berkunjung|turun) ke (rumah|lokasi)\b|\b(verifikasi|survei|survey|pengecekan|peninjauan|pengukuran) (lapangan|lokasi|ke)\b|\bteknisi\b/.test(
       main,
     );
+  const event = schedule ?? (EVENT.test(main) && EVENT_DATE.test(main) && EVENT_WHERE.test(main) ? firstMatch(EVENT, main) : undefined);
   const scheduleIsAnswer =
-    schedule !== undefined && !DEED_NOUN.test(main) && !bodyVisit && !/\b(akan|segera|rencana\w*|direncanakan)\b/.test(main);
+    event !== undefined && !DEED_NOUN.test(main) && !bodyVisit && !/\b(akan|segera|rencana\w*|direncanakan)\b/.test(main);
   // "tidak akan dikenakan lagi": a decision that something stops, not a promise.
   const futureMatch =
     firstMatch(FUTURE, main.replace(/\btidak akan\b/g, ' ')) ??
@@ -936,7 +961,7 @@ export function scoreClause(original: string): ScoredClause {
   const dated = SPECIFIC[0][0].test(c) || SPECIFIC[4][0].test(c);
   const information =
     firstMatch(INFORMATION, infoText) ??
-    (scheduleIsAnswer ? schedule : undefined) ??
+    (scheduleIsAnswer ? event : undefined) ??
     (dated && !deed && !bodyVisit && !future && !DEED_NOUN.test(main) ? firstMatch(/\bjadwal\w*\b/, infoText) : undefined) ??
     (future || request || /\b(kami|petugas|tim|agar|supaya)\b/.test(c.split(/\b(dapat|bisa|cukup|wajib|harus|perlu)\b/)[0] ?? '')
       ? undefined
@@ -945,9 +970,15 @@ export function scoreClause(original: string): ScoredClause {
   // "belum dapat disetujui karena Pasal …": a rule, not a wait, stands in the way: a refusal.
   const ruleGround = firstMatch(RULE, c);
   const notYetRefusal =
-    ruleGround && /\b(karena|sebab|dikarenakan|sedangkan|mengingat|sesuai)\b/.test(c) ? firstMatch(NOT_YET_REFUSAL, c) : undefined;
+    ruleGround && (/\b(karena|sebab|dikarenakan|sedangkan|mengingat|sesuai)\b/.test(c) || BARE_REFUSAL.test(c))
+      ? (firstMatch(NOT_YET_REFUSAL, c) ?? firstMatch(/\bbelum (dapat|bisa)\b/, c))
+      : undefined;
   const refusal = firstMatch(REFUSAL, c) ?? notYetRefusal;
-  const ground = refusal ? (notYetRefusal && refusal === notYetRefusal ? ruleGround : firstMatch(GROUND, c)) : undefined;
+  const ground = refusal
+    ? notYetRefusal && refusal === notYetRefusal
+      ? ruleGround
+      : (firstMatch(GROUND, c) ?? (BARE_REFUSAL.test(c) ? ruleGround : undefined))
+    : undefined;
   const completedTime = COMPLETED_TIME.test(c);
   // "Fogging dilaksanakan Sabtu, setelah pemeriksaan jentik": a deed not yet done, after something else.
   const after =
@@ -1170,6 +1201,10 @@ function readClauses(text: string): ScoredClause[] {
   const moved = flags.some((f) => f?.moved);
   // "…, sehingga jalan bisa dilalui lagi": the text says what the deed achieved.
   const achieved = clauses.some((c, k) => /^sehingga\b/i.test(c.text) && !flags[k]?.promisesOutcome);
+  // "Klaim Bapak tidak bisa diproses, silakan hubungi kantor cabang": a refusal with no ground, and
+  // the citizen sent elsewhere, is a handing on.
+  const unserved = clauses.find((c) => c.score < ANSWER_THRESHOLD && NOT_SERVED.test(normalize(c.text)) && !RULE.test(normalize(c.text)));
+  const k = (c: ScoredClause) => c !== unserved;
   for (let i = 0; i < clauses.length; i++) {
     const c = clauses[i]!;
     const f = flags[i];
@@ -1177,16 +1212,45 @@ function readClauses(text: string): ScoredClause[] {
     const later = clauses.slice(i + 1).find((d, k) => d.score < ANSWER_THRESHOLD && flags[i + 1 + k]?.promisesOutcome);
     // An explanation or a confirmation beside a promised outcome is its context, wherever it stands.
     const elsewhere = f.context ? clauses.find((d, k) => k !== i && d.score < ANSWER_THRESHOLD && flags[k]?.promisesOutcome) : undefined;
-    if (f.stepLike && later !== undefined && !achieved) {
+    // A concrete deed done ("sudah dipotong dan diangkut") beside a further measure promised
+    // ("pengecatan marka akan kami jadwalkan", "pompa permanen akan kami usulkan") settles the
+    // matter: the promise is more, not the outcome itself.
+    const further =
+      later !== undefined &&
+      f.markers.includes('deed-done') &&
+      !f.markers.includes('step') &&
+      !FOUND.test(normalize(c.text)) &&
+      FURTHER.test(normalize(later.text)) &&
+      !OUTCOME_ITSELF.test(normalize(later.text));
+    if (f.stepLike && later !== undefined && !achieved && !further) {
       demote(c, 3, `(langkah awal; hasilnya masih dijanjikan: "${later.text}" / a first step; the outcome is still promised)`);
     } else if (elsewhere !== undefined && !achieved) {
       demote(c, 3, `(penjelasan; hasilnya masih dijanjikan: "${elsewhere.text}" / context; the outcome is still promised)`);
     } else if (moved && f.jurisdiction) {
       demote(c, 3, '(alasan meneruskan laporan, bukan jawaban / the reason for passing the report on, not an answer)');
+    } else if (unserved !== undefined && k(c) && REDIRECT.test(normalize(c.text)) && !f.markers.some((m) => m.startsWith('deed'))) {
+      demote(c, 3, `(menolak tanpa alasan lalu mengarahkan ke pihak lain: "${unserved.text}" / a refusal without a ground, handed on)`);
     }
   }
   return clauses;
 }
+
+/** A later promise that is a further measure, not the outcome: proposed, scheduled, continued, added. */
+const FURTHER =
+  /\b(usul\w*|diusulkan|ajukan|diajukan|jadwalkan|dijadwalkan|lanjut\w*|tambah\w*|menambah|adakan|diadakan|anggarkan|programkan|sosialisasi\w*|pengawasan|ruas lain|lokasi lain|berikutnya|selanjutnya)\b/;
+/** …unless what is promised is the matter's own outcome: "perbaikannya dijadwalkan", "penertiban dijadwalkan setelah …". */
+const OUTCOME_ITSELF =
+  /^(perbaikan|penanganan|penertiban|penyelesaian|pengerjaan|penggantian|pembongkaran|penindakan)(nya)? (akan |segera |baru )?(dijadwalkan|direncanakan|dilakukan|dilaksanakan|dikerjakan|setelah|menunggu|masih)\b/;
+/** A finding is a first step, even as a done verb: "titik kebocoran sudah kami temukan". */
+const FOUND = /\b(temukan|ditemukan|menemukan|terdeteksi|terungkap)\b/;
+
+/** Not served, no ground: "tidak bisa diproses", "tidak dapat kami layani/tangani/bantu". */
+const NOT_SERVED =
+  /\b(tidak|tak|belum) (dapat|bisa) (kami )?(di|ter)?(proses|layani|tangani|bantu|tindaklanjuti|terima)\b|\b(tidak|tak|belum) (dapat|bisa) (kami )?(memproses|melayani|menangani|membantu|menindaklanjuti)\b/;
+
+/** Sending the citizen elsewhere: "silakan hubungi kantor cabang", "mohon langsung ke kelurahan". */
+const REDIRECT =
+  /\b(hubungi|menghubungi|datang(lah)? (langsung )?ke|langsung ke|sampaikan (ke|kepada)|ajukan ke|ke kantor|ke instansi|ke dinas)\b/;
 
 function demote(c: ScoredClause, by: number, reason: string): void {
   c.score = Math.round(sigmoid(toLogit(c.score) - by) * 1000) / 1000;
