@@ -9,6 +9,7 @@ import { performAction } from '../reports/report-actions.service.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import { type ChatInbound, type ChatLocation, MalformedMessage } from './chat-message.ts';
 import type { Handled, InboundRow } from './intake.ts';
+import { createChannelReporter, knownReporter, lockIdentity } from './reporters.ts';
 import { MediaUnavailable } from './media.ts';
 import { statusText, titleOf } from './sms.service.ts';
 import { downloadTelegramFile, telegramInbound } from './telegram.ts';
@@ -172,7 +173,7 @@ export async function handleChat(deps: AppDeps, tx: Queryable, m: InboundRow, pr
         [keyword],
       )
     : [];
-  const known = await knownChatReporter(tx, platform, msg.chatId);
+  const known = await knownReporter(tx, platform, msg.chatId);
 
   if (keyword === 'START' || (kw?.command === 'help' && rest === '')) {
     await reply(HELP, known?.userId ?? null);
@@ -509,26 +510,10 @@ export async function chatReporter(
   profileName: string | null,
   now: Date,
 ): Promise<Principal | null> {
-  // Two messages from a new sender at once must make one reporter.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:${channel}:${handle}`]);
-  const [held] = await tx.query<{ id: number; name: string; usable: boolean }>(
-    `SELECT u.id, u.name, (u.disabled_at IS NULL AND u.role = 'reporter') AS usable
-       FROM channel_identities ci JOIN users u ON u.id = ci.user_id WHERE ci.channel = $1 AND ci.handle = $2`,
-    [channel, handle],
-  );
-  if (held) return held.usable ? { userId: held.id, role: 'reporter', name: held.name, bodyId: null } : null;
+  const held = await lockIdentity(tx, channel, handle);
+  if (held) return held.usable ? held.principal : null;
   const name = cleanName(profileName) || (channel === 'x' ? 'Pelapor X' : NAMES[channel]);
-  const [user] = await tx.query<{ id: number; name: string }>(
-    `INSERT INTO users (role, name, password_hash, created_at) VALUES ('reporter', $1, NULL, $2) RETURNING id, name`,
-    [name, now],
-  );
-  await tx.query('INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, $2, $3, $4)', [
-    user!.id,
-    channel,
-    handle,
-    now,
-  ]);
-  return { userId: user!.id, role: 'reporter', name: user!.name, bodyId: null };
+  return createChannelReporter(tx, channel, handle, { name }, now);
 }
 
 /** A profile name as an account name: one line, at most 100 characters. */
@@ -536,16 +521,6 @@ function cleanName(name: string | null): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
   const flat = (name ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return flat.replace(/\s+/g, ' ').trim().slice(0, 100);
-}
-
-/** The reporter a chat belongs to already, or null. */
-export async function knownChatReporter(tx: Queryable, channel: ChatPlatform, handle: string): Promise<Principal | null> {
-  const [row] = await tx.query<{ id: number; name: string }>(
-    `SELECT u.id, u.name FROM channel_identities ci JOIN users u ON u.id = ci.user_id
-      WHERE ci.channel = $1 AND ci.handle = $2 AND u.disabled_at IS NULL AND u.role = 'reporter'`,
-    [channel, handle],
-  );
-  return row ? { userId: row.id, role: 'reporter', name: row.name, bodyId: null } : null;
 }
 
 // ---- what the platform says about a message sent ----

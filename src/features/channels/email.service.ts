@@ -10,6 +10,7 @@ import { enqueue } from '../notifications/outbox.ts';
 import { performAction } from '../reports/report-actions.service.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import { type Handled, type InboundRow, receiveInbound } from './intake.ts';
+import { createChannelReporter, knownReporter, lockIdentity } from './reporters.ts';
 
 /**
  * Email into lapor (issue 11 §5): an SMTP server (nodemailer's smtp-server) on
@@ -173,7 +174,7 @@ export async function handleEmail(deps: AppDeps, tx: Queryable, m: InboundRow): 
       [refs],
     );
     if (thread) {
-      const reporter = await knownEmailReporter(tx, from);
+      const reporter = await knownReporter(tx, 'email', from);
       const words = ownWords(text);
       if (!reporter) {
         return { status: 'unparsed', outcome: 'rejected', reason: `a reply on ${thread.tracking_id} from someone who is not its reporter` };
@@ -255,34 +256,23 @@ async function sendEmailReply(
   });
 }
 
-/** The reporter an address belongs to already (its channel identity), or null. */
-async function knownEmailReporter(tx: Queryable, address: string): Promise<Principal | null> {
-  const [row] = await tx.query<{ id: number; name: string }>(
-    `SELECT u.id, u.name FROM channel_identities ci JOIN users u ON u.id = ci.user_id
-      WHERE ci.channel = 'email' AND ci.handle = $1 AND u.disabled_at IS NULL AND u.role = 'reporter'`,
-    [address],
-  );
-  return row ? { userId: row.id, role: 'reporter', name: row.name, bodyId: null } : null;
-}
-
 /**
  * The reporter behind an address, made on first contact. An account that registered the address
  * is that reporter only once it proved it (signed in with a code sent to it): until then the
  * sender gets an account of their own, reached through its channel identity.
  */
 export async function emailReporter(tx: Queryable, address: string, now: Date): Promise<Principal> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:email:${address}`]);
-  const known = await knownEmailReporter(tx, address);
-  if (known) return known;
+  const held = await lockIdentity(tx, 'email', address);
+  if (held) {
+    if (held.usable) return held.principal;
+    throw new AppError('forbidden', 'Akun pelapor alamat ini nonaktif / This address’s reporter account is disabled');
+  }
   const [taken] = await tx.query<{ id: number }>('SELECT id FROM users WHERE lower(email) = $1', [address]);
-  const [user] = await tx.query<{ id: number; name: string }>(
-    `INSERT INTO users (role, name, email, password_hash) VALUES ('reporter', $1, $2, NULL) RETURNING id, name`,
-    [`Pelapor email ${address.split('@')[0]!.slice(0, 40)}`, taken ? null : address],
-  );
-  await tx.query(`INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, 'email', $2, $3)`, [
-    user!.id,
+  return createChannelReporter(
+    tx,
+    'email',
     address,
+    { name: `Pelapor email ${address.split('@')[0]!.slice(0, 40)}`, email: taken ? null : address },
     now,
-  ]);
-  return { userId: user!.id, role: 'reporter', name: user!.name, bodyId: null };
+  );
 }

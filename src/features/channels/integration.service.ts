@@ -7,6 +7,7 @@ import { type StoredFile, discardFiles } from '../reports/report-files.ts';
 import { performAction } from '../reports/report-actions.service.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import type { Handled, InboundRow } from './intake.ts';
+import { createChannelReporter, lockIdentity } from './reporters.ts';
 
 /**
  * Local government apps (issue 11 §4) through the one intake. The integration API checks a push,
@@ -137,29 +138,18 @@ async function fileReply(
 export async function integrationReporter(tx: Queryable, app: IntegratorApp, citizen: PushCitizen, now: Date): Promise<Principal> {
   const handle = integrationHandle(app.bodyId, citizen.id);
   const details = JSON.stringify({ name: citizen.name ?? null, email: citizen.email ?? null, phone: citizen.phone ?? null, app: app.id });
-  // Two pushes for a new citizen at once must make one reporter.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:integration:${handle}`]);
-  const [known] = await tx.query<{ id: number; name: string; usable: boolean }>(
-    `SELECT u.id, u.name, (u.role = 'reporter' AND u.disabled_at IS NULL) AS usable
-       FROM channel_identities ci JOIN users u ON u.id = ci.user_id
-      WHERE ci.channel = 'integration' AND ci.handle = $1`,
-    [handle],
-  );
-  if (known) {
-    if (!known.usable) throw new AppError('forbidden', 'Akun pelapor ini nonaktif / This reporter’s account is disabled');
+  const held = await lockIdentity(tx, 'integration', handle);
+  if (held) {
+    if (!held.usable) throw new AppError('forbidden', 'Akun pelapor ini nonaktif / This reporter’s account is disabled');
     await tx.query(`UPDATE channel_identities SET details = $2 WHERE channel = 'integration' AND handle = $1`, [handle, details]);
-    return { userId: known.id, role: 'reporter', name: known.name, bodyId: null };
+    return held.principal;
   }
-  const name = citizen.name?.trim() || `Pengguna ${app.name}`.slice(0, 120);
-  const [user] = await tx.query<{ id: number; name: string }>(
-    `INSERT INTO users (role, name, password_hash, created_at) VALUES ('reporter', $1, NULL, $2) RETURNING id, name`,
-    [name, now],
-  );
-  await tx.query(`INSERT INTO channel_identities (user_id, channel, handle, created_at, details) VALUES ($1, 'integration', $2, $3, $4)`, [
-    user!.id,
+  return createChannelReporter(
+    tx,
+    'integration',
     handle,
+    { name: citizen.name?.trim() || `Pengguna ${app.name}`.slice(0, 120) },
     now,
     details,
-  ]);
-  return { userId: user!.id, role: 'reporter', name: user!.name, bodyId: null };
+  );
 }

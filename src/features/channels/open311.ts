@@ -8,6 +8,7 @@ import { AppError, invalidInput } from '../../errors.ts';
 import { findOfferedCategoryByCode } from '../categories/categories.service.ts';
 import { submitReport } from '../reports/reports.service.ts';
 import type { Handled, InboundRow } from './intake.ts';
+import { createChannelReporter, lockIdentity } from './reporters.ts';
 import { titleOf } from './sms.service.ts';
 
 /**
@@ -159,29 +160,11 @@ export async function handleOpen311(deps: AppDeps, tx: Tx, m: InboundRow): Promi
  */
 export async function open311Reporter(tx: Queryable, handle: string | null, name: string | null, now: Date): Promise<Principal> {
   if (handle !== null) {
-    // Two requests from a new citizen at once must make one reporter.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:open311:${handle}`]);
-    const [known] = await tx.query<{ id: number; name: string; usable: boolean }>(
-      `SELECT u.id, u.name, (u.role = 'reporter' AND u.disabled_at IS NULL) AS usable
-         FROM channel_identities ci JOIN users u ON u.id = ci.user_id
-        WHERE ci.channel = 'open311' AND ci.handle = $1`,
-      [handle],
-    );
-    if (known) {
-      if (!known.usable) throw new AppError('forbidden', 'Akun pelapor ini dinonaktifkan / This reporter’s account is disabled');
-      return { userId: known.id, role: 'reporter', name: known.name, bodyId: null };
+    const held = await lockIdentity(tx, 'open311', handle);
+    if (held) {
+      if (!held.usable) throw new AppError('forbidden', 'Akun pelapor ini dinonaktifkan / This reporter’s account is disabled');
+      return held.principal;
     }
   }
-  const [user] = await tx.query<{ id: number; name: string }>(
-    `INSERT INTO users (role, name, password_hash) VALUES ('reporter', $1, NULL) RETURNING id, name`,
-    [name ?? OPEN311_REPORTER_NAME],
-  );
-  if (handle !== null) {
-    await tx.query(`INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, 'open311', $2, $3)`, [
-      user!.id,
-      handle,
-      now,
-    ]);
-  }
-  return { userId: user!.id, role: 'reporter', name: user!.name, bodyId: null };
+  return createChannelReporter(tx, 'open311', handle, { name: name ?? OPEN311_REPORTER_NAME }, now);
 }

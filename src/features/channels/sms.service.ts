@@ -11,6 +11,7 @@ import { enqueue } from '../notifications/outbox.ts';
 import { performAction } from '../reports/report-actions.service.ts';
 import { getReportWithClocks, submitReport } from '../reports/reports.service.ts';
 import type { Handled, InboundRow } from './intake.ts';
+import { createChannelReporter, knownReporter, linkIdentity, lockIdentity } from './reporters.ts';
 
 /**
  * SMS to 1708 (issue 11 §2): the commands, configured as data in `sms_keywords`.
@@ -110,7 +111,7 @@ export async function handleSms(deps: AppDeps, tx: Queryable, m: InboundRow): Pr
     await reply(`Nomor laporan tidak dikenali. Contoh: ${kw.keyword} ${exampleFor(kw.command)}. / Tracking ID not recognised.`, null);
     return { status: 'processed', outcome: 'rejected', reason: 'no tracking ID' };
   }
-  const reporter = await knownReporter(tx, sender);
+  const reporter = await knownReporter(tx, 'sms', sender);
   try {
     if (kw.command === 'status') {
       await reply(await statusText(deps, reporter, trackingId), reporter?.userId ?? null);
@@ -224,39 +225,27 @@ async function reportIdOf(tx: Queryable, trackingId: string): Promise<number | n
  * which the number reaches through its channel identity. A staff account is never a channel's reporter.
  */
 export async function smsReporter(tx: Queryable, handle: string, now: Date): Promise<Principal> {
-  // Two messages from a new number at once must make one reporter.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel:sms:${handle}`]);
-  const known = await knownReporter(tx, handle);
-  if (known) return known;
+  const held = await lockIdentity(tx, 'sms', handle);
+  if (held) {
+    if (held.usable) return held.principal;
+    throw new AppError('forbidden', 'Akun pelapor nomor ini nonaktif / This number’s reporter account is disabled');
+  }
   const [verified] = await tx.query<{ id: number; name: string }>(
     `SELECT id, name FROM users WHERE phone = $1 AND phone_verified_at IS NOT NULL AND role = 'reporter' AND disabled_at IS NULL`,
     [handle],
   );
-  let user = verified;
-  if (!user) {
-    const [taken] = await tx.query<{ id: number }>('SELECT id FROM users WHERE phone = $1', [handle]);
-    const phone = taken ? null : handle;
-    [user] = await tx.query<{ id: number; name: string }>(
-      `INSERT INTO users (role, name, phone, phone_verified_at, password_hash) VALUES ('reporter', $1, $2, $3, NULL) RETURNING id, name`,
-      ['Pelapor SMS', phone, phone ? now : null],
-    );
+  if (verified) {
+    await linkIdentity(tx, verified.id, 'sms', handle, now);
+    return { userId: verified.id, role: 'reporter', name: verified.name, bodyId: null };
   }
-  await tx.query(`INSERT INTO channel_identities (user_id, channel, handle, created_at) VALUES ($1, 'sms', $2, $3)`, [
-    user!.id,
+  const [taken] = await tx.query<{ id: number }>('SELECT id FROM users WHERE phone = $1', [handle]);
+  return createChannelReporter(
+    tx,
+    'sms',
     handle,
+    { name: 'Pelapor SMS', phone: taken ? null : handle, phoneVerifiedAt: taken ? null : now },
     now,
-  ]);
-  return { userId: user!.id, role: 'reporter', name: user!.name, bodyId: null };
-}
-
-/** The reporter a number belongs to already, or null. */
-async function knownReporter(tx: Queryable, handle: string): Promise<Principal | null> {
-  const [row] = await tx.query<{ id: number; name: string }>(
-    `SELECT u.id, u.name FROM channel_identities ci JOIN users u ON u.id = ci.user_id
-      WHERE ci.channel = 'sms' AND ci.handle = $1 AND u.disabled_at IS NULL AND u.role = 'reporter'`,
-    [handle],
   );
-  return row ? { userId: row.id, role: 'reporter', name: row.name, bodyId: null } : null;
 }
 
 // ---- long messages in parts ----

@@ -216,10 +216,9 @@ async function sendEmail(deps: DispatchDeps, row: OutboxRow, attempt: number): P
       messageId,
       ...(thread?.inReplyTo ? { inReplyTo: thread.inReplyTo, references: [thread.inReplyTo] } : {}),
     });
-    await deps.db.query('UPDATE outbox SET message_id = $2 WHERE id = $1', [row.id, messageId]);
     // false: the lease ran out mid-send and another sender owns the row now. The message did go
     // out, and that sender's copy will carry the same Message-ID.
-    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now());
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now(), { messageId });
     return 'delivered';
   } catch (err) {
     return retryOrFail(deps, row, attempt, err);
@@ -254,7 +253,7 @@ async function sendSms(deps: DispatchDeps, row: OutboxRow, attempt: number, leas
   const text = renderSms(row.template, row.payload);
   try {
     const sent = await deps.sms!.send({ outboxId: row.id, attempt, to: row.recipient_address!, text });
-    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now(), sent.segments);
+    await markOutboxSent(deps.db, row.id, attempt, sent.id, deps.now(), { segments: sent.segments });
     return 'delivered';
   } catch (err) {
     return retryOrFail(deps, row, attempt, err);

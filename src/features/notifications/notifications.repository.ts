@@ -77,13 +77,14 @@ export async function markOutboxSent(
   attempt: number,
   externalId: string,
   now: Date,
-  segments: number | null = null,
+  /** What the send learned: the SMS segments it took, the Message-ID an email went out with. */
+  sent: { segments?: number | null; messageId?: string | null } = {},
 ): Promise<boolean> {
   const rows = await db.query(
     `UPDATE outbox SET status = 'sent', sent_at = $4, external_id = $3, locked_until = NULL, last_error = NULL,
-       payload = payload - 'secret', segments = COALESCE($5::smallint, segments)
+       payload = payload - 'secret', segments = COALESCE($5::smallint, segments), message_id = COALESCE($6, message_id)
      WHERE id = $1 AND status = 'sending' AND attempts = $2 RETURNING id`,
-    [id, attempt, externalId, now, segments],
+    [id, attempt, externalId, now, sent.segments ?? null, sent.messageId ?? null],
   );
   return rows.length > 0;
 }
