@@ -66,8 +66,9 @@ function outcomeLine(lang: Lang, m: InboundJson): Html {
   if (m.outcome) parts.push(html`${words(lang, OUTCOME_WORDS[m.outcome] ?? { id: m.outcome, en: m.outcome })}`);
   if (m.report)
     parts.push(html`<a href="/kantor/laporan/${m.report.trackingId}${langQuery(lang)}">${formatTrackingId(m.report.trackingId)}</a>`);
-  if (m.reason) parts.push(html`<span class="hint">${m.reason}</span>`);
-  return html`${parts.map((p, i) => html`${i > 0 ? ' · ' : ''}${p}`)}`;
+  // the reason is the system's own words, in English
+  if (m.reason) parts.push(html`${bi(lang, 'alasan', 'reason')}: <span lang="en">${m.reason}</span>`);
+  return parts.length ? html` (${parts.map((p, i) => html`${i > 0 ? '; ' : ''}${p}`)})` : html``;
 }
 
 async function renderList(c: Context<AppEnv>, deps: AppDeps, lang: Lang, who: Principal, state: { notice?: Html } = {}) {
@@ -156,7 +157,7 @@ ${state.notice ?? ''}
   <dt>${bi(lang, 'Dari', 'From')}</dt><dd>${m.sender ?? '—'}</dd>
   <dt>${bi(lang, 'Ke', 'To')}</dt><dd>${m.receiver ?? '—'}</dd>
   <dt>${bi(lang, 'Diterima', 'Received')}</dt><dd>${instantWords(lang, m.receivedAt)}</dd>
-  <dt>${bi(lang, 'Status', 'Status')}</dt><dd>${words(lang, STATUS_WORDS[m.status])} ${outcomeLine(lang, m)}</dd>
+  <dt>${bi(lang, 'Status', 'Status')}</dt><dd>${words(lang, STATUS_WORDS[m.status])}${outcomeLine(lang, m)}</dd>
   ${m.handledBy ? html`<dt>${bi(lang, 'Ditangani oleh', 'Handled by')}</dt><dd>${m.handledBy.name}</dd>` : ''}
 </dl>
 <h2>${bi(lang, 'Isi pesan', 'Text')}</h2>
